@@ -1,0 +1,100 @@
+package dev.hub;
+
+import dev.hub.api.HttpApi;
+import dev.hub.config.HubConfig;
+import dev.hub.routing.LocalRegistry;
+import dev.hub.session.SessionServices;
+import dev.hub.transport.WebSocketEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One event loop's share of the node: its connections and their registry, its consumer of
+ * fan-out events, and an instance of the shared HTTP server. The node runs one per event loop;
+ * Vert.x spreads accepted connections over them.
+ */
+final class GatewayVerticle extends VerticleBase {
+  private final NodeServices node;
+  private final int port;
+  private WebSocketEndpoint endpoint;
+  private MessageConsumer<Buffer> fanout;
+  private HttpServer server;
+
+  /**
+   * @param port the port to listen on: the configured one for the first instance, then the port
+   *     it got, so instances share one server even when the configured port is 0
+   */
+  GatewayVerticle(NodeServices node, int port) {
+    this.node = node;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    HubConfig config = node.config();
+    LocalRegistry registry = new LocalRegistry();
+    SessionServices sessions = new SessionServices(config.node().nodeId(), config.node().heartbeatMs(),
+        config.limits(), node.authenticator(), registry, node.publisher(), node.clock());
+    endpoint = new WebSocketEndpoint(sessions, node.gate());
+    return node.clusterBus().attach(registry)
+        .compose(consumer -> {
+          fanout = consumer;
+          return vertx.createHttpServer(serverOptions(config)).requestHandler(router()).listen();
+        })
+        .onSuccess(listening -> {
+          server = listening;
+          long intervalNanos = TimeUnit.MILLISECONDS.toNanos(config.node().heartbeatMs());
+          vertx.setPeriodic(config.node().heartbeatMs(), id -> endpoint.heartbeat(intervalNanos));
+        });
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/ws").handler(endpoint);
+    new HttpApi(vertx, node.publisher(), node.authenticator(), node.gate(), node.clusterJoined(),
+        node.config().limits().frameBytes()).mount(router);
+    return router;
+  }
+
+  private HttpServerOptions serverOptions(HubConfig config) {
+    // Frames up to twice the limit reach the connection, which answers too_large before closing
+    // with 1009; bigger ones are cut off by Netty (also 1009) before they are buffered whole.
+    int wireLimit = config.limits().frameBytes() * 2;
+    return new HttpServerOptions()
+        .setPort(port)
+        .setHost(config.node().host())
+        .setMaxWebSocketFrameSize(wireLimit)
+        .setMaxWebSocketMessageSize(wireLimit)
+        // No event-bus handler per socket: that registration per connection is what the hub avoids.
+        .setRegisterWebSocketWriteHandlers(false)
+        // Compression would deflate the shared, pre-encoded event once per socket.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setWebSocketClosingTimeout(2);
+  }
+
+  /** Graceful stop: every client gets {@code reconnect} and close 1012, then the server closes. */
+  @Override
+  public Future<?> stop() {
+    long drainMs = node.config().node().drainTimeoutMs();
+    return endpoint.drainAll()
+        .timeout(drainMs, TimeUnit.MILLISECONDS)
+        .recover(timedOut -> Future.succeededFuture())
+        .compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .compose(v -> fanout == null ? Future.succeededFuture() : fanout.unregister());
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  int liveConnections() {
+    return endpoint.liveConnections();
+  }
+}

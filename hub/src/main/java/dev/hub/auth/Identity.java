@@ -1,0 +1,13 @@
+package dev.hub.auth;
+
+import java.time.Instant;
+
+/**
+ * Who is on a connection and what it may do.
+ *
+ * @param user the token's {@code sub}, or null for an anonymous connection
+ * @param grants permissions from the token's claims
+ * @param expiresAt when the token stops being valid, or null when it never does
+ */
+public record Identity(String user, Grants grants, Instant expiresAt) {
+}

@@ -1,0 +1,151 @@
+package dev.hub.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The merged configuration JSON to validated records, with the defaults of PROTOCOL.md. */
+public final class ConfigReader {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  private ConfigReader() {
+  }
+
+  public static HubConfig read(JsonObject json) {
+    try {
+      NodeConfig node = node(json);
+      requireSafeMode(node);
+      return new HubConfig(node, cluster(json.getJsonObject("cluster", new JsonObject())),
+          limits(json.getJsonObject("limits", new JsonObject())),
+          channels(json.getJsonArray("channels", new JsonArray())));
+    } catch (ClassCastException e) {
+      throw new ConfigException("a setting has the wrong type: " + e.getMessage());
+    }
+  }
+
+  private static NodeConfig node(JsonObject json) {
+    String nodeId = json.getString("nodeId");
+    if (nodeId == null || nodeId.isBlank()) {
+      nodeId = "hub-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    }
+    return new NodeConfig(
+        range(json, "port", 8080, 0, 65535),
+        json.getString("host", "127.0.0.1"),
+        json.getBoolean("open", false),
+        json.getBoolean("insecure", false),
+        nodeId,
+        range(json, "eventLoops", Runtime.getRuntime().availableProcessors(), 1, 256),
+        range(json, "heartbeatMs", 30_000, 100, 3_600_000),
+        range(json, "drainTimeoutMs", 5_000, 0, 600_000));
+  }
+
+  /**
+   * Open mode gives every permission to anyone who connects, so it is refused where others can
+   * reach it unless the operator insists. Until token verification is configured there is no
+   * other mode to run in.
+   */
+  private static void requireSafeMode(NodeConfig node) {
+    if (!node.open()) {
+      throw new ConfigException("no token verification is configured: start with --open (HUB_OPEN=true) "
+          + "for development");
+    }
+    if (!node.insecure() && !isLoopback(node.host())) {
+      throw new ConfigException("refusing open mode on non-loopback address " + node.host()
+          + ": anyone who reaches it gets every permission; add --insecure if that is meant");
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host.equals("localhost")) {
+      return true;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new ConfigException("host " + host + " cannot be resolved");
+    }
+  }
+
+  private static ClusterConfig cluster(JsonObject json) {
+    List<String> members = new ArrayList<>();
+    for (Object member : json.getJsonArray("members", new JsonArray())) {
+      String text = String.valueOf(member).trim();
+      if (!text.isEmpty()) {
+        members.add(text);
+      }
+    }
+    Integer port = json.containsKey("port") ? range(json, "port", 5701, 1, 65535) : null;
+    return new ClusterConfig(
+        json.getString("name", "hub"),
+        json.getString("config", ClusterConfig.LOOPBACK),
+        json.getString("host", "127.0.0.1"),
+        port,
+        List.copyOf(members));
+  }
+
+  private static LimitsConfig limits(JsonObject json) {
+    return new LimitsConfig(
+        range(json, "frameBytes", 65_536, 256, 16 * 1024 * 1024),
+        range(json, "ratePerSecond", 100, 1, 1_000_000),
+        range(json, "burst", 200, 1, 1_000_000),
+        range(json, "subscriptions", 256, 1, 1_000_000),
+        range(json, "outboundBytes", 1_048_576, 4_096, 1 << 30),
+        range(json, "connectionsPerNode", 100_000, 1, 10_000_000));
+  }
+
+  private static List<ChannelOptions> channels(JsonArray json) {
+    List<ChannelOptions> channels = new ArrayList<>();
+    for (int i = 0; i < json.size(); i++) {
+      JsonObject entry = json.getJsonObject(i);
+      String pattern = entry.getString("pattern");
+      if (pattern == null || pattern.isEmpty()) {
+        throw new ConfigException("channels[" + i + "].pattern is required");
+      }
+      JsonObject history = entry.getJsonObject("history", new JsonObject());
+      channels.add(new ChannelOptions(pattern,
+          range(history, "size", 0, 0, 10_000_000),
+          duration(history.getValue("ttl", "1h"), "channels[" + i + "].history.ttl"),
+          entry.getBoolean("presence", false),
+          entry.getBoolean("joinLeave", false)));
+    }
+    return List.copyOf(channels);
+  }
+
+  private static int range(JsonObject json, String key, int fallback, int min, int max) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number number) || number.doubleValue() != number.longValue()
+        || number.longValue() < min || number.longValue() > max) {
+      throw new ConfigException(key + " must be a whole number from " + min + " to " + max + ", not " + value);
+    }
+    return number.intValue();
+  }
+
+  static Duration duration(Object value, String name) {
+    if (value instanceof Number millis) {
+      return Duration.ofMillis(millis.longValue());
+    }
+    Matcher m = DURATION.matcher(String.valueOf(value).trim());
+    if (!m.matches()) {
+      throw new ConfigException(name + " must look like 500ms, 30s, 10m, 1h or 1d, not " + value);
+    }
+    long amount = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
+  }
+}

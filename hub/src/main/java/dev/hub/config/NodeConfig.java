@@ -1,0 +1,17 @@
+package dev.hub.config;
+
+/**
+ * How this node serves clients.
+ *
+ * @param port HTTP and WebSocket port; 0 picks a free one
+ * @param host bind address
+ * @param open development mode: no token needed, every permission
+ * @param insecure allow open mode on a non-loopback bind address
+ * @param nodeId the id reported in {@code connected} frames and stats
+ * @param eventLoops how many event loops serve connections (one gateway verticle each)
+ * @param heartbeatMs interval of WebSocket pings; a connection silent for two intervals is closed
+ * @param drainTimeoutMs how long a graceful stop waits for clients to close after {@code reconnect}
+ */
+public record NodeConfig(int port, String host, boolean open, boolean insecure, String nodeId,
+                         int eventLoops, long heartbeatMs, long drainTimeoutMs) {
+}

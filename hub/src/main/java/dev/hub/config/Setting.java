@@ -1,0 +1,70 @@
+package dev.hub.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every setting that has a command-line flag and an environment variable (PROTOCOL.md section 9),
+ * with where it lives in the configuration file. A flag wins over the variable, the variable over
+ * the file, the file over the default.
+ */
+public enum Setting {
+  PORT("port", "HUB_PORT", "port", Kind.INT, "HTTP and WebSocket port (0: any free port)"),
+  HOST("host", "HUB_HOST", "host", Kind.TEXT, "bind address"),
+  OPEN("open", "HUB_OPEN", "open", Kind.SWITCH, "development mode: no token needed, every permission"),
+  INSECURE("insecure", "HUB_INSECURE", "insecure", Kind.SWITCH, "allow --open on a non-loopback address"),
+  CONFIG("config", "HUB_CONFIG", null, Kind.TEXT, "configuration file, JSON or YAML"),
+  NODE_ID("node-id", "HUB_NODE_ID", "nodeId", Kind.TEXT, "node id reported in connected and stats"),
+  CLUSTER_NAME("cluster-name", "HUB_CLUSTER_NAME", "cluster.name", Kind.TEXT,
+      "nodes with the same name form one cluster"),
+  CLUSTER_CONFIG("cluster-config", "HUB_CLUSTER_CONFIG", "cluster.config", Kind.TEXT,
+      "Hazelcast configuration file, or classpath:hub-cluster/<name>.xml"),
+  CLUSTER_HOST("cluster-host", "HUB_CLUSTER_HOST", "cluster.host", Kind.TEXT,
+      "address the cluster member binds and advertises"),
+  CLUSTER_PORT("cluster-port", "HUB_CLUSTER_PORT", "cluster.port", Kind.INT, "first cluster port tried"),
+  MEMBERS("members", "HUB_MEMBERS", "cluster.members", Kind.LIST,
+      "comma-separated host[:port] list of members to join");
+
+  /** How a flag or variable's text becomes a value. */
+  public enum Kind { INT, TEXT, SWITCH, LIST }
+
+  private final String flag;
+  private final String variable;
+  private final String path;
+  private final Kind kind;
+  private final String help;
+
+  Setting(String flag, String variable, String path, Kind kind, String help) {
+    this.flag = flag;
+    this.variable = variable;
+    this.path = path;
+    this.kind = kind;
+    this.help = help;
+  }
+
+  /** The flag without its leading dashes. */
+  public String flag() {
+    return flag;
+  }
+
+  public String variable() {
+    return variable;
+  }
+
+  /** Dotted path in the configuration file, or null for settings that only choose the file. */
+  public String path() {
+    return path;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String help() {
+    return help;
+  }
+
+  public static Optional<Setting> byFlag(String flag) {
+    return Arrays.stream(values()).filter(s -> s.flag.equals(flag)).findFirst();
+  }
+}

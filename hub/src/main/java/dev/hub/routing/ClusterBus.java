@@ -1,0 +1,58 @@
+package dev.hub.routing;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that decides how events cross nodes.
+ *
+ * <p>Every gateway registers one consumer on {@link Addresses#FANOUT} when it starts, and each
+ * event is published there once: the clustered event bus sends it to each node once, and each
+ * node filters it against its own {@link LocalRegistry}. Subscribing and unsubscribing therefore
+ * never touch the cluster: no write to Hazelcast's subscription map per channel or per
+ * connection, and no window in which a publisher elsewhere has not yet seen a new subscriber's
+ * registration (the event bus learns of registrations asynchronously). The price is that an event
+ * reaches nodes with no subscriber for it, where it is dropped after one map lookup. The README's
+ * "Routing" section has the measurements behind this choice.
+ *
+ * <p>The event travels already encoded as the text frame clients receive, so no node parses or
+ * encodes it again.
+ */
+public final class ClusterBus {
+  private static final Logger log = LoggerFactory.getLogger(ClusterBus.class);
+
+  private final EventBus eventBus;
+
+  public ClusterBus(EventBus eventBus) {
+    this.eventBus = eventBus;
+  }
+
+  /** Sends an encoded event to every node, where each delivers it to the audience's local connections. */
+  public void publish(Audience audience, Buffer encodedEvent) {
+    eventBus.publish(Addresses.FANOUT, encodedEvent,
+        new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, audience.key()));
+  }
+
+  /**
+   * Delivers fan-out events to the registry's connections from now on. Call it on the registry's
+   * event loop; the handler runs there too.
+   *
+   * @return completes once the registration is known cluster-wide
+   */
+  public Future<MessageConsumer<Buffer>> attach(LocalRegistry registry) {
+    MessageConsumer<Buffer> consumer = eventBus.consumer(Addresses.FANOUT, message -> {
+      Audience audience = Audience.parse(message.headers().get(Addresses.AUDIENCE_HEADER));
+      if (audience == null) {
+        log.warn("dropping a fan-out message without a valid audience header");
+        return;
+      }
+      registry.deliver(audience, message.body());
+    });
+    return consumer.completion().map(consumer);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.hub.routing;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The connections of one event loop, by channel and by user. Used only from that event loop, so it
+ * needs no locks; each gateway verticle has its own.
+ */
+public final class LocalRegistry {
+  private final Set<Recipient> connections = new LinkedHashSet<>();
+  private final Map<String, Set<Recipient>> channels = new HashMap<>();
+  private final Map<String, Set<Recipient>> users = new HashMap<>();
+
+  public void addConnection(Recipient recipient, String user) {
+    connections.add(recipient);
+    if (user != null) {
+      users.computeIfAbsent(user, u -> new LinkedHashSet<>()).add(recipient);
+    }
+  }
+
+  public void removeConnection(Recipient recipient, String user) {
+    connections.remove(recipient);
+    if (user != null) {
+      removeFrom(users, user, recipient);
+    }
+  }
+
+  public void subscribe(String channel, Recipient recipient) {
+    channels.computeIfAbsent(channel, c -> new LinkedHashSet<>()).add(recipient);
+  }
+
+  public void unsubscribe(String channel, Recipient recipient) {
+    removeFrom(channels, channel, recipient);
+  }
+
+  /** Writes the encoded event to every local connection of the audience, once each. */
+  public int deliver(Audience audience, Buffer encodedEvent) {
+    Set<Recipient> targets;
+    if (audience instanceof Audience.Channel channel) {
+      targets = channels.get(channel.name());
+    } else if (audience instanceof Audience.User user) {
+      targets = users.get(user.id());
+    } else {
+      targets = connections;
+    }
+    if (targets == null) {
+      return 0;
+    }
+    // A delivery can close a slow connection, which removes it from these sets: iterate a copy.
+    Recipient[] snapshot = targets.toArray(new Recipient[0]);
+    for (Recipient recipient : snapshot) {
+      recipient.deliver(encodedEvent);
+    }
+    return snapshot.length;
+  }
+
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  /** Channels with at least one local subscriber. */
+  public int channelCount() {
+    return channels.size();
+  }
+
+  public Set<Recipient> connections() {
+    return Set.copyOf(connections);
+  }
+
+  private static void removeFrom(Map<String, Set<Recipient>> index, String key, Recipient recipient) {
+    Set<Recipient> set = index.get(key);
+    if (set != null && set.remove(recipient) && set.isEmpty()) {
+      index.remove(key);
+    }
+  }
+}

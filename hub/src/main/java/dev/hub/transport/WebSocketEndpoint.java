@@ -1,0 +1,122 @@
+package dev.hub.transport;
+
+import dev.hub.auth.Authenticator;
+import dev.hub.auth.Credentials;
+import dev.hub.auth.Identity;
+import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.HubException;
+import dev.hub.protocol.ServerFrames;
+import dev.hub.session.Session;
+import dev.hub.session.SessionServices;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /ws}: authenticates before the upgrade (a refused token is an HTTP 401, PROTOCOL.md
+ * section 1), upgrades, and gives each socket a {@link Connection} and a {@link Session}. One per
+ * event loop; it keeps that loop's live connections for the heartbeat and a graceful stop.
+ */
+public final class WebSocketEndpoint implements Handler<RoutingContext> {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+  private static final String BEARER = "Bearer ";
+
+  private final SessionServices services;
+  private final Authenticator authenticator;
+  private final ConnectionGate gate;
+  private final Set<Connection> live = new LinkedHashSet<>();
+  private Promise<Void> drained;
+
+  public WebSocketEndpoint(SessionServices services, ConnectionGate gate) {
+    this.services = services;
+    this.authenticator = services.authenticator();
+    this.gate = gate;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    authenticator.authenticate(credentials(request))
+        .onFailure(e -> refuse(ctx, e))
+        .onSuccess(identity -> request.toWebSocket()
+            .onSuccess(ws -> accept(ws, identity.orElse(null)))
+            .onFailure(e -> log.debug("upgrade failed: {}", e.toString())));
+  }
+
+  private static Credentials credentials(HttpServerRequest request) {
+    String token = request.getParam("token");
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (token == null && header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      token = header.substring(BEARER.length()).trim();
+    }
+    return new Credentials(token, request.getParam("user"));
+  }
+
+  private static void refuse(RoutingContext ctx, Throwable failure) {
+    HubException error = failure instanceof HubException hub
+        ? hub : new HubException(ErrorCode.UNAUTHORIZED, "the token was refused");
+    ctx.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(ServerFrames.httpError(ErrorCode.UNAUTHORIZED, error.getMessage()).encode());
+  }
+
+  private void accept(ServerWebSocket ws, Identity identity) {
+    Connection connection = new Connection(ws, services.limits(), System::nanoTime);
+    Session session = new Session(UUID.randomUUID().toString(), identity, connection, services);
+    // A browser cannot read the HTTP status of a failed upgrade, so refusals for load are sent
+    // on the open socket, where the client can tell them apart.
+    if (!gate.tryEnter()) {
+      connection.bind(session, v -> { });
+      session.fail(null, new HubException(ErrorCode.TOO_MANY_CONNECTIONS, "this node is full"));
+      return;
+    }
+    live.add(connection);
+    connection.bind(session, v -> {
+      live.remove(connection);
+      gate.leave();
+      if (drained != null && live.isEmpty()) {
+        drained.tryComplete();
+      }
+    });
+    if (gate.isDraining()) {
+      connection.drain();
+      return;
+    }
+    session.open();
+  }
+
+  /** Pings every live connection and closes the silent ones. */
+  public void heartbeat(long intervalNanos) {
+    for (Connection connection : Set.copyOf(live)) {
+      connection.heartbeat(intervalNanos);
+    }
+  }
+
+  /**
+   * Sends {@code reconnect} and closes with 1012 to every live connection.
+   *
+   * @return completes when the last of them has closed
+   */
+  public Future<Void> drainAll() {
+    drained = Promise.promise();
+    for (Connection connection : Set.copyOf(live)) {
+      connection.drain();
+    }
+    if (live.isEmpty()) {
+      drained.tryComplete();
+    }
+    return drained.future();
+  }
+
+  public int liveConnections() {
+    return live.size();
+  }
+}
