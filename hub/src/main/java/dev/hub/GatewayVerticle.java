@@ -27,8 +27,8 @@ final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
 
   /**
-   * @param port the port to listen on: the configured one for the first instance, then the port
-   *     it got, so instances share one server even when the configured port is 0
+   * @param port the port to listen on; every instance of a node asks for the same one, so they
+   *     share one server socket
    */
   GatewayVerticle(NodeServices node, int port) {
     this.node = node;

@@ -41,7 +41,11 @@ public final class HubNode {
   public static Future<HubNode> start(HubConfig config) {
     return ClusterSetup.startClusteredVertx(config.cluster())
         .compose(vertx -> deploy(vertx, config, true)
-            .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure))));
+            .recover(failure -> {
+              // Not composed on the close: its completion would run on the event loops it stops.
+              vertx.close();
+              return Future.failedFuture(failure);
+            }));
   }
 
   /** Starts serving on a Vert.x instance the caller owns and closes. */
@@ -60,15 +64,14 @@ public final class HubNode {
     HubNode node = new HubNode(vertx, ownsVertx, services, gateways, deployments);
     return vertx.deployVerticle(new PublishServiceVerticle(services))
         .onSuccess(deployments::add)
-        .compose(id -> deployGateways(node, 1, config.node().port()))
-        .compose(v -> deployGateways(node, config.node().eventLoops() - 1, node.port()))
+        .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
         .map(node);
   }
 
-  private static Future<Void> deployGateways(HubNode node, int instances, int port) {
-    if (instances <= 0) {
-      return Future.succeededFuture();
-    }
+  private static Future<Void> deployGateways(HubNode node, int instances, int configuredPort) {
+    // Servers on port 0 are not shared between instances; a negative port means "one random port,
+    // shared by every server that asks for this same negative number".
+    int port = configuredPort == 0 ? -1 : configuredPort;
     return node.vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(node.services, port);
       node.gateways.add(gateway);

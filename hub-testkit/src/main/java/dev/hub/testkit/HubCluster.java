@@ -1,0 +1,259 @@
+package dev.hub.testkit;
+
+import com.hazelcast.config.Config;
+import dev.hub.HubNode;
+import dev.hub.config.ConfigReader;
+import dev.hub.config.HubConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * N clustered hub nodes in this JVM, each a real Hazelcast member on 127.0.0.1 (TCP-IP join,
+ * multicast off) with a cluster name of its own, on free ports; plus WebSocket clients and
+ * non-hub cluster members for tests. Close it to stop everything it started.
+ *
+ * <pre>{@code
+ * try (HubCluster cluster = HubCluster.start(3)) {
+ *   HubTestClient alice = cluster.connect(0, "alice");
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class HubCluster implements AutoCloseable {
+  /** How long a start, connect or expected frame may take before a test fails. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final String clusterName;
+  private final List<Integer> memberPorts;
+  private final List<HubNode> nodes = new CopyOnWriteArrayList<>();
+  private final List<Vertx> services = new CopyOnWriteArrayList<>();
+  private final List<HubTestClient> clients = new CopyOnWriteArrayList<>();
+  private final Vertx clientVertx = Vertx.vertx();
+
+  private HubCluster(String clusterName, List<Integer> memberPorts) {
+    this.clusterName = clusterName;
+    this.memberPorts = memberPorts;
+  }
+
+  /** Starts {@code size} nodes in open mode with default settings. */
+  public static HubCluster start(int size) {
+    return start(size, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts {@code size} nodes.
+   *
+   * @param settings changes each node's configuration JSON (the configuration file's shape; see
+   *     the README), for example to set limits or channel options
+   */
+  public static HubCluster start(int size, UnaryOperator<JsonObject> settings) {
+    // One more port than nodes, for a non-hub service member.
+    List<Integer> ports = freePorts(size + 1);
+    HubCluster cluster = new HubCluster("hub-test-" + UUID.randomUUID().toString().substring(0, 8), ports);
+    try {
+      for (int i = 0; i < size; i++) {
+        HubConfig config = ConfigReader.read(settings.apply(cluster.nodeSettings(i)));
+        cluster.nodes.add(HubNode.start(config).await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+      }
+      cluster.awaitMembers(size);
+      cluster.awaitFanoutMesh();
+      return cluster;
+    } catch (Exception e) {
+      cluster.close();
+      throw new AssertionError("could not start a " + size + "-node hub cluster: " + e, e);
+    }
+  }
+
+  private JsonObject nodeSettings(int index) {
+    JsonArray members = new JsonArray();
+    memberPorts.forEach(port -> members.add("127.0.0.1:" + port));
+    return new JsonObject()
+        .put("open", true)
+        .put("port", 0)
+        .put("host", "127.0.0.1")
+        .put("nodeId", "node-" + (index + 1))
+        .put("eventLoops", 2)
+        .put("drainTimeoutMs", 3000)
+        .put("cluster", new JsonObject()
+            .put("name", clusterName)
+            .put("host", "127.0.0.1")
+            .put("port", memberPorts.get(index))
+            .put("members", members));
+  }
+
+  private void awaitMembers(int size) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (nodes.stream().anyMatch(node -> node.clusterSize() != size)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the nodes did not form one cluster of " + size);
+      }
+      sleepBriefly();
+    }
+  }
+
+  /**
+   * Waits until an event published on each node reaches every node. A node learns of the others'
+   * fan-out consumers through the cluster's subscription map, asynchronously; the hub registers
+   * them before it reports ready, and this makes the kit wait for the others to have heard.
+   */
+  private void awaitFanoutMesh() {
+    String channel = "hub-testkit.probe";
+    List<HubTestClient> probes = new ArrayList<>();
+    try {
+      for (int i = 0; i < nodes.size(); i++) {
+        HubTestClient probe = HubTestClient.connect(clientVertx, node(i).port(), "/ws", TIMEOUT);
+        probes.add(probe);
+        probe.request(new JsonObject().put("type", "subscribe").put("id", "probe").put("channel", channel), TIMEOUT);
+      }
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      for (int origin = 0; origin < probes.size(); origin++) {
+        String from = "node-" + origin;
+        while (!probes.stream().allMatch(p -> !p.received(f -> from.equals(f.getString("origin"))).isEmpty())) {
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("events published on node " + (origin + 1) + " do not reach every node");
+          }
+          probes.get(origin).send(new JsonObject().put("type", "publish").put("channel", channel)
+              .put("event", new JsonObject().put("type", "probe").put("origin", from)));
+          sleepBriefly();
+        }
+      }
+    } finally {
+      probes.forEach(HubTestClient::close);
+    }
+  }
+
+  /** The node at this index (0-based). */
+  public HubNode node(int index) {
+    return nodes.get(index);
+  }
+
+  public List<HubNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  public String clusterName() {
+    return clusterName;
+  }
+
+  /** Connects a WebSocket client to a node, as {@code user} (null: anonymous). */
+  public HubTestClient connect(int node, String user) {
+    String query = user == null ? "" : "?user=" + user;
+    return connectPath(node, "/ws" + query);
+  }
+
+  /** Connects a WebSocket client to a node with this path and query. */
+  public HubTestClient connectPath(int node, String pathAndQuery) {
+    HubTestClient client = HubTestClient.connect(clientVertx, node(node).port(), pathAndQuery, TIMEOUT);
+    clients.add(client);
+    return client;
+  }
+
+  /**
+   * Starts a clustered Vert.x that is a member of this cluster but not a hub node, as a JVM service
+   * that publishes or answers {@code rpc} would be.
+   */
+  public Vertx startService() {
+    Config config = new Config();
+    config.setClusterName(clusterName);
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    config.getNetworkConfig().setPort(memberPorts.get(memberPorts.size() - 1)).setPortAutoIncrement(true);
+    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    var join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true);
+    memberPorts.forEach(port -> join.getTcpIpConfig().addMember("127.0.0.1:" + port));
+    config.getMultiMapConfig("__vertx.subs").setBackupCount(1);
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
+    try {
+      Vertx service = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
+          .buildClustered().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      services.add(service);
+      awaitMembers(nodes.size() + services.size());
+      return service;
+    } catch (Exception e) {
+      throw new AssertionError("could not start a service member: " + e, e);
+    }
+  }
+
+  /** The Hazelcast member under a node, to inspect the cluster's own state. */
+  public static com.hazelcast.core.HazelcastInstance hazelcast(HubNode node) {
+    var manager = ((io.vertx.core.internal.VertxInternal) node.vertx()).clusterManager();
+    return ((HazelcastClusterManager) manager).getHazelcastInstance();
+  }
+
+  /** Stops one node gracefully (clients get {@code reconnect} and close 1012). */
+  public void stopNode(int index) {
+    try {
+      node(index).stop().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("node " + (index + 1) + " did not stop: " + e, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(HubTestClient::close);
+    List<Future<?>> closing = new ArrayList<>();
+    for (HubNode node : nodes) {
+      closing.add(node.isDraining() ? Future.succeededFuture() : node.stop());
+    }
+    services.forEach(service -> closing.add(service.close()));
+    try {
+      Future.join(closing).await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception ignored) {
+      // Best effort: a node that failed to stop must not hide the test's own failure.
+    } finally {
+      clientVertx.close();
+    }
+  }
+
+  private static List<Integer> freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports.add(socket.getLocalPort());
+      }
+      return List.copyOf(ports);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      sockets.forEach(socket -> {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // freed either way
+        }
+      });
+    }
+  }
+
+  private static void sleepBriefly() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
