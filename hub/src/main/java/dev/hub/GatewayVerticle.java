@@ -6,6 +6,7 @@ import dev.hub.routing.LocalRegistry;
 import dev.hub.session.SessionServices;
 import dev.hub.transport.WebSocketEndpoint;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class GatewayVerticle extends VerticleBase {
   private final NodeServices node;
   private final int port;
+  private LocalRegistry registry;
   private WebSocketEndpoint endpoint;
   private MessageConsumer<Buffer> fanout;
   private HttpServer server;
@@ -38,7 +40,7 @@ final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HubConfig config = node.config();
-    LocalRegistry registry = new LocalRegistry();
+    registry = new LocalRegistry();
     SessionServices sessions = new SessionServices(config.node().nodeId(), config.node().heartbeatMs(),
         config.limits(), node.authenticator(), registry, node.publisher(), node.clock());
     endpoint = new WebSocketEndpoint(sessions, node.gate());
@@ -94,7 +96,10 @@ final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  int liveConnections() {
-    return endpoint.liveConnections();
+  /** Channels with subscribers on this event loop, read on that loop (the registry has no locks). */
+  Future<Integer> channelCount() {
+    Promise<Integer> count = Promise.promise();
+    context.runOnContext(v -> count.complete(registry.channelCount()));
+    return count.future();
   }
 }

@@ -129,6 +129,12 @@ public final class HubNode {
     return services.gate().connections();
   }
 
+  /** Channels with at least one subscriber on this node (a channel on two event loops counts twice). */
+  public Future<Integer> localChannels() {
+    return Future.all(gateways.stream().map(GatewayVerticle::channelCount).toList())
+        .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum());
+  }
+
   /** True while a graceful stop is under way or done. */
   public boolean isDraining() {
     return services.gate().isDraining();

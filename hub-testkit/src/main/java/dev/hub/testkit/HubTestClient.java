@@ -40,8 +40,10 @@ public final class HubTestClient implements AutoCloseable {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI(pathAndQuery);
     try {
-      WebSocket socket = client.connect(options).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      HubTestClient testClient = new HubTestClient(client, socket);
+      // Handlers are set in the completion callback, on the socket's event loop, before it reads
+      // another frame: set later from the test thread, they could miss the connected frame.
+      HubTestClient testClient = client.connect(options).map(socket -> new HubTestClient(client, socket))
+          .await(timeout.toMillis(), TimeUnit.MILLISECONDS);
       testClient.await(frame -> "connected".equals(frame.getString("type")), timeout);
       return testClient;
     } catch (Exception e) {
