@@ -1,0 +1,154 @@
+package dev.hub.bench;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MultiMapConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Three clustered Vert.x instances in this JVM, each with a Hazelcast member of its own, all on
+ * 127.0.0.1 under a cluster name nobody else uses. Node 0 is "A" (the publisher), 1 is "B", 2 is
+ * "C".
+ */
+final class BenchCluster implements AutoCloseable {
+  static final int SIZE = 3;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final List<Vertx> nodes = new ArrayList<>();
+  private final List<Context> contexts = new ArrayList<>();
+
+  private BenchCluster() {
+  }
+
+  /** Starts the three nodes one after the other and waits until each sees the other two. */
+  static BenchCluster start() throws Exception {
+    String clusterName = "hub-bench-" + UUID.randomUUID().toString().substring(0, 8);
+    List<Integer> ports = freePorts(SIZE);
+    BenchCluster cluster = new BenchCluster();
+    try {
+      for (int port : ports) {
+        cluster.add(startNode(hazelcastConfig(clusterName, port, ports)));
+      }
+      cluster.awaitMembers();
+      return cluster;
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** The node at this index: 0 = A, 1 = B, 2 = C. */
+  Vertx node(int index) {
+    return nodes.get(index);
+  }
+
+  /**
+   * One event-loop context per node, made once: every consumer and timer of a node in the
+   * benchmark runs there, as a hub verticle's would, instead of on a fresh context per call from
+   * the main thread.
+   */
+  Context context(int index) {
+    return contexts.get(index);
+  }
+
+  private void add(Vertx node) {
+    nodes.add(node);
+    contexts.add(node.getOrCreateContext());
+  }
+
+  private static Vertx startNode(Config config) throws Exception {
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
+        .buildClustered().await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  static Config hazelcastConfig(String clusterName, int port, List<Integer> memberPorts) {
+    Config config = new Config();
+    config.setClusterName(clusterName);
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    // No SLF4J binding on this class path: Hazelcast's own log lines would only be noise here.
+    config.setProperty("hazelcast.logging.type", "none");
+    // Members are started one after the other, so the first is master before the next looks.
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
+    config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true);
+    memberPorts.forEach(memberPort -> join.getTcpIpConfig().addMember("127.0.0.1:" + memberPort));
+    // The maps the Vert.x cluster manager uses, as the hub's loopback.xml configures them.
+    config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.getMapConfig("__vertx.haInfo").setBackupCount(1);
+    config.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
+    return config;
+  }
+
+  private void awaitMembers() throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!nodes.stream().allMatch(node -> memberCount(node) == SIZE)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the nodes did not form one cluster of " + SIZE);
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  private static int memberCount(Vertx node) {
+    HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) node).clusterManager();
+    return manager.getHazelcastInstance().getCluster().getMembers().size();
+  }
+
+  @Override
+  public void close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    nodes.forEach(node -> closing.add(node.close()));
+    try {
+      Future.join(closing).await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      System.err.println("closing the nodes: " + e);
+    }
+  }
+
+  private static List<Integer> freePorts(int count) {
+    // All sockets stay open until every port is known, so the system hands out distinct ones.
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports.add(socket.getLocalPort());
+      }
+      return List.copyOf(ports);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      sockets.forEach(BenchCluster::closeQuietly);
+    }
+  }
+
+  private static void closeQuietly(ServerSocket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // the port is free either way
+    }
+  }
+}
