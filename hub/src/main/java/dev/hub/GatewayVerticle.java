@@ -1,6 +1,7 @@
 package dev.hub;
 
 import dev.hub.api.HttpApi;
+import dev.hub.auth.OriginPolicy;
 import dev.hub.config.HubConfig;
 import dev.hub.routing.LocalRegistry;
 import dev.hub.session.SessionServices;
@@ -12,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 
@@ -43,7 +45,7 @@ final class GatewayVerticle extends VerticleBase {
     registry = new LocalRegistry();
     SessionServices sessions = new SessionServices(config.node().nodeId(), config.node().heartbeatMs(),
         config.limits(), node.authenticator(), registry, node.publisher(), node.clock());
-    endpoint = new WebSocketEndpoint(sessions, node.gate());
+    endpoint = new WebSocketEndpoint(sessions, node.gate(), new OriginPolicy(config.security().origins()));
     return node.clusterBus().attach(registry)
         .compose(consumer -> {
           fanout = consumer;
@@ -68,7 +70,13 @@ final class GatewayVerticle extends VerticleBase {
     // Frames up to twice the limit reach the connection, which answers too_large before closing
     // with 1009; bigger ones are cut off by Netty (also 1009) before they are buffered whole.
     int wireLimit = config.limits().frameBytes() * 2;
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions();
+    if (config.security().tls().enabled()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.security().tls().certFile())
+          .setKeyPath(config.security().tls().keyFile()));
+    }
+    return options
         .setPort(port)
         .setHost(config.node().host())
         .setMaxWebSocketFrameSize(wireLimit)

@@ -1,5 +1,7 @@
 package dev.hub;
 
+import dev.hub.auth.Authenticator;
+import dev.hub.auth.JwtAuthenticator;
 import dev.hub.auth.OpenAuthenticator;
 import dev.hub.config.HubConfig;
 import dev.hub.routing.ClusterBus;
@@ -54,18 +56,28 @@ public final class HubNode {
   }
 
   private static Future<HubNode> deploy(Vertx vertx, HubConfig config, boolean ownsVertx) {
-    ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
-    Clock clock = Clock.systemUTC();
-    NodeServices services = new NodeServices(config, clusterBus, new Publisher(clusterBus, clock),
-        new OpenAuthenticator(), new ConnectionGate(config.limits().connectionsPerNode()),
-        () -> isClusterJoined(vertx), clock);
-    List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
-    List<String> deployments = new CopyOnWriteArrayList<>();
-    HubNode node = new HubNode(vertx, ownsVertx, services, gateways, deployments);
-    return vertx.deployVerticle(new PublishServiceVerticle(services))
-        .onSuccess(deployments::add)
-        .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
-        .map(node);
+    return authenticator(vertx, config).compose(authenticator -> {
+      ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
+      Clock clock = Clock.systemUTC();
+      NodeServices services = new NodeServices(config, clusterBus, new Publisher(clusterBus, clock), authenticator,
+          new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser()),
+          () -> isClusterJoined(vertx), clock);
+      List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+      List<String> deployments = new CopyOnWriteArrayList<>();
+      HubNode node = new HubNode(vertx, ownsVertx, services, gateways, deployments);
+      return vertx.deployVerticle(new PublishServiceVerticle(services))
+          .onSuccess(deployments::add)
+          .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
+          .map(node);
+    });
+  }
+
+  /** Open mode only when configured so (ConfigReader has refused it where it is unsafe); JWTs otherwise. */
+  private static Future<Authenticator> authenticator(Vertx vertx, HubConfig config) {
+    if (config.node().open()) {
+      return Future.succeededFuture(new OpenAuthenticator());
+    }
+    return JwtAuthenticator.create(vertx, config.security().auth()).map(jwt -> jwt);
   }
 
   private static Future<Void> deployGateways(HubNode node, int instances, int configuredPort) {
@@ -133,6 +145,16 @@ public final class HubNode {
   public Future<Integer> localChannels() {
     return Future.all(gateways.stream().map(GatewayVerticle::channelCount).toList())
         .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /** The most bytes that ever waited in one connection's outbound buffer on this node. */
+  public long outboundPeakBytes() {
+    return services.gate().outboundPeakBytes();
+  }
+
+  /** Connections this node closed with 4009 because they stopped reading. */
+  public long slowConsumerCloses() {
+    return services.gate().slowConsumerCloses();
   }
 
   /** True while a graceful stop is under way or done. */

@@ -7,7 +7,8 @@ import java.time.Instant;
  *
  * @param user the token's {@code sub}, or null for an anonymous connection
  * @param grants permissions from the token's claims
- * @param expiresAt when the token stops being valid, or null when it never does
+ * @param expiresAt when the connection must stop using its token (the token's {@code exp} plus the
+ *     configured clock-skew leeway), or null when it never does
  */
 public record Identity(String user, Grants grants, Instant expiresAt) {
 }

@@ -22,10 +22,11 @@ public final class ConfigReader {
   public static HubConfig read(JsonObject json) {
     try {
       NodeConfig node = node(json);
-      requireSafeMode(node);
+      SecurityConfig security = security(json);
+      requireSafeMode(node, security.auth());
       return new HubConfig(node, cluster(json.getJsonObject("cluster", new JsonObject())),
           limits(json.getJsonObject("limits", new JsonObject())),
-          channels(json.getJsonArray("channels", new JsonArray())));
+          channels(json.getJsonArray("channels", new JsonArray())), security);
     } catch (ClassCastException e) {
       throw new ConfigException("a setting has the wrong type: " + e.getMessage());
     }
@@ -48,14 +49,22 @@ public final class ConfigReader {
   }
 
   /**
-   * Open mode gives every permission to anyone who connects, so it is refused where others can
-   * reach it unless the operator insists. Until token verification is configured there is no
-   * other mode to run in.
+   * Secure by default: a node verifies tokens unless it is told to run open. Open mode gives every
+   * permission to anyone who connects, so it is refused where others can reach it unless the
+   * operator insists. Keys and open mode together are refused too: which one wins would be a guess.
    */
-  private static void requireSafeMode(NodeConfig node) {
+  private static void requireSafeMode(NodeConfig node, AuthConfig auth) {
     if (!node.open()) {
-      throw new ConfigException("no token verification is configured: start with --open (HUB_OPEN=true) "
-          + "for development");
+      if (!auth.hasKeys()) {
+        throw new ConfigException("no token verification is configured: give --jwt-secret, --jwt-public-key or "
+            + "--jwks (HUB_JWT_SECRET, HUB_JWT_PUBLIC_KEY, HUB_JWKS), or start with --open (HUB_OPEN=true) "
+            + "for development");
+      }
+      return;
+    }
+    if (auth.hasKeys()) {
+      throw new ConfigException("--open and JWT keys are both configured: open mode would ignore the keys; "
+          + "choose one");
     }
     if (!node.insecure() && !isLoopback(node.host())) {
       throw new ConfigException("refusing open mode on non-loopback address " + node.host()
@@ -72,6 +81,32 @@ public final class ConfigReader {
     } catch (UnknownHostException e) {
       throw new ConfigException("host " + host + " cannot be resolved");
     }
+  }
+
+  private static SecurityConfig security(JsonObject json) {
+    JsonObject jwt = json.getJsonObject("jwt", new JsonObject());
+    AuthConfig auth = new AuthConfig(text(jwt, "secret"), text(jwt, "publicKey"), text(jwt, "jwks"),
+        text(jwt, "issuer"), text(jwt, "audience"), range(jwt, "leewaySeconds", 5, 0, 3600));
+    JsonObject tls = json.getJsonObject("tls", new JsonObject());
+    return new SecurityConfig(auth, strings(json.getJsonArray("origins", new JsonArray())),
+        new TlsConfig(text(tls, "cert"), text(tls, "key")));
+  }
+
+  /** A string setting; blank counts as absent, so {@code HUB_JWT_SECRET=} does not set a key. */
+  private static String text(JsonObject json, String key) {
+    String value = json.getString(key);
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static List<String> strings(JsonArray json) {
+    List<String> values = new ArrayList<>();
+    for (Object value : json) {
+      String text = String.valueOf(value).trim();
+      if (!text.isEmpty()) {
+        values.add(text);
+      }
+    }
+    return List.copyOf(values);
   }
 
   private static ClusterConfig cluster(JsonObject json) {
@@ -98,7 +133,9 @@ public final class ConfigReader {
         range(json, "burst", 200, 1, 1_000_000),
         range(json, "subscriptions", 256, 1, 1_000_000),
         range(json, "outboundBytes", 1_048_576, 4_096, 1 << 30),
-        range(json, "connectionsPerNode", 100_000, 1, 10_000_000));
+        range(json, "connectionsPerNode", 100_000, 1, 10_000_000),
+        range(json, "connectionsPerUser", LimitsConfig.DEFAULT_CONNECTIONS_PER_USER, 1, 10_000_000),
+        range(json, "authTimeoutMs", (int) LimitsConfig.DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000));
   }
 
   private static List<ChannelOptions> channels(JsonArray json) {

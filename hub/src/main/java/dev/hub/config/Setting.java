@@ -23,7 +23,17 @@ public enum Setting {
       "address the cluster member binds and advertises"),
   CLUSTER_PORT("cluster-port", "HUB_CLUSTER_PORT", "cluster.port", Kind.INT, "first cluster port tried"),
   MEMBERS("members", "HUB_MEMBERS", "cluster.members", Kind.LIST,
-      "comma-separated host[:port] list of members to join");
+      "comma-separated host[:port] list of members to join"),
+  JWT_SECRET("jwt-secret", "HUB_JWT_SECRET", "jwt.secret", Kind.TEXT,
+      "HMAC secret (HS256/384/512), at least 32 characters"),
+  JWT_PUBLIC_KEY("jwt-public-key", "HUB_JWT_PUBLIC_KEY", "jwt.publicKey", Kind.TEXT,
+      "PEM file of an RSA (RS256) or EC P-256 (ES256) public key"),
+  JWKS("jwks", "HUB_JWKS", "jwt.jwks", Kind.TEXT, "JWKS file of public keys"),
+  JWT_ISSUER("jwt-issuer", "HUB_JWT_ISSUER", "jwt.issuer", Kind.TEXT, "required iss claim"),
+  JWT_AUDIENCE("jwt-audience", "HUB_JWT_AUDIENCE", "jwt.audience", Kind.TEXT, "required aud claim"),
+  ORIGINS("origins", "HUB_ORIGINS", "origins", Kind.LIST, "comma-separated allowed Origin values"),
+  TLS_CERT("tls-cert", "HUB_TLS_CERT", "tls.cert", Kind.TEXT, "PEM certificate chain; serves wss/https"),
+  TLS_KEY("tls-key", "HUB_TLS_KEY", "tls.key", Kind.TEXT, "PEM private key of --tls-cert");
 
   /** How a flag or variable's text becomes a value. */
   public enum Kind { INT, TEXT, SWITCH, LIST }

@@ -1,5 +1,6 @@
 package dev.hub.session;
 
+import dev.hub.auth.Identity;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -14,4 +15,15 @@ public interface Outbound {
 
   /** Closes the connection with a WebSocket close code. Idempotent. */
   void close(int code, String reason);
+
+  /**
+   * The connection has an identity, its first or a refreshed one: the transport counts the user
+   * against the per-user limit (first time only) and arms the token's expiry.
+   *
+   * @return false when the user already holds as many connections as allowed; the session then
+   *     refuses with {@code too_many_connections}
+   */
+  default boolean identified(Identity identity) {
+    return true;
+  }
 }

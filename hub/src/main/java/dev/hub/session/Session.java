@@ -162,8 +162,14 @@ public final class Session implements Recipient {
     return true;
   }
 
-  /** Takes a new identity from an {@code auth} frame: the first one makes the connection reachable. */
+  /**
+   * Takes a new identity from an {@code auth} frame: the first one makes the connection reachable,
+   * a later one (a token refresh) replaces the grants and the expiry.
+   */
   void authenticated(Identity fresh) {
+    if (!out.identified(fresh)) {
+      throw new HubException(ErrorCode.TOO_MANY_CONNECTIONS, "too many connections for user " + fresh.user());
+    }
     if (identity == null) {
       services.registry().addConnection(this, fresh.user());
     }

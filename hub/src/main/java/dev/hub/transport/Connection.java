@@ -1,5 +1,6 @@
 package dev.hub.transport;
 
+import dev.hub.auth.Identity;
 import dev.hub.config.LimitsConfig;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
@@ -8,33 +9,49 @@ import dev.hub.protocol.HubException;
 import dev.hub.protocol.ServerFrames;
 import dev.hub.session.Outbound;
 import dev.hub.session.Session;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket: enforces the frame size, message rate and outbound buffer limits, decodes text
- * frames for its {@link Session}, and writes what the session sends. Runs on one event loop.
+ * One WebSocket: enforces the frame size, message rate and outbound buffer limits, the auth
+ * timeout, the per-user connection limit and the token's expiry; decodes text frames for its
+ * {@link Session}, and writes what the session sends. Runs on one event loop.
  */
 public final class Connection implements Outbound {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
+  private static final long NO_TIMER = -1;
 
   private final ServerWebSocket ws;
   private final LimitsConfig limits;
   private final LongSupplier nanoClock;
   private final RateLimiter rateLimiter;
+  private final Vertx vertx;
+  private final Clock clock;
+  private final ConnectionGate gate;
   private Session session;
   private long lastHeardNanos;
   private boolean closing;
+  private String countedUser;
+  private long authTimer = NO_TIMER;
+  private long expiryTimer = NO_TIMER;
 
-  Connection(ServerWebSocket ws, LimitsConfig limits, LongSupplier nanoClock) {
+  Connection(ServerWebSocket ws, LimitsConfig limits, LongSupplier nanoClock, Vertx vertx, Clock clock,
+             ConnectionGate gate) {
     this.ws = ws;
     this.limits = limits;
     this.nanoClock = nanoClock;
+    this.vertx = vertx;
+    this.clock = clock;
+    this.gate = gate;
     this.lastHeardNanos = nanoClock.getAsLong();
     this.rateLimiter = new RateLimiter(limits.ratePerSecond(), limits.burst(), lastHeardNanos);
     // Netty stops calling the socket writable past this many queued bytes; see sendEncoded.
@@ -53,9 +70,76 @@ public final class Connection implements Outbound {
     ws.exceptionHandler(e -> log.debug("connection {}: {}", session.connectionId(), e.toString()));
     ws.closeHandler(v -> {
       closing = true;
+      cancelTimers();
+      if (countedUser != null) {
+        gate.leaveUser(countedUser);
+      }
       session.closed();
       onClosed.handle(null);
     });
+  }
+
+  /**
+   * A connection that came without a token gets {@code authTimeout} to send its {@code auth}
+   * frame; otherwise it could hold a socket (and a place in the node's limit) for free.
+   */
+  void awaitAuth() {
+    authTimer = vertx.setTimer(limits.authTimeoutMs(), id -> {
+      authTimer = NO_TIMER;
+      if (!closing && session.identity() == null) {
+        session.fail(null, new HubException(ErrorCode.UNAUTHORIZED,
+            "no auth frame within " + limits.authTimeoutMs() + " ms"));
+      }
+    });
+  }
+
+  @Override
+  public boolean identified(Identity identity) {
+    if (countedUser == null && identity.user() != null) {
+      if (!gate.tryEnterUser(identity.user())) {
+        return false;
+      }
+      countedUser = identity.user();
+    }
+    if (authTimer != NO_TIMER) {
+      vertx.cancelTimer(authTimer);
+      authTimer = NO_TIMER;
+    }
+    armExpiry(identity);
+    return true;
+  }
+
+  /**
+   * Closes the connection with {@code token_expired} and 4403 when its token expires, unless a
+   * fresh {@code auth} frame replaced it first (each identity re-arms the timer).
+   */
+  private void armExpiry(Identity identity) {
+    if (expiryTimer != NO_TIMER) {
+      vertx.cancelTimer(expiryTimer);
+      expiryTimer = NO_TIMER;
+    }
+    if (identity.expiresAt() == null) {
+      return;
+    }
+    long delayMs = Math.max(1, identity.expiresAt().toEpochMilli() - clock.millis());
+    expiryTimer = vertx.setTimer(delayMs, id -> {
+      expiryTimer = NO_TIMER;
+      if (!closing) {
+        session.fail(null, new HubException(ErrorCode.TOKEN_EXPIRED,
+            "the token expired; send a fresh auth frame before it does"));
+      }
+    });
+  }
+
+  private void cancelTimers() {
+    if (authTimer != NO_TIMER) {
+      vertx.cancelTimer(authTimer);
+    }
+    if (expiryTimer != NO_TIMER) {
+      vertx.cancelTimer(expiryTimer);
+    }
+    authTimer = NO_TIMER;
+    expiryTimer = NO_TIMER;
   }
 
   private void onText(String text) {
@@ -91,7 +175,9 @@ public final class Connection implements Outbound {
   /**
    * Writes unless the client has stopped reading: once more than {@code outboundBytes} wait in the
    * socket's queue it is closed as a slow consumer, so what one client does not read can never
-   * grow the node's memory past that bound.
+   * grow the node's memory past that bound plus one frame. (Netty marks the channel unwritable
+   * as soon as a write takes it over the high-water mark that {@code setWriteQueueMaxSize} sets,
+   * so the check before each write sees every write before it.)
    */
   @Override
   public void sendEncoded(Buffer encodedFrame) {
@@ -101,10 +187,22 @@ public final class Connection implements Outbound {
     if (ws.writeQueueFull()) {
       ws.writeFrame(SharedTextFrame.of(ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
           "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer()));
+      gate.recordOutbound(bufferedBytes());
+      gate.slowConsumerClosed();
       close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
       return;
     }
     ws.writeFrame(SharedTextFrame.of(encodedFrame));
+    gate.recordOutbound(bufferedBytes());
+  }
+
+  /** Bytes written to this socket that the kernel has not taken yet: what a non-reader costs the heap. */
+  long bufferedBytes() {
+    if (!(ws instanceof WebSocketInternal internal)) {
+      return 0;
+    }
+    ChannelOutboundBuffer buffer = internal.channelHandlerContext().channel().unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
   }
 
   @Override

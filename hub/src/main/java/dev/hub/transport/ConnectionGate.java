@@ -1,19 +1,28 @@
 package dev.hub.transport;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Admission for the whole node, shared by its event loops: the per-node connection limit, and
- * the draining state of a graceful stop, during which no new connection is taken.
+ * Admission for the whole node, shared by its event loops: the per-node and per-user connection
+ * limits, and the draining state of a graceful stop, during which no new connection is taken. It
+ * also keeps two figures about slow consumers, for tests and operators: the largest outbound
+ * buffer any connection reached, and how many connections were closed for not reading.
  */
 public final class ConnectionGate {
   private final int maxConnections;
+  private final int maxPerUser;
   private final AtomicInteger connections = new AtomicInteger();
+  private final ConcurrentHashMap<String, Integer> users = new ConcurrentHashMap<>();
   private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicLong outboundPeak = new AtomicLong();
+  private final AtomicLong slowConsumers = new AtomicLong();
 
-  public ConnectionGate(int maxConnections) {
+  public ConnectionGate(int maxConnections, int maxPerUser) {
     this.maxConnections = maxConnections;
+    this.maxPerUser = maxPerUser;
   }
 
   /** Takes a place for a new connection; false when the node is full. */
@@ -31,6 +40,54 @@ public final class ConnectionGate {
 
   void leave() {
     connections.decrementAndGet();
+  }
+
+  /**
+   * Takes a place for one more connection of this user on this node; false when the user already
+   * has as many as allowed. One user (one stolen or shared token) must not take the node's
+   * connections from everyone else.
+   */
+  boolean tryEnterUser(String user) {
+    boolean[] admitted = {false};
+    users.compute(user, (name, count) -> {
+      int current = count == null ? 0 : count;
+      if (current >= maxPerUser) {
+        return count;
+      }
+      admitted[0] = true;
+      return current + 1;
+    });
+    return admitted[0];
+  }
+
+  void leaveUser(String user) {
+    users.computeIfPresent(user, (name, count) -> count <= 1 ? null : count - 1);
+  }
+
+  /** Connections this user holds on this node. */
+  public int connectionsOf(String user) {
+    return users.getOrDefault(user, 0);
+  }
+
+  void recordOutbound(long bufferedBytes) {
+    // A plain read first: the common case (no new peak) costs no write to a shared cache line.
+    if (bufferedBytes > outboundPeak.get()) {
+      outboundPeak.accumulateAndGet(bufferedBytes, Math::max);
+    }
+  }
+
+  void slowConsumerClosed() {
+    slowConsumers.incrementAndGet();
+  }
+
+  /** The most bytes ever waiting in one connection's outbound buffer on this node. */
+  public long outboundPeakBytes() {
+    return outboundPeak.get();
+  }
+
+  /** Connections closed with 4009 because they did not read. */
+  public long slowConsumerCloses() {
+    return slowConsumers.get();
   }
 
   public int connections() {

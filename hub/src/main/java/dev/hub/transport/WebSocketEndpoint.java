@@ -3,6 +3,7 @@ package dev.hub.transport;
 import dev.hub.auth.Authenticator;
 import dev.hub.auth.Credentials;
 import dev.hub.auth.Identity;
+import dev.hub.auth.OriginPolicy;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.ServerFrames;
@@ -33,22 +34,29 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   private final SessionServices services;
   private final Authenticator authenticator;
   private final ConnectionGate gate;
+  private final OriginPolicy origins;
   private final Set<Connection> live = new LinkedHashSet<>();
   private Promise<Void> drained;
 
-  public WebSocketEndpoint(SessionServices services, ConnectionGate gate) {
+  public WebSocketEndpoint(SessionServices services, ConnectionGate gate, OriginPolicy origins) {
     this.services = services;
     this.authenticator = services.authenticator();
     this.gate = gate;
+    this.origins = origins;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    if (!origins.allows(origin)) {
+      refuse(ctx, new HubException(ErrorCode.FORBIDDEN, "origin " + origin + " is not allowed"));
+      return;
+    }
     authenticator.authenticate(credentials(request))
         .onFailure(e -> refuse(ctx, e))
         .onSuccess(identity -> request.toWebSocket()
-            .onSuccess(ws -> accept(ws, identity.orElse(null)))
+            .onSuccess(ws -> accept(ctx, ws, identity.orElse(null)))
             .onFailure(e -> log.debug("upgrade failed: {}", e.toString())));
   }
 
@@ -61,15 +69,17 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
     return new Credentials(token, request.getParam("user"));
   }
 
+  /** A refusal before the upgrade: 401 for a token, 403 for an origin, with the JSON body of section 1. */
   private static void refuse(RoutingContext ctx, Throwable failure) {
     HubException error = failure instanceof HubException hub
-        ? hub : new HubException(ErrorCode.UNAUTHORIZED, "the token was refused");
-    ctx.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(ServerFrames.httpError(ErrorCode.UNAUTHORIZED, error.getMessage()).encode());
+        ? hub : new HubException(ErrorCode.UNAUTHORIZED, "token refused");
+    ctx.response().setStatusCode(error.code().httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(ServerFrames.httpError(error.code(), error.getMessage()).encode());
   }
 
-  private void accept(ServerWebSocket ws, Identity identity) {
-    Connection connection = new Connection(ws, services.limits(), System::nanoTime);
+  private void accept(RoutingContext ctx, ServerWebSocket ws, Identity identity) {
+    Connection connection = new Connection(ws, services.limits(), System::nanoTime, ctx.vertx(), services.clock(),
+        gate);
     Session session = new Session(UUID.randomUUID().toString(), identity, connection, services);
     // A browser cannot read the HTTP status of a failed upgrade, so refusals for load are sent
     // on the open socket, where the client can tell them apart.
@@ -88,6 +98,13 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
     });
     if (gate.isDraining()) {
       connection.drain();
+      return;
+    }
+    if (identity == null) {
+      connection.awaitAuth();
+    } else if (!connection.identified(identity)) {
+      session.fail(null, new HubException(ErrorCode.TOO_MANY_CONNECTIONS,
+          "too many connections for user " + identity.user()));
       return;
     }
     session.open();

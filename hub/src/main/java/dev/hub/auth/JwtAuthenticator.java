@@ -1,0 +1,117 @@
+package dev.hub.auth;
+
+import dev.hub.config.AuthConfig;
+import dev.hub.config.ConfigException;
+import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.HubException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Verifies JWTs with vertx-auth-jwt: the signature with a configured key of the algorithm the
+ * token names (and of its {@code kid}, when it has one), {@code exp} and {@code nbf} within the
+ * leeway, and {@code iss} / {@code aud} when configured. A token without {@code exp} never
+ * expires, as in Centrifugo; issuers should always set one.
+ *
+ * <p>Every refusal is an {@code unauthorized} {@link HubException} whose message says what was
+ * wrong in general terms (expired, bad signature, unknown key), never which key was tried.
+ */
+public final class JwtAuthenticator implements Authenticator {
+  /** Longer tokens are refused before they are parsed: a token is a few hundred bytes. */
+  static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+  private final JWTAuth jwt;
+  private final int leewaySeconds;
+
+  private JwtAuthenticator(JWTAuth jwt, int leewaySeconds) {
+    this.jwt = jwt;
+    this.leewaySeconds = leewaySeconds;
+  }
+
+  /** Reads the configured keys and builds the verifier; fails with a {@link ConfigException}. */
+  public static Future<JwtAuthenticator> create(Vertx vertx, AuthConfig config) {
+    return JwtKeys.load(vertx, config).map(options -> {
+      try {
+        return new JwtAuthenticator(JWTAuth.create(vertx, options), config.leewaySeconds());
+      } catch (RuntimeException e) {
+        throw new ConfigException("cannot use the configured JWT keys: " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** The vertx-auth-jwt provider, also used to mint development tokens. */
+  public JWTAuth provider() {
+    return jwt;
+  }
+
+  @Override
+  public Future<Optional<Identity>> authenticate(Credentials credentials) {
+    if (credentials.token() == null || credentials.token().isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return verify(credentials.token()).map(Optional::of);
+  }
+
+  @Override
+  public Future<Identity> authenticate(String token, Identity current) {
+    return verify(token);
+  }
+
+  private Future<Identity> verify(String token) {
+    if (token.length() > MAX_TOKEN_LENGTH) {
+      return Future.failedFuture(new HubException(ErrorCode.UNAUTHORIZED, "token refused: too long"));
+    }
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(failure -> Future.failedFuture(new HubException(ErrorCode.UNAUTHORIZED,
+            "token refused: " + reason(failure, token))))
+        .map(user -> withLeeway(Claims.identity(user.principal())));
+  }
+
+  /** A token accepted within the leeway must not be expired at once on the live connection. */
+  private Identity withLeeway(Identity identity) {
+    return identity.expiresAt() == null ? identity
+        : new Identity(identity.user(), identity.grants(), identity.expiresAt().plusSeconds(leewaySeconds));
+  }
+
+  /** A short reason for the client; vertx-auth-jwt's own texts name internals. */
+  private static String reason(Throwable failure, String token) {
+    String message = String.valueOf(failure.getMessage());
+    if (message.contains("expired")) {
+      return notYetValid(token) ? "not valid yet (nbf)" : "expired";
+    }
+    if (message.contains("issuer")) {
+      return "wrong issuer (iss)";
+    }
+    if (message.contains("aud")) {
+      return "wrong audience (aud)";
+    }
+    if (message.contains("\"none\"") || message.contains("not signed") || message.contains("Signature is required")) {
+      return "unsigned tokens are not accepted";
+    }
+    if (message.contains("Signature verification failed")) {
+      return "bad signature";
+    }
+    if (failure instanceof io.vertx.ext.auth.NoSuchKeyIdException) {
+      return "no key for its algorithm or key id";
+    }
+    return "malformed";
+  }
+
+  /** Only to choose the message: the payload of a refused token is never trusted for anything else. */
+  private static boolean notYetValid(String token) {
+    try {
+      String[] parts = token.split("\\.");
+      JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+      Long nbf = payload.getLong("nbf");
+      return nbf != null && nbf * 1000 > System.currentTimeMillis();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}
