@@ -20,6 +20,10 @@ public final class HubMain {
   public static void main(String[] args) {
     // Before Hazelcast's first log line, which would otherwise go through java.util.logging.
     System.setProperty("hazelcast.logging.type", "slf4j");
+    if (args.length > 0 && args[0].equals(TokenCommand.NAME)) {
+      mintToken(List.of(args).subList(1, args.length));
+      return;
+    }
     CommandLine flags;
     try {
       flags = CommandLine.parse(List.of(args));
@@ -46,6 +50,20 @@ public final class HubMain {
     System.out.printf("hub ready node=%s port=%d cluster=%s members=%d%n",
         node.nodeId(), node.port(), config.cluster().name(), node.clusterSize());
     System.out.flush();
+  }
+
+  /** {@code hub.jar token ...}: prints a development token and exits. */
+  private static void mintToken(List<String> args) {
+    if (args.contains("--help") || args.contains("-h")) {
+      System.out.print(TokenCommand.usage());
+      return;
+    }
+    try {
+      System.out.println(TokenCommand.run(args, System.getenv()));
+    } catch (Exception e) {
+      System.err.println("hub token: " + e.getMessage());
+      System.exit(2);
+    }
   }
 
   private static HubConfig loadConfig(CommandLine flags) {

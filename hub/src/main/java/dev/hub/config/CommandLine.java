@@ -54,7 +54,7 @@ public record CommandLine(Map<Setting, String> values, boolean help) {
 
   /** The usage text printed for {@code --help}. */
   public static String usage() {
-    return "Usage: java -jar hub.jar [flags]\n\n" + Arrays.stream(Setting.values())
+    return "Usage: java -jar hub.jar [flags]\n       java -jar hub.jar token --sub <user> [...] (see token --help)\n\n" + Arrays.stream(Setting.values())
         .map(s -> String.format("  --%-16s %-20s %s", s.flag() + (s.kind() == Setting.Kind.SWITCH ? "" : " <v>"),
             s.variable(), s.help()))
         .collect(Collectors.joining("\n")) + "\n";

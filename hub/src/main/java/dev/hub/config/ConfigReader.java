@@ -168,7 +168,8 @@ public final class ConfigReader {
     return number.intValue();
   }
 
-  static Duration duration(Object value, String name) {
+  /** A duration such as {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h} or {@code 1d}, or a number of milliseconds. */
+  public static Duration duration(Object value, String name) {
     if (value instanceof Number millis) {
       return Duration.ofMillis(millis.longValue());
     }
