@@ -70,7 +70,8 @@ public final class JwtAuthenticator implements Authenticator {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(failure -> Future.failedFuture(new HubException(ErrorCode.UNAUTHORIZED,
             "token refused: " + reason(failure, token))))
-        .map(user -> withLeeway(Claims.identity(user.principal())));
+        // The verified payload as it was signed: vertx-auth-jwt's principal leaves out exp and nbf.
+        .map(user -> withLeeway(Claims.identity(user.attributes().getJsonObject("accessToken"))));
   }
 
   /** A token accepted within the leeway must not be expired at once on the live connection. */
