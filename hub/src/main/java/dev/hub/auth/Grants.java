@@ -10,6 +10,9 @@ import java.util.List;
 public record Grants(List<ChannelPattern> channels, List<ChannelPattern> publish, boolean broadcast,
                      List<ChannelPattern> rpc, boolean admin) {
 
+  /** Prefix of the hub's own event-bus addresses (routing.Addresses.HUB_PREFIX; auth does not depend on routing). */
+  static final String HUB_ADDRESS_PREFIX = "hub.";
+
   private static final Grants EVERYTHING = new Grants(List.of(ChannelPattern.ANY), List.of(ChannelPattern.ANY),
       true, List.of(ChannelPattern.ANY), true);
 
@@ -26,8 +29,14 @@ public record Grants(List<ChannelPattern> channels, List<ChannelPattern> publish
     return ChannelPattern.anyMatches(publish, channel);
   }
 
+  /**
+   * Whether {@code rpc} may call this event-bus address: the {@code rpc} claim must match it, and
+   * it must not be one of the hub's own ({@code hub.*}) addresses, whatever the claim says, so no
+   * token (not even open mode's, or one with {@code "rpc": ["*"]}) can publish as a trusted server
+   * through {@code hub.publish} or inject events into {@code hub.fanout}.
+   */
   public boolean mayCall(String address) {
-    return ChannelPattern.anyMatches(rpc, address);
+    return !address.startsWith(HUB_ADDRESS_PREFIX) && ChannelPattern.anyMatches(rpc, address);
   }
 
   /**
