@@ -9,12 +9,11 @@ import dev.hub.protocol.HubException;
 import dev.hub.protocol.ServerFrames;
 import dev.hub.session.Outbound;
 import dev.hub.session.Session;
-import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.function.LongSupplier;
@@ -29,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class Connection implements Outbound {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   private static final long NO_TIMER = -1;
+  private static final long CLOSE_GRACE_MS = 2_000;
 
   private final ServerWebSocket ws;
   private final LimitsConfig limits;
@@ -37,15 +37,23 @@ public final class Connection implements Outbound {
   private final Vertx vertx;
   private final Clock clock;
   private final ConnectionGate gate;
+  private final Channel channel;
   private Session session;
   private long lastHeardNanos;
   private boolean closing;
+  private boolean closed;
   private String countedUser;
   private long authTimer = NO_TIMER;
   private long expiryTimer = NO_TIMER;
+  private long queuedBytes;
 
-  Connection(ServerWebSocket ws, LimitsConfig limits, LongSupplier nanoClock, Vertx vertx, Clock clock,
-             ConnectionGate gate) {
+  /**
+   * @param channel the socket's Netty channel, to close it when a graceful close cannot get
+   *     through; null when it cannot be had (then only the graceful close is tried)
+   */
+  Connection(ServerWebSocket ws, Channel channel, LimitsConfig limits, LongSupplier nanoClock, Vertx vertx,
+             Clock clock, ConnectionGate gate) {
+    this.channel = channel;
     this.ws = ws;
     this.limits = limits;
     this.nanoClock = nanoClock;
@@ -54,7 +62,7 @@ public final class Connection implements Outbound {
     this.gate = gate;
     this.lastHeardNanos = nanoClock.getAsLong();
     this.rateLimiter = new RateLimiter(limits.ratePerSecond(), limits.burst(), lastHeardNanos);
-    // Netty stops calling the socket writable past this many queued bytes; see sendEncoded.
+    // Netty also stops calling the socket writable past this many queued bytes; see sendEncoded.
     ws.setWriteQueueMaxSize(limits.outboundBytes());
   }
 
@@ -70,6 +78,7 @@ public final class Connection implements Outbound {
     ws.exceptionHandler(e -> log.debug("connection {}: {}", session.connectionId(), e.toString()));
     ws.closeHandler(v -> {
       closing = true;
+      closed = true;
       cancelTimers();
       if (countedUser != null) {
         gate.leaveUser(countedUser);
@@ -173,36 +182,40 @@ public final class Connection implements Outbound {
   }
 
   /**
-   * Writes unless the client has stopped reading: once more than {@code outboundBytes} wait in the
-   * socket's queue it is closed as a slow consumer, so what one client does not read can never
-   * grow the node's memory past that bound plus one frame. (Netty marks the channel unwritable
-   * as soon as a write takes it over the high-water mark that {@code setWriteQueueMaxSize} sets,
-   * so the check before each write sees every write before it.)
+   * Writes unless the client has stopped reading: a connection whose unwritten bytes would pass
+   * {@code outboundBytes} is closed as a slow consumer, so what one client does not read never
+   * holds more of the node's memory than that (or one frame, when a single frame is larger).
+   * The bytes are counted here, from each write until Netty reports it handed to the kernel, so
+   * the bound covers Vert.x's queue and Netty's buffer alike and does not depend on when Netty
+   * updates its writability.
    */
   @Override
   public void sendEncoded(Buffer encodedFrame) {
     if (closing) {
       return;
     }
-    if (ws.writeQueueFull()) {
-      ws.writeFrame(SharedTextFrame.of(ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
-          "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer()));
-      gate.recordOutbound(bufferedBytes());
+    boolean wouldPass = queuedBytes > 0 && queuedBytes + encodedFrame.length() > limits.outboundBytes();
+    if (wouldPass || ws.writeQueueFull()) {
+      write(ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
+          "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer());
       gate.slowConsumerClosed();
       close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
       return;
     }
-    ws.writeFrame(SharedTextFrame.of(encodedFrame));
-    gate.recordOutbound(bufferedBytes());
+    write(encodedFrame);
   }
 
-  /** Bytes written to this socket that the kernel has not taken yet: what a non-reader costs the heap. */
-  long bufferedBytes() {
-    if (!(ws instanceof WebSocketInternal internal)) {
-      return 0;
-    }
-    ChannelOutboundBuffer buffer = internal.channelHandlerContext().channel().unsafe().outboundBuffer();
-    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  private void write(Buffer frame) {
+    int size = frame.length();
+    queuedBytes += size;
+    gate.recordOutbound(queuedBytes);
+    // Completes on this event loop once the bytes left the node (or the socket failed).
+    ws.writeFrame(SharedTextFrame.of(frame)).onComplete(done -> queuedBytes -= size);
+  }
+
+  /** Bytes written to this socket that have not left the node yet. */
+  long queuedBytes() {
+    return queuedBytes;
   }
 
   @Override
@@ -212,6 +225,20 @@ public final class Connection implements Outbound {
     }
     closing = true;
     ws.close((short) code, reason);
+    // Vert.x queues the close frame (and the TCP close after it) behind whatever the client has
+    // not read, so a client that reads nothing would keep its socket and buffer forever; its
+    // own shutdown timeout waits in the same queue. After a grace period the channel is closed
+    // under Vert.x, which discards the unread bytes and runs the close handler.
+    if (channel != null) {
+      vertx.setTimer(CLOSE_GRACE_MS, id -> {
+        if (!closed && channel.isOpen()) {
+          log.debug("connection {}: closing the TCP connection, the close frame did not get out",
+              session.connectionId());
+          // Not channel.close(): that passes through Vert.x's handler, which queues it again.
+          channel.unsafe().close(channel.voidPromise());
+        }
+      });
+    }
   }
 
   /** Pings the client, or closes it when it has been silent for two intervals. */

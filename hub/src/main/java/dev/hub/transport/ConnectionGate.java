@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Admission for the whole node, shared by its event loops: the per-node and per-user connection
  * limits, and the draining state of a graceful stop, during which no new connection is taken. It
- * also keeps two figures about slow consumers, for tests and operators: the largest outbound
- * buffer any connection reached, and how many connections were closed for not reading.
+ * also keeps two figures about slow consumers, for tests and operators: the most bytes any one
+ * connection had written but not yet handed to the kernel, and how many connections were closed
+ * for not reading.
  */
 public final class ConnectionGate {
   private final int maxConnections;

@@ -9,12 +9,14 @@ import dev.hub.protocol.HubException;
 import dev.hub.protocol.ServerFrames;
 import dev.hub.session.Session;
 import dev.hub.session.SessionServices;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -78,8 +80,8 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   }
 
   private void accept(RoutingContext ctx, ServerWebSocket ws, Identity identity) {
-    Connection connection = new Connection(ws, services.limits(), System::nanoTime, ctx.vertx(), services.clock(),
-        gate);
+    Connection connection = new Connection(ws, channelOf(ctx), services.limits(), System::nanoTime, ctx.vertx(),
+        services.clock(), gate);
     Session session = new Session(UUID.randomUUID().toString(), identity, connection, services);
     // A browser cannot read the HTTP status of a failed upgrade, so refusals for load are sent
     // on the open socket, where the client can tell them apart.
@@ -108,6 +110,14 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
       return;
     }
     session.open();
+  }
+
+  /**
+   * The Netty channel under the request, which the WebSocket keeps after the upgrade. vertx-web
+   * wraps the socket and hides it; the connection does not.
+   */
+  private static Channel channelOf(RoutingContext ctx) {
+    return ctx.request().connection() instanceof ConnectionBase base ? base.channel() : null;
   }
 
   /** Pings every live connection and closes the silent ones. */

@@ -1,0 +1,152 @@
+package dev.hub.transport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client on a plain socket, for what a well-behaved client library will not do: send
+ * bytes that are not UTF-8 in a text frame, or stop reading altogether (nothing reads the socket
+ * until the test calls {@link #readFrame}).
+ */
+final class RawWebSocket implements AutoCloseable {
+  static final int TEXT = 0x1;
+  static final int CLOSE = 0x8;
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+
+  /** One frame read from the server. */
+  record Frame(int opcode, byte[] payload) {
+    String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    int closeCode() {
+      return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+    }
+  }
+
+  private RawWebSocket(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = new DataInputStream(socket.getInputStream());
+    this.out = socket.getOutputStream();
+  }
+
+  /**
+   * Connects and completes the handshake.
+   *
+   * @param receiveBuffer the socket's receive buffer, small so that a client that stops reading
+   *     fills up soon; 0 keeps the system's
+   */
+  static RawWebSocket connect(int port, String path, int receiveBuffer) throws IOException {
+    Socket socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+    socket.setSoTimeout(10_000);
+    RawWebSocket ws = new RawWebSocket(socket);
+    ws.out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    ws.out.flush();
+    String status = ws.readHeaders();
+    if (!status.contains(" 101 ")) {
+      socket.close();
+      throw new IOException("upgrade refused: " + status);
+    }
+    return ws;
+  }
+
+  private String readHeaders() throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("closed during the handshake");
+      }
+      head.write(b);
+      matched = (b == '\r' || b == '\n') ? matched + 1 : 0;
+    }
+    String text = head.toString(StandardCharsets.US_ASCII);
+    return text.substring(0, text.indexOf('\r'));
+  }
+
+  void sendText(String text) throws IOException {
+    send(TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A final frame with this opcode and payload, masked as RFC 6455 requires of clients. */
+  void send(int opcode, byte[] payload) throws IOException {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    frame.write(0x80 | opcode);
+    if (payload.length < 126) {
+      frame.write(0x80 | payload.length);
+    } else if (payload.length < 65_536) {
+      frame.write(0x80 | 126);
+      frame.write(payload.length >>> 8);
+      frame.write(payload.length);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) payload.length >>> shift));
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.write(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.write(payload[i] ^ mask[i % 4]);
+    }
+    out.write(frame.toByteArray());
+    out.flush();
+  }
+
+  /** The next frame from the server; throws {@link EOFException} when the connection ended. */
+  Frame readFrame() throws IOException {
+    int first = in.readUnsignedByte();
+    int second = in.readUnsignedByte();
+    long length = second & 0x7f;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    byte[] payload = new byte[(int) length];
+    in.readFully(payload);
+    return new Frame(first & 0x0f, payload);
+  }
+
+  /** Reads until the server's close frame and returns its code; -1 when the connection ended without one. */
+  int readUntilClose() throws IOException {
+    try {
+      while (true) {
+        Frame frame = readFrame();
+        if (frame.opcode() == CLOSE) {
+          return frame.closeCode();
+        }
+      }
+    } catch (EOFException | java.net.SocketException e) {
+      return -1;
+    }
+  }
+
+  InputStream input() {
+    return in;
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
