@@ -6,6 +6,8 @@ public final class CloseCode {
   public static final int NONE = 0;
   /** The client did not answer heartbeats: it is gone. */
   public static final int GOING_AWAY = 1001;
+  /** A text frame that is not valid UTF-8 (RFC 6455 section 8.1). */
+  public static final int INVALID_PAYLOAD = 1007;
   /** The client kept going over the message rate. */
   public static final int POLICY_VIOLATION = 1008;
   /** A frame over the size limit. */

@@ -14,6 +14,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.function.LongSupplier;
@@ -38,6 +39,7 @@ public final class Connection implements Outbound {
   private final Clock clock;
   private final ConnectionGate gate;
   private final Channel channel;
+  private final MessageAssembler assembler;
   private Session session;
   private long lastHeardNanos;
   private boolean closing;
@@ -54,6 +56,7 @@ public final class Connection implements Outbound {
   Connection(ServerWebSocket ws, Channel channel, LimitsConfig limits, LongSupplier nanoClock, Vertx vertx,
              Clock clock, ConnectionGate gate) {
     this.channel = channel;
+    this.assembler = new MessageAssembler(limits.frameBytes());
     this.ws = ws;
     this.limits = limits;
     this.nanoClock = nanoClock;
@@ -69,11 +72,7 @@ public final class Connection implements Outbound {
   /** Starts reading frames for the session; {@code onClosed} runs once the socket is closed. */
   void bind(Session session, Handler<Void> onClosed) {
     this.session = session;
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(data -> {
-      heard();
-      session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "binary frames are not served by this version"));
-    });
+    ws.frameHandler(this::onFrame);
     ws.pongHandler(data -> heard());
     ws.exceptionHandler(e -> log.debug("connection {}: {}", session.connectionId(), e.toString()));
     ws.closeHandler(v -> {
@@ -151,15 +150,26 @@ public final class Connection implements Outbound {
     expiryTimer = NO_TIMER;
   }
 
-  private void onText(String text) {
+  private void onFrame(WebSocketFrame frame) {
     heard();
     if (closing) {
       return;
     }
-    if (utf8Length(text) > limits.frameBytes()) {
+    MessageAssembler.Outcome outcome = assembler.add(frame);
+    if (outcome instanceof MessageAssembler.Text text) {
+      onText(text.text());
+    } else if (outcome instanceof MessageAssembler.Binary) {
+      session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "binary frames are not served by this version"));
+    } else if (outcome instanceof MessageAssembler.TooLarge) {
       session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes"));
-      return;
+    } else if (outcome instanceof MessageAssembler.InvalidUtf8) {
+      // RFC 6455 section 8.1: a text message that is not UTF-8 fails the connection with 1007.
+      session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "text frames must be valid UTF-8"));
+      close(CloseCode.INVALID_PAYLOAD, "invalid UTF-8");
     }
+  }
+
+  private void onText(String text) {
     RateLimiter.Verdict verdict = rateLimiter.check(nanoClock.getAsLong());
     if (verdict != RateLimiter.Verdict.ALLOW) {
       String message = "over " + limits.ratePerSecond() + " messages per second";
@@ -191,7 +201,8 @@ public final class Connection implements Outbound {
    */
   @Override
   public void sendEncoded(Buffer encodedFrame) {
-    if (closing) {
+    // The socket may be closed by the client before its close handler has run here.
+    if (closing || ws.isClosed()) {
       return;
     }
     boolean wouldPass = queuedBytes > 0 && queuedBytes + encodedFrame.length() > limits.outboundBytes();
@@ -270,22 +281,4 @@ public final class Connection implements Outbound {
     lastHeardNanos = nanoClock.getAsLong();
   }
 
-  /** UTF-8 length without encoding: the frame limit is in bytes, a String counts chars. */
-  static long utf8Length(String text) {
-    long count = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        count++;
-      } else if (c < 0x800) {
-        count += 2;
-      } else if (Character.isHighSurrogate(c)) {
-        count += 4;
-        i++;
-      } else {
-        count += 3;
-      }
-    }
-    return count;
-  }
 }

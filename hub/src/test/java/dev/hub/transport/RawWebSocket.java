@@ -88,8 +88,13 @@ final class RawWebSocket implements AutoCloseable {
 
   /** A final frame with this opcode and payload, masked as RFC 6455 requires of clients. */
   void send(int opcode, byte[] payload) throws IOException {
+    sendFragment(opcode, payload, true);
+  }
+
+  /** One frame of a message: opcode 0 continues the message, {@code fin} ends it. */
+  void sendFragment(int opcode, byte[] payload, boolean fin) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x80 | opcode);
+    frame.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else if (payload.length < 65_536) {
