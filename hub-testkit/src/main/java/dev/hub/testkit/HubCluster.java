@@ -2,6 +2,7 @@ package dev.hub.testkit;
 
 import com.hazelcast.config.Config;
 import dev.hub.HubNode;
+import dev.hub.auth.TokenMinter;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
 import io.vertx.core.Future;
@@ -47,6 +48,20 @@ public final class HubCluster implements AutoCloseable {
   private HubCluster(String clusterName, List<Integer> memberPorts) {
     this.clusterName = clusterName;
     this.memberPorts = memberPorts;
+  }
+
+  /** The channel the kit's probes use to check that every node reaches every other. */
+  static final String PROBE_CHANNEL = "hub-testkit.probe";
+
+  /**
+   * Settings for secured nodes: no open mode, tokens verified with this HMAC secret (at least 32
+   * characters). Compose with your own: {@code HubCluster.secured(secret).andThen(...)}.
+   */
+  public static UnaryOperator<JsonObject> secured(String secret) {
+    return json -> {
+      json.remove("open");
+      return json.put("jwt", new JsonObject().put("secret", secret));
+    };
   }
 
   /** Starts {@code size} nodes in open mode with default settings. */
@@ -111,11 +126,12 @@ public final class HubCluster implements AutoCloseable {
    * them before it reports ready, and this makes the kit wait for the others to have heard.
    */
   private void awaitFanoutMesh() {
-    String channel = "hub-testkit.probe";
+    String channel = PROBE_CHANNEL;
+    String path = probePath();
     List<HubTestClient> probes = new ArrayList<>();
     try {
       for (int i = 0; i < nodes.size(); i++) {
-        HubTestClient probe = HubTestClient.connect(clientVertx, node(i).port(), "/ws", TIMEOUT);
+        HubTestClient probe = HubTestClient.connect(clientVertx, node(i).port(), path, TIMEOUT);
         probes.add(probe);
         probe.request(new JsonObject().put("type", "subscribe").put("id", "probe").put("channel", channel), TIMEOUT);
       }
@@ -136,6 +152,21 @@ public final class HubCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Open nodes take the probes as they are; secured ones get a token for the probe channel,
+   * minted with the nodes' HMAC secret (a cluster secured with public keys only cannot be probed).
+   */
+  private String probePath() {
+    HubConfig config = node(0).config();
+    if (config.node().open()) {
+      return "/ws";
+    }
+    TokenMinter minter = new TokenMinter(clientVertx, config.security().auth());
+    String token = minter.mint(new TokenMinter.Grant("hub-testkit-probe", List.of(PROBE_CHANNEL),
+        List.of(PROBE_CHANNEL), List.of(), false, false, Duration.ofMinutes(10)));
+    return "/ws?token=" + token;
+  }
+
   /** The node at this index (0-based). */
   public HubNode node(int index) {
     return nodes.get(index);
@@ -153,6 +184,11 @@ public final class HubCluster implements AutoCloseable {
   public HubTestClient connect(int node, String user) {
     String query = user == null ? "" : "?user=" + user;
     return connectPath(node, "/ws" + query);
+  }
+
+  /** Connects a WebSocket client to a secured node with a token in the query. */
+  public HubTestClient connectWithToken(int node, String token) {
+    return connectPath(node, "/ws?token=" + token);
   }
 
   /** Connects a WebSocket client to a node with this path and query. */
