@@ -298,6 +298,13 @@ class JwtAuthenticationTest {
     assertThat(third.awaitError("too_many_connections")).isNotNull();
     assertThat(third.awaitClose()).isEqualTo(4429);
     connect(hs, TestTokens.hs256(hsClaims("other-user", b -> { })));
+
+    // The same limit holds for a connection that authenticates with an auth frame.
+    WsClient late = connectRaw(hs, "/ws", MultiMap.caseInsensitiveMultiMap(), true);
+    late.send(new JsonObject().put("type", "auth").put("id", "a").put("token", token));
+    assertThat(late.awaitError("too_many_connections").getValue("id")).isEqualTo("a");
+    assertThat(late.awaitClose()).isEqualTo(4429);
+    assertThat(late.received(f -> "authenticated".equals(f.getString("type")))).isEmpty();
   }
 
   @Test
