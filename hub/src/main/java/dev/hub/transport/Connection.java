@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Connection implements Outbound {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
-  private static final long NO_TIMER = -1;
   private static final long CLOSE_GRACE_MS = 2_000;
 
   private final ServerWebSocket ws;
@@ -36,7 +35,7 @@ public final class Connection implements Outbound {
   private final LongSupplier nanoClock;
   private final RateLimiter rateLimiter;
   private final Vertx vertx;
-  private final Clock clock;
+  private final AuthDeadlines deadlines;
   private final ConnectionGate gate;
   private final Channel channel;
   private final MessageAssembler assembler;
@@ -45,8 +44,6 @@ public final class Connection implements Outbound {
   private boolean closing;
   private boolean closed;
   private String countedUser;
-  private long authTimer = NO_TIMER;
-  private long expiryTimer = NO_TIMER;
   private long queuedBytes;
 
   /**
@@ -61,7 +58,7 @@ public final class Connection implements Outbound {
     this.limits = limits;
     this.nanoClock = nanoClock;
     this.vertx = vertx;
-    this.clock = clock;
+    this.deadlines = new AuthDeadlines(vertx, clock);
     this.gate = gate;
     this.lastHeardNanos = nanoClock.getAsLong();
     this.rateLimiter = new RateLimiter(limits.ratePerSecond(), limits.burst(), lastHeardNanos);
@@ -78,7 +75,7 @@ public final class Connection implements Outbound {
     ws.closeHandler(v -> {
       closing = true;
       closed = true;
-      cancelTimers();
+      deadlines.cancelAll();
       if (countedUser != null) {
         gate.leaveUser(countedUser);
       }
@@ -92,8 +89,7 @@ public final class Connection implements Outbound {
    * frame; otherwise it could hold a socket (and a place in the node's limit) for free.
    */
   void awaitAuth() {
-    authTimer = vertx.setTimer(limits.authTimeoutMs(), id -> {
-      authTimer = NO_TIMER;
+    deadlines.awaitAuth(limits.authTimeoutMs(), () -> {
       if (!closing && session.identity() == null) {
         session.fail(null, new HubException(ErrorCode.UNAUTHORIZED,
             "no auth frame within " + limits.authTimeoutMs() + " ms"));
@@ -101,6 +97,10 @@ public final class Connection implements Outbound {
     });
   }
 
+  /**
+   * Counts the user against the per-user limit (its first identity only) and arms the token's
+   * expiry: {@code token_expired} and 4403, unless a fresh {@code auth} frame re-arms it first.
+   */
   @Override
   public boolean identified(Identity identity) {
     if (countedUser == null && identity.user() != null) {
@@ -109,46 +109,15 @@ public final class Connection implements Outbound {
       }
       countedUser = identity.user();
     }
-    if (authTimer != NO_TIMER) {
-      vertx.cancelTimer(authTimer);
-      authTimer = NO_TIMER;
-    }
-    armExpiry(identity);
-    return true;
-  }
-
-  /**
-   * Closes the connection with {@code token_expired} and 4403 when its token expires, unless a
-   * fresh {@code auth} frame replaced it first (each identity re-arms the timer).
-   */
-  private void armExpiry(Identity identity) {
-    if (expiryTimer != NO_TIMER) {
-      vertx.cancelTimer(expiryTimer);
-      expiryTimer = NO_TIMER;
-    }
-    if (identity.expiresAt() == null) {
-      return;
-    }
-    long delayMs = Math.max(1, identity.expiresAt().toEpochMilli() - clock.millis());
-    expiryTimer = vertx.setTimer(delayMs, id -> {
-      expiryTimer = NO_TIMER;
+    deadlines.identified(identity, () -> {
       if (!closing) {
         session.fail(null, new HubException(ErrorCode.TOKEN_EXPIRED,
             "the token expired; send a fresh auth frame before it does"));
       }
     });
+    return true;
   }
 
-  private void cancelTimers() {
-    if (authTimer != NO_TIMER) {
-      vertx.cancelTimer(authTimer);
-    }
-    if (expiryTimer != NO_TIMER) {
-      vertx.cancelTimer(expiryTimer);
-    }
-    authTimer = NO_TIMER;
-    expiryTimer = NO_TIMER;
-  }
 
   private void onFrame(WebSocketFrame frame) {
     heard();
