@@ -70,8 +70,10 @@ public final class WsClient implements AutoCloseable {
       headers.forEach(options::putHeader);
       return http.request(options)
           .compose(request -> request.send())
+          // After a 101 the server speaks WebSocket on that connection; close it rather than let
+          // the HTTP client try to read frames as HTTP.
           .compose(response -> response.statusCode() == 101
-              ? io.vertx.core.Future.succeededFuture(new Answer(101, null))
+              ? response.request().connection().close().map(v -> new Answer(101, null))
               : response.body().map(body -> new Answer(response.statusCode(), body.toString())))
           .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
