@@ -126,7 +126,7 @@ public final class WsClient implements AutoCloseable {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("no matching frame within " + WAIT + "; received " + frames);
+        throw new AssertionError("no matching frame within " + WAIT + "; received " + summary());
       }
       waitNanos(left);
     }
@@ -146,11 +146,17 @@ public final class WsClient implements AutoCloseable {
     while (closeCode == null) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("not closed within " + WAIT + "; received " + frames);
+        throw new AssertionError("not closed within " + WAIT + "; received " + summary());
       }
       waitNanos(left);
     }
     return closeCode;
+  }
+
+  /** What arrived, short enough for a failure message: the count and the last few frames. */
+  private String summary() {
+    int from = Math.max(0, frames.size() - 5);
+    return frames.size() + " frames, the last ones " + frames.subList(from, frames.size());
   }
 
   public synchronized List<JsonObject> received(Predicate<JsonObject> match) {

@@ -108,8 +108,10 @@ class AbuseLimitsTest {
 
   @Test
   void tenThousandSubscribesStayWithinTheSubscriptionLimit() throws Exception {
+    // 10 000 replies are about 1 MB: with the default outbound limit a test client that reads
+    // them more slowly than the node writes is (rightly) closed as a slow consumer.
     HubNode node = node(new JsonObject().put("ratePerSecond", 1_000_000).put("burst", 1_000_000)
-        .put("subscriptions", 256));
+        .put("subscriptions", 256).put("outboundBytes", 16 << 20));
     WsClient greedy = WsClient.connect(vertx, node.port(), "/ws?user=greedy");
     for (int i = 0; i < 10_000; i++) {
       greedy.send(new JsonObject().put("type", "subscribe").put("id", i).put("channel", "c" + i));
