@@ -46,8 +46,9 @@ public final class Connection implements Outbound {
     this.session = session;
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(data -> {
-      heard();
-      session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "binary frames are not served by this version"));
+      if (admit(data.length())) {
+        session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "binary frames are not served by this version"));
+      }
     });
     ws.pongHandler(data -> heard());
     ws.exceptionHandler(e -> log.debug("connection {}: {}", session.connectionId(), e.toString()));
@@ -59,21 +60,7 @@ public final class Connection implements Outbound {
   }
 
   private void onText(String text) {
-    heard();
-    if (closing) {
-      return;
-    }
-    if (utf8Length(text) > limits.frameBytes()) {
-      session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes"));
-      return;
-    }
-    RateLimiter.Verdict verdict = rateLimiter.check(nanoClock.getAsLong());
-    if (verdict != RateLimiter.Verdict.ALLOW) {
-      String message = "over " + limits.ratePerSecond() + " messages per second";
-      session.fail(null, new HubException(ErrorCode.RATE_LIMITED, message));
-      if (verdict == RateLimiter.Verdict.CLOSE) {
-        close(CloseCode.POLICY_VIOLATION, "rate limit");
-      }
+    if (!admit(utf8Length(text))) {
       return;
     }
     try {
@@ -81,6 +68,30 @@ public final class Connection implements Outbound {
     } catch (HubException e) {
       session.fail(e.requestId(), e);
     }
+  }
+
+  /**
+   * The limits every frame passes, text or binary: size, then rate. Refused frames get their error
+   * here; false means drop the frame.
+   */
+  private boolean admit(long bytes) {
+    heard();
+    if (closing) {
+      return false;
+    }
+    if (bytes > limits.frameBytes()) {
+      session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes"));
+      return false;
+    }
+    RateLimiter.Verdict verdict = rateLimiter.check(nanoClock.getAsLong());
+    if (verdict == RateLimiter.Verdict.ALLOW) {
+      return true;
+    }
+    session.fail(null, new HubException(ErrorCode.RATE_LIMITED, "over " + limits.ratePerSecond() + " messages per second"));
+    if (verdict == RateLimiter.Verdict.CLOSE) {
+      close(CloseCode.POLICY_VIOLATION, "rate limit");
+    }
+    return false;
   }
 
   @Override
