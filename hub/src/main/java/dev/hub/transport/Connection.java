@@ -1,6 +1,8 @@
 package dev.hub.transport;
 
 import dev.hub.config.LimitsConfig;
+import dev.hub.protocol.BinaryFrameCodec;
+import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameCodec;
@@ -11,8 +13,10 @@ import dev.hub.session.Session;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +51,7 @@ public final class Connection implements Outbound {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(data -> {
       if (admit(data.length())) {
-        session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "binary frames are not served by this version"));
+        decodeAndHandle(() -> BinaryFrameCodec.decode(data));
       }
     });
     ws.pongHandler(data -> heard());
@@ -60,14 +64,20 @@ public final class Connection implements Outbound {
   }
 
   private void onText(String text) {
-    if (!admit(utf8Length(text))) {
-      return;
+    if (admit(utf8Length(text))) {
+      decodeAndHandle(() -> FrameCodec.decode(text));
     }
+  }
+
+  private void decodeAndHandle(Supplier<ClientFrame> decoder) {
+    ClientFrame frame;
     try {
-      session.handle(FrameCodec.decode(text));
+      frame = decoder.get();
     } catch (HubException e) {
       session.fail(e.requestId(), e);
+      return;
     }
+    session.handle(frame);
   }
 
   /**
@@ -96,7 +106,7 @@ public final class Connection implements Outbound {
 
   @Override
   public void send(JsonObject frame) {
-    sendEncoded(frame.toBuffer());
+    sendEncoded(frame.toBuffer(), false);
   }
 
   /**
@@ -105,7 +115,7 @@ public final class Connection implements Outbound {
    * grow the node's memory past that bound.
    */
   @Override
-  public void sendEncoded(Buffer encodedFrame) {
+  public void sendEncoded(Buffer encodedFrame, boolean binary) {
     if (closing) {
       return;
     }
@@ -115,7 +125,7 @@ public final class Connection implements Outbound {
       close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
       return;
     }
-    ws.writeFrame(SharedTextFrame.of(encodedFrame));
+    ws.writeFrame(binary ? WebSocketFrame.binaryFrame(encodedFrame, true) : SharedTextFrame.of(encodedFrame));
   }
 
   @Override

@@ -138,8 +138,8 @@ class ConfigLoaderTest {
     HubConfig loaded = load(Map.of(), "--open", "--config", file("example.json", PROTOCOL_EXAMPLE));
     assertThat(List.of(loaded.channelOptions("room:42"), loaded.channelOptions("tasks")))
         .containsExactly(
-            new ChannelOptions("room:*", 100, Duration.ofMinutes(10), true, true),
-            new ChannelOptions("tasks", 1000, Duration.ofHours(1), false, false));
+            new ChannelOptions("room:*", 100, Duration.ofMinutes(10), true, true, true),
+            new ChannelOptions("tasks", 1000, Duration.ofHours(1), false, false, true));
   }
 
   @Test

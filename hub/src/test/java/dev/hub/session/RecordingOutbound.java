@@ -25,8 +25,15 @@ final class RecordingOutbound implements Outbound {
   }
 
   @Override
-  public void sendEncoded(Buffer encodedFrame) {
-    frames.add(new JsonObject(encodedFrame.copy()));
+  public void sendEncoded(Buffer encodedFrame, boolean binary) {
+    if (binary) {
+      // A binary event: its JSON part, with the payload's size so tests can check it came along.
+      int length = encodedFrame.getInt(0);
+      frames.add(new JsonObject(encodedFrame.slice(4, 4 + length).copy())
+          .put("payloadBytes", encodedFrame.length() - 4 - length));
+    } else {
+      frames.add(new JsonObject(encodedFrame.copy()));
+    }
   }
 
   @Override

@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 import dev.hub.auth.Grants;
 import dev.hub.auth.Identity;
 import dev.hub.auth.OpenAuthenticator;
-import dev.hub.config.LimitsConfig;
+import dev.hub.config.ConfigReader;
+import dev.hub.config.HubConfig;
+import dev.hub.history.HistoryStore;
+import dev.hub.history.LocalHistoryStore;
+import dev.hub.presence.LocalPresenceStore;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameCodec;
 import dev.hub.protocol.HubException;
 import dev.hub.routing.Audience;
 import dev.hub.routing.ClusterBus;
+import dev.hub.routing.FanoutEvent;
 import dev.hub.routing.LocalRegistry;
 import dev.hub.routing.Publisher;
 import io.vertx.core.Context;
@@ -65,12 +70,14 @@ class SessionTest {
 
   /** Opens a session for alice with every permission and the given subscription limit. */
   private void open(int subscriptionLimit) {
-    LimitsConfig limits = new LimitsConfig(65_536, 100, 200, subscriptionLimit, 1_048_576, 100_000);
+    HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
+        .put("limits", new JsonObject().put("subscriptions", subscriptionLimit)));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     registry = new LocalRegistry();
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
-    SessionServices services = new SessionServices("node-1", 30_000, limits, new OpenAuthenticator(), registry,
-        new Publisher(clusterBus, clock), clock);
+    HistoryStore history = new LocalHistoryStore(clock);
+    SessionServices services = new SessionServices(vertx, config, "member-1", new OpenAuthenticator(), registry,
+        new Publisher(clusterBus, history, config, clock), history, new LocalPresenceStore(), clock);
     result(onContext(() -> clusterBus.attach(registry)));
     session = onContext(() -> {
       Session opened = new Session("conn-1", new Identity("alice", Grants.everything(), null), out, services);
@@ -165,7 +172,7 @@ class SessionTest {
     open();
     send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"tasks\"}");
     send("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"tasks\"}");
-    int recipients = onContext(() -> registry.deliver(Audience.channel("tasks"), Buffer.buffer("{\"type\":\"x\"}")));
+    int recipients = onContext(() -> registry.deliver(event(Audience.channel("tasks"), Buffer.buffer("{\"type\":\"x\"}"))));
     assertThat(recipients).isEqualTo(1);
   }
 
@@ -260,13 +267,26 @@ class SessionTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "{\"type\":\"presence\",\"id\":5,\"channel\":\"room:42\"}",
-      "{\"type\":\"history\",\"id\":5,\"channel\":\"tasks\"}",
-      "{\"type\":\"rpc\",\"id\":5,\"address\":\"orders.lookup\",\"body\":{}}"})
-  void framesNotServedYetGetAnErrorWithTheirId(String frame) {
+      "{\"type\":\"history\",\"id\":5,\"channel\":\"tasks\"}"})
+  void presenceAndHistoryOfAChannelWithoutThemGetAnErrorWithTheirId(String frame) {
     open();
     send(frame);
     JsonObject reply = out.last();
-    assertThat(Arrays.asList(reply.getString("type"), reply.getValue("id"))).containsExactly("error", 5);
+    assertThat(Arrays.asList(reply.getString("type"), reply.getValue("id"), reply.getString("code")))
+        .containsExactly("error", 5, "invalid_frame");
+  }
+
+  @Test
+  void rpcToAnAddressNobodyServesGetsNoHandler() {
+    open();
+    send("{\"type\":\"rpc\",\"id\":5,\"address\":\"orders.lookup\",\"body\":{}}");
+    await().atMost(WAIT).until(() -> !out.ofType("error").isEmpty());
+    JsonObject reply = out.ofType("error").get(0);
+    assertThat(Arrays.asList(reply.getValue("id"), reply.getString("code"))).containsExactly(5, "no_handler");
+  }
+
+  private static FanoutEvent event(Audience audience, Buffer bytes) {
+    return new FanoutEvent(audience, bytes, 0, false);
   }
 
   @Test
@@ -276,8 +296,8 @@ class SessionTest {
     int recipients = onContext(() -> {
       session.closed();
       Buffer event = Buffer.buffer("{\"type\":\"x\"}");
-      return registry.deliver(Audience.channel("tasks"), event) + registry.deliver(Audience.user("alice"), event)
-          + registry.deliver(Audience.all(), event);
+      return registry.deliver(event(Audience.channel("tasks"), event))
+          + registry.deliver(event(Audience.user("alice"), event)) + registry.deliver(event(Audience.all(), event));
     });
     assertThat(recipients).isZero();
   }
