@@ -24,6 +24,7 @@ final class TestSocket {
 
   private final ClientWebSocket ws;
   private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  private final List<Buffer> binaries = new CopyOnWriteArrayList<>();
   private volatile Integer closeCode;
 
   private TestSocket(ClientWebSocket ws) {
@@ -35,6 +36,7 @@ final class TestSocket {
     ClientWebSocket ws = client.webSocket();
     TestSocket socket = new TestSocket(ws);
     ws.textMessageHandler(text -> socket.frames.add(new JsonObject(text)));
+    ws.binaryMessageHandler(socket.binaries::add);
     ws.closeHandler(v -> socket.closeCode = ws.closeStatusCode() == null ? -1 : (int) ws.closeStatusCode());
     ws.connect(port, "127.0.0.1", "/ws?user=" + user).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     socket.awaitType("connected");
@@ -78,6 +80,12 @@ final class TestSocket {
   List<JsonObject> awaitFrames(Predicate<JsonObject> matches, int count) {
     await().atMost(WAIT).until(() -> frames.stream().filter(matches).count() >= count);
     return frames(matches);
+  }
+
+  /** Waits for the first binary message and returns it. */
+  Buffer awaitBinary() {
+    await("a binary message").atMost(WAIT).until(() -> !binaries.isEmpty());
+    return binaries.get(0);
   }
 
   /** Waits for the server to close the socket and returns the close code (-1: none given). */
