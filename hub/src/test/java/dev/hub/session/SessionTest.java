@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.hub.auth.Grants;
 import dev.hub.auth.Identity;
 import dev.hub.auth.OpenAuthenticator;
+import dev.hub.config.ChannelOptions;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HistoryStore;
@@ -24,6 +25,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,12 +51,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SessionTest {
   private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
   private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final ChannelOptions FEED = new ChannelOptions("feed", 100, Duration.ofHours(1), false, false, true);
 
   private Vertx vertx;
   private Context context;
   private LocalRegistry registry;
   private RecordingOutbound out;
   private Session session;
+  private HistoryStore history;
 
   @BeforeEach
   void startVertx() {
@@ -71,11 +75,13 @@ class SessionTest {
   /** Opens a session for alice with every permission and the given subscription limit. */
   private void open(int subscriptionLimit) {
     HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
-        .put("limits", new JsonObject().put("subscriptions", subscriptionLimit)));
+        .put("limits", new JsonObject().put("subscriptions", subscriptionLimit))
+        .put("channels", new JsonArray().add(new JsonObject().put("pattern", "feed")
+            .put("history", new JsonObject().put("size", 100)))));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     registry = new LocalRegistry();
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
-    HistoryStore history = new LocalHistoryStore(clock);
+    history = new LocalHistoryStore(clock);
     SessionServices services = new SessionServices(vertx, config, "member-1", new OpenAuthenticator(), registry,
         new Publisher(clusterBus, history, config, clock), history, new LocalPresenceStore(), clock);
     result(onContext(() -> clusterBus.attach(registry)));
@@ -283,6 +289,38 @@ class SessionTest {
     await().atMost(WAIT).until(() -> !out.ofType("error").isEmpty());
     JsonObject reply = out.ofType("error").get(0);
     assertThat(Arrays.asList(reply.getValue("id"), reply.getString("code"))).containsExactly(5, "no_handler");
+  }
+
+  @Test
+  void historyChannelEventsArrivingOutOfOrderAreWrittenInOffsetOrderOnce() {
+    open();
+    send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
+    await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
+    onContext(() -> registry.deliver(feedEvent(2)) + registry.deliver(feedEvent(1)) + registry.deliver(feedEvent(1))
+        + registry.deliver(feedEvent(3)));
+    await().atMost(WAIT).until(() -> out.ofType("tick").size() >= 3);
+    assertThat(out.ofType("tick")).extracting(e -> e.getLong("offset")).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aGapThatStaysOpenIsFilledFromHistory() {
+    open();
+    send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
+    await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
+    for (int n = 1; n <= 4; n++) {
+      result(history.append("feed", FEED, Buffer.buffer("{\"type\":\"tick\",\"n\":" + n + "}"), false));
+    }
+    String epoch = result(history.latest("feed")).epoch();
+    // Offsets 2 and 3 never arrive live: the node that published them died after storing them.
+    onContext(() -> registry.deliver(feedEvent(1)) + registry.deliver(feedEvent(4)));
+    await().atMost(WAIT).until(() -> out.ofType("tick").size() >= 4);
+    assertThat(out.ofType("tick")).extracting(e -> e.getLong("offset")).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(out.ofType("tick").subList(1, 3)).extracting(e -> e.getString("epoch")).containsOnly(epoch);
+  }
+
+  private static FanoutEvent feedEvent(long offset) {
+    return new FanoutEvent(Audience.channel("feed"), Buffer.buffer("{\"type\":\"tick\",\"n\":" + offset
+        + ",\"offset\":" + offset + "}"), offset, false);
   }
 
   private static FanoutEvent event(Audience audience, Buffer bytes) {
