@@ -2,12 +2,11 @@ package dev.hub.api;
 
 import dev.hub.auth.Authenticator;
 import dev.hub.auth.Credentials;
-import dev.hub.config.ChannelOptions;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HistoryQuery;
 import dev.hub.history.HistoryStore;
 import dev.hub.presence.PresenceStore;
-import dev.hub.presence.PresenceView;
+import dev.hub.presence.PresenceQuery;
 import dev.hub.protocol.ChannelNames;
 import dev.hub.protocol.StreamPosition;
 import io.vertx.core.json.JsonObject;
@@ -98,23 +97,16 @@ public final class HttpApi {
   /** {@code ?since=<offset>&epoch=<epoch>&limit=<n>}, all optional. */
   private void history(RoutingContext ctx) {
     String channel = ChannelNames.require(ctx.pathParam("channel"));
-    ChannelOptions options = config.channelOptions(channel);
-    if (options == null || !options.hasHistory()) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "no history is kept for " + channel);
-    }
     StreamPosition since = ctx.request().getParam("since") == null ? null
         : new StreamPosition(number(ctx, "since"), ctx.request().getParam("epoch", ""));
     Integer limit = ctx.request().getParam("limit") == null ? null : (int) Math.max(1, number(ctx, "limit"));
-    new HistoryQuery(history).query(channel, since, limit).onFailure(ctx::fail).onSuccess(json -> respond(ctx, json));
+    new HistoryQuery(history, config).query(channel, since, limit)
+        .onFailure(ctx::fail).onSuccess(json -> respond(ctx, json));
   }
 
   private void presence(RoutingContext ctx) {
     String channel = ChannelNames.require(ctx.pathParam("channel"));
-    ChannelOptions options = config.channelOptions(channel);
-    if (options == null || !options.presence()) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "no presence is kept for " + channel);
-    }
-    presence.users(channel).onFailure(ctx::fail).onSuccess(users -> respond(ctx, PresenceView.json(channel, users)));
+    new PresenceQuery(presence, config).query(channel).onFailure(ctx::fail).onSuccess(json -> respond(ctx, json));
   }
 
   private static long number(RoutingContext ctx, String name) {

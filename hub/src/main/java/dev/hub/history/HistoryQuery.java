@@ -1,5 +1,9 @@
 package dev.hub.history;
 
+import dev.hub.config.ChannelOptions;
+import dev.hub.config.HubConfig;
+import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.HubException;
 import dev.hub.protocol.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -20,12 +24,19 @@ public final class HistoryQuery {
   public static final int MAX_LIMIT = 10_000;
 
   private final HistoryStore store;
+  private final HubConfig config;
 
-  public HistoryQuery(HistoryStore store) {
+  public HistoryQuery(HistoryStore store, HubConfig config) {
     this.store = store;
+    this.config = config;
   }
 
+  /** Fails with {@code invalid_frame} for a channel that keeps no history. */
   public Future<JsonObject> query(String channel, StreamPosition since, Integer limit) {
+    ChannelOptions options = config.channelOptions(channel);
+    if (options == null || !options.hasHistory()) {
+      return Future.failedFuture(new HubException(ErrorCode.INVALID_FRAME, "no history is kept for " + channel));
+    }
     int max = limit == null ? MAX_LIMIT : Math.min(limit, MAX_LIMIT);
     if (since == null) {
       return store.read(channel, 0, Integer.MAX_VALUE).map(page -> json(channel, page, newest(page.events(), max)));

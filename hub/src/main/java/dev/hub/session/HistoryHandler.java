@@ -1,11 +1,11 @@
 package dev.hub.session;
 
-import dev.hub.config.ChannelOptions;
 import dev.hub.history.HistoryQuery;
 import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameTypes;
 import dev.hub.protocol.HubException;
+import dev.hub.protocol.ServerFrames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -16,19 +16,9 @@ final class HistoryHandler implements FrameHandler<ClientFrame.History> {
     if (!session.identity().grants().maySubscribe(frame.channel())) {
       throw new HubException(ErrorCode.FORBIDDEN, "no permission to read " + frame.channel());
     }
-    ChannelOptions options = session.services().config().channelOptions(frame.channel());
-    if (options == null || !options.hasHistory()) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "no history is kept for " + frame.channel());
-    }
-    return new HistoryQuery(session.services().history()).query(frame.channel(), frame.since(), frame.limit())
-        .map(history -> withType(frame.id(), history));
-  }
-
-  private static JsonObject withType(Object id, JsonObject history) {
-    JsonObject reply = new JsonObject().put("type", FrameTypes.HISTORY);
-    if (id != null) {
-      reply.put("id", id);
-    }
-    return reply.mergeIn(history);
+    SessionServices services = session.services();
+    return new HistoryQuery(services.history(), services.config())
+        .query(frame.channel(), frame.since(), frame.limit())
+        .map(history -> ServerFrames.reply(FrameTypes.HISTORY, frame.id(), history));
   }
 }

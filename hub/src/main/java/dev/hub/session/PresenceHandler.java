@@ -1,11 +1,11 @@
 package dev.hub.session;
 
-import dev.hub.config.ChannelOptions;
-import dev.hub.presence.PresenceView;
+import dev.hub.presence.PresenceQuery;
 import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameTypes;
 import dev.hub.protocol.HubException;
+import dev.hub.protocol.ServerFrames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -16,16 +16,8 @@ final class PresenceHandler implements FrameHandler<ClientFrame.Presence> {
     if (!session.identity().grants().maySubscribe(frame.channel())) {
       throw new HubException(ErrorCode.FORBIDDEN, "no permission to see " + frame.channel());
     }
-    ChannelOptions options = session.services().config().channelOptions(frame.channel());
-    if (options == null || !options.presence()) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "no presence is kept for " + frame.channel());
-    }
-    return session.services().presence().users(frame.channel()).map(users -> {
-      JsonObject reply = new JsonObject().put("type", FrameTypes.PRESENCE);
-      if (frame.id() != null) {
-        reply.put("id", frame.id());
-      }
-      return reply.mergeIn(PresenceView.json(frame.channel(), users));
-    });
+    SessionServices services = session.services();
+    return new PresenceQuery(services.presence(), services.config()).query(frame.channel())
+        .map(presence -> ServerFrames.reply(FrameTypes.PRESENCE, frame.id(), presence));
   }
 }

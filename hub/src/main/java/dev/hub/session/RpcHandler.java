@@ -4,6 +4,7 @@ import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameTypes;
 import dev.hub.protocol.HubException;
+import dev.hub.protocol.ServerFrames;
 import dev.hub.routing.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -58,11 +59,7 @@ final class RpcHandler implements FrameHandler<ClientFrame.Rpc> {
   }
 
   private static JsonObject result(Object id, Object body) {
-    JsonObject reply = new JsonObject().put("type", FrameTypes.RPC_RESULT);
-    if (id != null) {
-      reply.put("id", id);
-    }
-    return reply.put("body", jsonValue(body));
+    return ServerFrames.reply(FrameTypes.RPC_RESULT, id, new JsonObject().put("body", jsonValue(body)));
   }
 
   private static Object jsonValue(Object body) {
