@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Presence in a Hazelcast MultiMap, channel → entries. Its calls block, so they run on workers.
- * A node's entries outlive it only until a survivor hears that it left the cluster.
+ * Presence in a Hazelcast MultiMap, channel → entries. Its calls block, so they run on workers,
+ * in order per event loop: a connection that closes while its subscribe is being recorded must have
+ * its entry removed after it was added, not before. A node's entries outlive it only until a
+ * survivor hears that it left the cluster.
  */
 public final class HazelcastPresenceStore implements PresenceStore {
   static final String MAP = "hub.presence";
@@ -30,7 +32,7 @@ public final class HazelcastPresenceStore implements PresenceStore {
     return vertx.executeBlocking(() -> {
       map.put(channel, entry.encode());
       return new PresenceChange(channel, entry.user(), connectionsOf(channel, entry.user()) == 1, false);
-    }, false);
+    }, true);
   }
 
   @Override
@@ -39,7 +41,7 @@ public final class HazelcastPresenceStore implements PresenceStore {
       boolean removed = map.remove(channel, entry.encode());
       boolean left = removed && connectionsOf(channel, entry.user()) == 0;
       return new PresenceChange(channel, entry.user(), false, left);
-    }, false);
+    }, true);
   }
 
   @Override
