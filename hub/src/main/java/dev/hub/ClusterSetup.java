@@ -7,6 +7,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.hub.config.ClusterConfig;
 import dev.hub.config.ConfigException;
+import dev.hub.config.HubConfig;
+import dev.hub.history.HazelcastHistoryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -24,8 +26,11 @@ final class ClusterSetup {
   private ClusterSetup() {
   }
 
-  static Future<Vertx> startClusteredVertx(ClusterConfig cluster) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+  static Future<Vertx> startClusteredVertx(HubConfig hub) {
+    ClusterConfig cluster = hub.cluster();
+    Config config = hazelcastConfig(cluster);
+    HazelcastHistoryStore.configure(config, hub.channels());
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
     VertxOptions options = new VertxOptions();
     // The event bus carries events between nodes over its own TCP connections, on the same
     // address as the cluster member, on a port of the system's choosing.

@@ -43,8 +43,8 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     HubConfig config = node.config();
     registry = new LocalRegistry();
-    SessionServices sessions = new SessionServices(config.node().nodeId(), config.node().heartbeatMs(),
-        config.limits(), node.authenticator(), registry, node.publisher(), node.clock());
+    SessionServices sessions = new SessionServices(vertx, config, node.memberId(), node.authenticator(), registry,
+        node.publisher(), node.history(), node.presence(), node.clock());
     endpoint = new WebSocketEndpoint(sessions, node.gate(), new OriginPolicy(config.security().origins()));
     return node.clusterBus().attach(registry)
         .compose(consumer -> {
@@ -61,8 +61,8 @@ final class GatewayVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/ws").handler(endpoint);
-    new HttpApi(vertx, node.publisher(), node.authenticator(), node.gate(), node.clusterJoined(),
-        node.config().limits().frameBytes()).mount(router);
+    new HttpApi(vertx, node.config(), node.publisher(), node.history(), node.presence(), node.authenticator(),
+        node.gate(), node.clusterJoined()).mount(router);
     return router;
   }
 

@@ -2,13 +2,20 @@ package dev.hub;
 
 import dev.hub.auth.Authenticator;
 import dev.hub.config.HubConfig;
+import dev.hub.history.HistoryStore;
+import dev.hub.presence.PresenceStore;
 import dev.hub.routing.ClusterBus;
 import dev.hub.routing.Publisher;
 import dev.hub.transport.ConnectionGate;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 
-/** What every verticle of one node shares. */
-record NodeServices(HubConfig config, ClusterBus clusterBus, Publisher publisher, Authenticator authenticator,
+/**
+ * What every verticle of one node shares.
+ *
+ * @param memberId the node's id in the cluster (the Vert.x node id, the Hazelcast member uuid)
+ */
+record NodeServices(HubConfig config, String memberId, ClusterBus clusterBus, Publisher publisher,
+                    HistoryStore history, PresenceStore presence, Authenticator authenticator,
                     ConnectionGate gate, BooleanSupplier clusterJoined, Clock clock) {
 }

@@ -2,6 +2,14 @@ package dev.hub.api;
 
 import dev.hub.auth.Authenticator;
 import dev.hub.auth.Credentials;
+import dev.hub.config.HubConfig;
+import dev.hub.history.HistoryQuery;
+import dev.hub.history.HistoryStore;
+import dev.hub.presence.PresenceStore;
+import dev.hub.presence.PresenceQuery;
+import dev.hub.protocol.ChannelNames;
+import dev.hub.protocol.StreamPosition;
+import io.vertx.core.json.JsonObject;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.PublishRequest;
@@ -19,6 +27,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP side of a node (PROTOCOL.md section 8): {@code POST /api/publish} for any backend,
+ * {@code GET /api/channels/{channel}/history} and {@code .../presence},
  * {@code GET /health} (the process is alive) and {@code GET /ready} (joined the cluster and not
  * draining, so a load balancer may send it clients).
  */
@@ -26,20 +35,24 @@ public final class HttpApi {
   private static final String BEARER = "Bearer ";
 
   private final Vertx vertx;
+  private final HubConfig config;
   private final Publisher publisher;
+  private final HistoryStore history;
+  private final PresenceStore presence;
   private final Authenticator authenticator;
   private final ConnectionGate gate;
   private final BooleanSupplier clusterJoined;
-  private final int bodyLimit;
 
-  public HttpApi(Vertx vertx, Publisher publisher, Authenticator authenticator, ConnectionGate gate,
-                 BooleanSupplier clusterJoined, int bodyLimit) {
+  public HttpApi(Vertx vertx, HubConfig config, Publisher publisher, HistoryStore history, PresenceStore presence,
+                 Authenticator authenticator, ConnectionGate gate, BooleanSupplier clusterJoined) {
     this.vertx = vertx;
+    this.config = config;
     this.publisher = publisher;
+    this.history = history;
+    this.presence = presence;
     this.authenticator = authenticator;
     this.gate = gate;
     this.clusterJoined = clusterJoined;
-    this.bodyLimit = bodyLimit;
   }
 
   public void mount(Router router) {
@@ -48,9 +61,11 @@ public final class HttpApi {
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx)
         .register("cluster", promise -> promise.complete(clusterJoined.getAsBoolean() ? Status.OK() : Status.KO()))
         .register("accepting", promise -> promise.complete(gate.isDraining() ? Status.KO() : Status.OK()))));
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(bodyLimit));
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.limits().frameBytes()));
     router.route("/api/*").handler(this::requireAdmin);
     router.post("/api/publish").handler(this::publish);
+    router.get("/api/channels/:channel/history").handler(this::history);
+    router.get("/api/channels/:channel/presence").handler(this::presence);
     router.route("/api/*").failureHandler(ctx -> ApiErrors.send(ctx, failureOf(ctx)));
   }
 
@@ -76,8 +91,34 @@ public final class HttpApi {
     PublishRequest request = PublishRequest.parse(ctx.body().asJsonObject());
     publisher.publishFromServer(AudienceOf.request(request), request.event())
         .onFailure(ctx::fail)
-        .onSuccess(receipt -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(receipt.toJson().encode()));
+        .onSuccess(receipt -> respond(ctx, receipt.toJson()));
+  }
+
+  /** {@code ?since=<offset>&epoch=<epoch>&limit=<n>}, all optional. */
+  private void history(RoutingContext ctx) {
+    String channel = ChannelNames.require(ctx.pathParam("channel"));
+    StreamPosition since = ctx.request().getParam("since") == null ? null
+        : new StreamPosition(number(ctx, "since"), ctx.request().getParam("epoch", ""));
+    Integer limit = ctx.request().getParam("limit") == null ? null : (int) Math.max(1, number(ctx, "limit"));
+    new HistoryQuery(history, config).query(channel, since, limit)
+        .onFailure(ctx::fail).onSuccess(json -> respond(ctx, json));
+  }
+
+  private void presence(RoutingContext ctx) {
+    String channel = ChannelNames.require(ctx.pathParam("channel"));
+    new PresenceQuery(presence, config).query(channel).onFailure(ctx::fail).onSuccess(json -> respond(ctx, json));
+  }
+
+  private static long number(RoutingContext ctx, String name) {
+    try {
+      return Long.parseLong(ctx.request().getParam(name));
+    } catch (NumberFormatException e) {
+      throw new HubException(ErrorCode.INVALID_FRAME, name + " must be a number");
+    }
+  }
+
+  private static void respond(RoutingContext ctx, JsonObject json) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json.encode());
   }
 
   private static Throwable failureOf(RoutingContext ctx) {

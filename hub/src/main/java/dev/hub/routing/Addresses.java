@@ -13,6 +13,14 @@ public final class Addresses {
   public static final String PUBLISH = "hub.publish";
   /** Header of a fan-out message naming its {@link Audience}. */
   public static final String AUDIENCE_HEADER = "hub-audience";
+  /** Header of a fan-out message carrying its offset in a history channel. */
+  public static final String OFFSET_HEADER = "hub-offset";
+  /** Header of a fan-out message whose bytes are a binary frame. */
+  public static final String BINARY_HEADER = "hub-binary";
+  /** Header of an {@code rpc} request: the caller's user. */
+  public static final String RPC_USER_HEADER = "hub-user";
+  /** Header of an {@code rpc} request: the caller's connection id. */
+  public static final String RPC_CONNECTION_HEADER = "hub-connection";
 
   private Addresses() {
   }

@@ -32,10 +32,16 @@ public final class ClusterBus {
     this.eventBus = eventBus;
   }
 
-  /** Sends an encoded event to every node, where each delivers it to the audience's local connections. */
-  public void publish(Audience audience, Buffer encodedEvent) {
-    eventBus.publish(Addresses.FANOUT, encodedEvent,
-        new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, audience.key()));
+  /** Sends an event to every node, where each delivers it to the audience's local connections. */
+  public void publish(FanoutEvent event) {
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, event.audience().key());
+    if (event.hasOffset()) {
+      options.addHeader(Addresses.OFFSET_HEADER, Long.toString(event.offset()));
+    }
+    if (event.binary()) {
+      options.addHeader(Addresses.BINARY_HEADER, "1");
+    }
+    eventBus.publish(Addresses.FANOUT, event.bytes(), options);
   }
 
   /**
@@ -51,7 +57,9 @@ public final class ClusterBus {
         log.warn("dropping a fan-out message without a valid audience header");
         return;
       }
-      registry.deliver(audience, message.body());
+      String offset = message.headers().get(Addresses.OFFSET_HEADER);
+      registry.deliver(new FanoutEvent(audience, message.body(), offset == null ? 0 : Long.parseLong(offset),
+          message.headers().contains(Addresses.BINARY_HEADER)));
     });
     return consumer.completion().map(consumer);
   }

@@ -1,6 +1,5 @@
 package dev.hub.routing;
 
-import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -37,8 +36,9 @@ public final class LocalRegistry {
     removeFrom(channels, channel, recipient);
   }
 
-  /** Writes the encoded event to every local connection of the audience, once each. */
-  public int deliver(Audience audience, Buffer encodedEvent) {
+  /** Writes the event to every local connection of its audience, once each. */
+  public int deliver(FanoutEvent event) {
+    Audience audience = event.audience();
     Set<Recipient> targets;
     if (audience instanceof Audience.Channel channel) {
       targets = channels.get(channel.name());
@@ -53,7 +53,7 @@ public final class LocalRegistry {
     // A delivery can close a slow connection, which removes it from these sets: iterate a copy.
     Recipient[] snapshot = targets.toArray(new Recipient[0]);
     for (Recipient recipient : snapshot) {
-      recipient.deliver(encodedEvent);
+      recipient.deliver(event);
     }
     return snapshot.length;
   }

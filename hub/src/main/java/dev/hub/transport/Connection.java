@@ -2,6 +2,8 @@ package dev.hub.transport;
 
 import dev.hub.auth.Identity;
 import dev.hub.config.LimitsConfig;
+import dev.hub.protocol.BinaryFrameCodec;
+import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameCodec;
@@ -18,6 +20,7 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,9 +129,13 @@ public final class Connection implements Outbound {
     }
     MessageAssembler.Outcome outcome = assembler.add(frame);
     if (outcome instanceof MessageAssembler.Text text) {
-      onText(text.text());
-    } else if (outcome instanceof MessageAssembler.Binary) {
-      session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "binary frames are not served by this version"));
+      if (admit(text.bytes())) {
+        decodeAndHandle(() -> FrameCodec.decode(text.text()));
+      }
+    } else if (outcome instanceof MessageAssembler.Binary binary) {
+      if (admit(binary.data().length())) {
+        decodeAndHandle(() -> BinaryFrameCodec.decode(binary.data()));
+      }
     } else if (outcome instanceof MessageAssembler.TooLarge) {
       session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes"));
     } else if (outcome instanceof MessageAssembler.InvalidUtf8) {
@@ -138,26 +145,41 @@ public final class Connection implements Outbound {
     }
   }
 
-  private void onText(String text) {
-    RateLimiter.Verdict verdict = rateLimiter.check(nanoClock.getAsLong());
-    if (verdict != RateLimiter.Verdict.ALLOW) {
-      String message = "over " + limits.ratePerSecond() + " messages per second";
-      session.fail(null, new HubException(ErrorCode.RATE_LIMITED, message));
-      if (verdict == RateLimiter.Verdict.CLOSE) {
-        close(CloseCode.POLICY_VIOLATION, "rate limit");
-      }
-      return;
-    }
+  private void decodeAndHandle(Supplier<ClientFrame> decoder) {
+    ClientFrame frame;
     try {
-      session.handle(FrameCodec.decode(text));
+      frame = decoder.get();
     } catch (HubException e) {
       session.fail(e.requestId(), e);
+      return;
     }
+    session.handle(frame);
+  }
+
+  /**
+   * The limits every whole message passes, text or binary: size (already enforced while its
+   * frames arrived; checked again here so the rule reads in one place), then rate. Refused
+   * messages get their error here; false means drop the message.
+   */
+  private boolean admit(long bytes) {
+    if (bytes > limits.frameBytes()) {
+      session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes"));
+      return false;
+    }
+    RateLimiter.Verdict verdict = rateLimiter.check(nanoClock.getAsLong());
+    if (verdict == RateLimiter.Verdict.ALLOW) {
+      return true;
+    }
+    session.fail(null, new HubException(ErrorCode.RATE_LIMITED, "over " + limits.ratePerSecond() + " messages per second"));
+    if (verdict == RateLimiter.Verdict.CLOSE) {
+      close(CloseCode.POLICY_VIOLATION, "rate limit");
+    }
+    return false;
   }
 
   @Override
   public void send(JsonObject frame) {
-    sendEncoded(frame.toBuffer());
+    sendEncoded(frame.toBuffer(), false);
   }
 
   /**
@@ -169,28 +191,29 @@ public final class Connection implements Outbound {
    * updates its writability.
    */
   @Override
-  public void sendEncoded(Buffer encodedFrame) {
+  public void sendEncoded(Buffer encodedFrame, boolean binary) {
     // The socket may be closed by the client before its close handler has run here.
     if (closing || ws.isClosed()) {
       return;
     }
     boolean wouldPass = queuedBytes > 0 && queuedBytes + encodedFrame.length() > limits.outboundBytes();
     if (wouldPass || ws.writeQueueFull()) {
-      write(ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
-          "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer());
+      Buffer error = ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
+          "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer();
+      write(SharedTextFrame.of(error), error.length());
       gate.slowConsumerClosed();
       close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
       return;
     }
-    write(encodedFrame);
+    write(binary ? WebSocketFrame.binaryFrame(encodedFrame, true) : SharedTextFrame.of(encodedFrame),
+        encodedFrame.length());
   }
 
-  private void write(Buffer frame) {
-    int size = frame.length();
+  private void write(WebSocketFrame frame, int size) {
     queuedBytes += size;
     gate.recordOutbound(queuedBytes);
     // Completes on this event loop once the bytes left the node (or the socket failed).
-    ws.writeFrame(SharedTextFrame.of(frame)).onComplete(done -> queuedBytes -= size);
+    ws.writeFrame(frame).onComplete(done -> queuedBytes -= size);
   }
 
   /** Bytes written to this socket that have not left the node yet. */

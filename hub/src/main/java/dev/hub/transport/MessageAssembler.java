@@ -19,8 +19,8 @@ final class MessageAssembler {
   sealed interface Outcome {
   }
 
-  /** A whole text message. */
-  record Text(String text) implements Outcome {
+  /** A whole text message, and its length in bytes. */
+  record Text(String text, int bytes) implements Outcome {
   }
 
   /** A whole binary message. */
@@ -77,7 +77,7 @@ final class MessageAssembler {
       return new Text(StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(data.getBytes())).toString());
+          .decode(ByteBuffer.wrap(data.getBytes())).toString(), data.length());
     } catch (CharacterCodingException e) {
       return new InvalidUtf8();
     }
