@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubClusterExtension;
 import dev.hub.testkit.HubTestClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,13 +20,14 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three secured nodes, clients with tokens signed by nimbus-jose-jwt on every node: a subscribe,
- * publish, broadcast or direct outside the token's claims gets {@code forbidden} and delivers
+ * publish, broadcast, direct or rpc outside the token's claims gets {@code forbidden} and delivers
  * nothing anywhere, and no client can publish as someone else.
  *
  * <p>Absence is checked without sleeping: after each refused frame the same client publishes a
@@ -51,12 +53,15 @@ class PermissionsIT {
   @BeforeAll
   static void connect() {
     HubCluster cluster = hub.cluster();
-    // alice: may read rooms and write the lobby, nothing else.
-    alice1 = cluster.connectWithToken(0, token("alice", List.of("room:*"), List.of(LOBBY), false));
+    // alice: may read rooms, write the lobby and call orders.* with rpc, nothing else.
+    alice1 = cluster.connectWithToken(0, token("alice", List.of("room:*"), List.of(LOBBY), false,
+        List.of("orders.*"), SECRET));
     // bob: reads rooms and the secret channel, writes the lobby and to carol directly ("user:carol").
     bob2 = cluster.connectWithToken(1, token("bob", List.of("room:*", "secret"), List.of(LOBBY, "user:carol"), false));
-    // carol: reads and writes rooms and secret, may broadcast (and so send to anyone directly).
-    carol3 = cluster.connectWithToken(2, token("carol", List.of("room:*", "secret"), List.of("room:*", "secret"), true));
+    // carol: reads and writes rooms and secret, may broadcast (and so send to anyone directly),
+    // and holds "rpc": ["*"].
+    carol3 = cluster.connectWithToken(2, token("carol", List.of("room:*", "secret"), List.of("room:*", "secret"), true,
+        List.of("*"), SECRET));
     dave3 = cluster.connectWithToken(2, token("dave", List.of("room:*"), List.of(LOBBY), false));
     everyone = List.of(alice1, bob2, carol3, dave3);
     for (HubTestClient client : everyone) {
@@ -136,6 +141,42 @@ class PermissionsIT {
   }
 
   @Test
+  void anRpcOutsideTheClaimsIsForbiddenAndNeverReachesTheService() {
+    Vertx service = hub.cluster().startService();
+    AtomicInteger orders = new AtomicInteger();
+    AtomicInteger refunds = new AtomicInteger();
+    service.eventBus().<Object>consumer("orders.create", message -> {
+      orders.incrementAndGet();
+      message.reply(new JsonObject().put("ok", true).put("caller", message.headers().get("hub-user")));
+    });
+    service.eventBus().<Object>consumer("billing.refund", message -> {
+      refunds.incrementAndGet();
+      message.reply(new JsonObject().put("refunded", true));
+    });
+    // The nodes learn of the service's consumers asynchronously: call until one answers.
+    Awaitility.await("the service is reachable").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+        .until(() -> "rpc_result".equals(request(alice1, rpc("orders.create")).getString("type")));
+    int answered = orders.get();
+
+    assertForbidden(request(alice1, rpc("billing.refund")));
+    assertForbidden(request(alice1, rpc("hub.publish")));
+    // Even "rpc": ["*"] never reaches the hub's own addresses: no event is published through them.
+    assertForbidden(request(carol3, new JsonObject().put("type", "rpc").put("address", "hub.publish")
+        .put("body", new JsonObject().put("channel", LOBBY).put("event", new JsonObject().put("type", "smuggled")))));
+    // A later call from the same node reaches the service after anything the refused ones sent.
+    JsonObject result = request(alice1, rpc("orders.create"));
+    assertThat(result.getJsonObject("body").getString("caller")).isEqualTo("alice");
+    fence(carol3);
+    assertThat(orders.get()).isEqualTo(answered + 1);
+    assertThat(refunds.get()).isZero();
+    everyone.forEach(client -> assertThat(received(client, "smuggled")).isEmpty());
+  }
+
+  private static JsonObject rpc(String address) {
+    return new JsonObject().put("type", "rpc").put("address", address).put("body", new JsonObject().put("n", 1));
+  }
+
+  @Test
   void aRefusedTokenIsRefusedOnEveryNode() {
     String forged = token("mallory", List.of("*"), List.of("*"), true, "another-secret-0123456789-abcdefghijklmn");
     for (int node = 0; node < 3; node++) {
@@ -178,9 +219,14 @@ class PermissionsIT {
 
   private static String token(String sub, List<String> channels, List<String> publish, boolean broadcast,
                               String secret) {
+    return token(sub, channels, publish, broadcast, List.of(), secret);
+  }
+
+  private static String token(String sub, List<String> channels, List<String> publish, boolean broadcast,
+                              List<String> rpc, String secret) {
     JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(sub)
         .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
-        .claim("channels", channels).claim("publish", publish).claim("broadcast", broadcast).build();
+        .claim("channels", channels).claim("publish", publish).claim("broadcast", broadcast).claim("rpc", rpc).build();
     try {
       SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
       jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
