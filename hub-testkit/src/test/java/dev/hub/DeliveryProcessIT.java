@@ -356,12 +356,16 @@ class DeliveryProcessIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    Future.join(clients.stream().map(RecoveringClient::close).toList()).await(10, TimeUnit.SECONDS);
-    testClients.forEach(HubTestClient::close);
-    http.close();
-    if (hubs != null) {
-      hubs.close();
+    try {
+      Future.join(clients.stream().map(RecoveringClient::close).toList()).await(10, TimeUnit.SECONDS);
+      testClients.forEach(HubTestClient::close);
+      http.close();
+    } finally {
+      // The children and the Vert.x go whatever happened to the clients.
+      if (hubs != null) {
+        hubs.close();
+      }
+      vertx.close().await(10, TimeUnit.SECONDS);
     }
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 }
