@@ -87,8 +87,10 @@ public final class HubNode {
     HistoryStore history = hazelcast == null ? new LocalHistoryStore(clock) : new HazelcastHistoryStore(vertx, hazelcast);
     PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    String memberId = manager == null ? config.node().nodeId() : manager.getNodeId();
+    // Presence entries carry the Hazelcast member uuid because that is the id memberRemoved
+    // reports; Vert.x 5's node id (ClusterManager.getNodeId()) is a different, random uuid.
+    String memberId = hazelcast == null ? config.node().nodeId()
+        : hazelcast.getCluster().getLocalMember().getUuid().toString();
     return new NodeServices(config, memberId, clusterBus, new Publisher(clusterBus, history, config, clock),
         history, presence, new OpenAuthenticator(), new ConnectionGate(config.limits().connectionsPerNode()),
         () -> isClusterJoined(vertx), clock);
