@@ -41,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HubNode {
   private static final Logger log = LoggerFactory.getLogger(HubNode.class);
-  /** The member attribute holding the Vert.x node id (vertx-hazelcast's NODE_ID_ATTRIBUTE). */
-  private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -99,8 +97,10 @@ public final class HubNode {
     HistoryStore history = hazelcast == null ? new LocalHistoryStore(clock) : new HazelcastHistoryStore(vertx, hazelcast);
     PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    String memberId = manager == null ? config.node().nodeId() : manager.getNodeId();
+    // Presence entries carry the Hazelcast member uuid because that is the id memberRemoved
+    // reports; Vert.x 5's node id (ClusterManager.getNodeId()) is a different, random uuid.
+    String memberId = hazelcast == null ? config.node().nodeId()
+        : hazelcast.getCluster().getLocalMember().getUuid().toString();
     return new NodeServices(config, memberId, clusterBus, new Publisher(clusterBus, history, config, clock),
         history, presence, authenticator,
         new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser()),
@@ -129,11 +129,8 @@ public final class HubNode {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        // Vert.x names members by an id of its own, kept as a member attribute.
-        String member = event.getMember().getAttribute(VERTX_NODE_ID);
-        if (member == null) {
-          return;
-        }
+        // Entries are recorded under the Hazelcast member uuid (see services), not Vert.x's node id.
+        String member = event.getMember().getUuid().toString();
         context.runOnContext(v -> node.services.presence().removeNode(member)
             .onSuccess(changes -> changes.forEach(node::announceLeave))
             .onFailure(e -> log.warn("presence of departed member {} not cleared: {}", member, e.toString())));

@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 /**
  * What every verticle of one node shares.
  *
- * @param memberId the node's id in the cluster (the Vert.x node id, the Hazelcast member uuid)
+ * @param memberId the node's Hazelcast member uuid (not the Vert.x node id), recorded with presence
  */
 record NodeServices(HubConfig config, String memberId, ClusterBus clusterBus, Publisher publisher,
                     HistoryStore history, PresenceStore presence, Authenticator authenticator,

@@ -192,7 +192,9 @@ public final class Connection implements Outbound {
    */
   @Override
   public void sendEncoded(Buffer encodedFrame, boolean binary) {
-    // The socket may be closed by the client before its close handler has run here.
+    // Once the client's close frame is in, the socket counts as closed but its close handler (which
+    // sets closing) has not run yet; writeQueueFull() would throw, and the throw would cut short
+    // the fan-out loop delivering this event to the other connections of the event loop.
     if (closing || ws.isClosed()) {
       return;
     }
