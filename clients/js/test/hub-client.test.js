@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
+import { readFileSync } from 'node:fs';
 import { HubClient } from '../hub-client.js';
 import { startCluster, startNode, stopAll, configFile, freePort, until, kill } from './nodes.js';
 
@@ -36,6 +37,19 @@ before(async () => {
 after(async () => {
   for (const hub of clients) hub.close();
   await stopAll();
+});
+
+test('every node serves this client at /hub-client.js and the console at /', async () => {
+  const served = await fetch(`${a.http}/hub-client.js`);
+  assert.equal(served.status, 200);
+  assert.match(served.headers.get('content-type'), /javascript/);
+  assert.equal(await served.text(), readFileSync(new URL('../hub-client.js', import.meta.url), 'utf8'),
+    'the jar serves the same bytes as clients/js/hub-client.js (rebuild the jar if this fails)');
+  const page = await fetch(`${b.http}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<script type="module" src="\/console.js">/);
+  assert.equal((await fetch(`${b.http}/console.js`)).status, 200);
+  assert.equal((await fetch(`${b.http}/console.css`)).status, 200);
 });
 
 test('connects to the next URL when the first node is down', async () => {
