@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { startCluster, stopAll, configFile, kill } from './nodes.js';
+import { startCluster, stopAll, configFile, kill } from '../test-support/nodes.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = new URL('./screenshots/', import.meta.url).pathname;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { readFileSync } from 'node:fs';
 import { HubClient } from '../hub-client.js';
-import { startCluster, startNode, stopAll, configFile, freePort, until, kill } from './nodes.js';
+import { startCluster, startNode, stopAll, configFile, freePort, until, kill } from '../test-support/nodes.js';
 
 const FEED = { channels: [{ pattern: 'feed', history: { size: 1000, ttl: '10m' }, presence: true }] };
 let a, b, c, d;
