@@ -91,6 +91,8 @@ export class HubClient {
   /** Node id from the last `connected` frame. */
   readonly node: string | null;
   readonly connectionId: string | null;
+  /** The URL of the current connection. */
+  readonly currentUrl: string | null;
   readonly heartbeat: number;
 
   on(name: 'state', fn: (state: HubState, info: StateInfo) => void): () => void;

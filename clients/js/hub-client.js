@@ -58,6 +58,7 @@ export class HubClient {
     this.state = 'idle';
     this.node = null;
     this.connectionId = null;
+    this.currentUrl = null;
     this.socket = null;
     this.urlIndex = 0;
     this.attempt = 0;

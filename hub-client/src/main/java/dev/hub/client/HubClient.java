@@ -115,10 +115,10 @@ public final class HubClient {
 
   // ---- connection ---------------------------------------------------------------------------
 
+  /** Starts connecting; once. A closed client stays closed: create another. */
   public Future<Void> connect() {
     return onContext(() -> {
-      if (state == State.IDLE || state == State.CLOSED) {
-        closed = false;
+      if (state == State.IDLE) {
         open();
       }
     });
