@@ -96,6 +96,25 @@ test('publish, subscribe, presence, history and rpc are matched to their replies
   bob.close();
 });
 
+test('binary events reach subscribers with their payload bytes', async () => {
+  const reader = client({ url: b.url, user: 'reader' });
+  const got = [];
+  await reader.subscribe('files', (event) => got.push(event)).ready;
+  const raw = new WebSocket(`${a.url}?user=uploader`);
+  await new Promise((resolve, reject) => { raw.once('open', resolve); raw.once('error', reject); });
+  const header = Buffer.from(JSON.stringify({ type: 'publish', channel: 'files', event: { type: 'file', name: 'x.bin' } }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(header.length);
+  raw.send(Buffer.concat([length, header, Buffer.from([1, 2, 3, 250])]), { binary: true });
+  await until(() => got.length === 1, 'the binary event');
+  raw.close();
+  assert.equal(got[0].type, 'file');
+  assert.equal(got[0].name, 'x.bin');
+  assert.equal(got[0].from, 'uploader');
+  assert.deepEqual([...got[0].binary], [1, 2, 3, 250]);
+  reader.close();
+});
+
 test('after SIGKILL of its node: fails over, calls the token function again, resubscribes, recovers with no gap or duplicate, flushes the offline queue in order', async () => {
   let tokenCalls = 0;
   // A long backoff so the test decides when the client comes back (reconnectNow), not a timer.
