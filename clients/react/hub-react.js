@@ -21,7 +21,7 @@ export function HubProvider({ client, options, children }) {
 
 /**
  * The client from the nearest HubProvider (or one given explicitly) and its connection state,
- * re-rendering on every state change: { hub, state, isConnected, node }.
+ * re-rendering on every state change: { hub, state, isConnected, node, send }.
  */
 export function useHub(client) {
   const fromContext = useContext(HubContext);
@@ -32,7 +32,9 @@ export function useHub(client) {
     setSnapshot({ state: hub.state, node: hub.node });
     return hub.on('state', (state) => setSnapshot({ state, node: hub.node }));
   }, [hub]);
-  return { hub, state: snapshot.state, node: snapshot.node, isConnected: snapshot.state === 'connected' };
+  // `send` keeps the old useWebSocket hook's shape: any frame, queued while disconnected.
+  const send = useCallback((frame) => hub.send(frame), [hub]);
+  return { hub, state: snapshot.state, node: snapshot.node, isConnected: snapshot.state === 'connected', send };
 }
 
 /**

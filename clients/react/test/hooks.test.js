@@ -25,8 +25,10 @@ function Tasks({ onEvent }) {
   return createElement('p', null, `${isConnected ? 'online' : 'offline'} ${lastEvent ? lastEvent.taskId : '-'}`);
 }
 
+let sendFromHook;
 function Status() {
-  const { state, node: id } = useHub();
+  const { state, node: id, send } = useHub();
+  sendFromHook = send;
   return createElement('span', null, `${state}@${id}`);
 }
 
@@ -59,6 +61,13 @@ test('useChannel delivers events to the latest callback and reflects the connect
   assert.deepEqual(firstCalls, [124]);
   assert.deepEqual(secondCalls, [125]);
   assert.deepEqual(sent.filter((f) => f.type === 'subscribe' || f.type === 'unsubscribe'), []);
+
+  // useHub's send: the shorthand broadcast frame of the original clients reaches everyone.
+  const chats = [];
+  publisher.on('event', (event) => { if (event.type === 'chat') chats.push(event); });
+  sendFromHook({ type: 'chat', payload: { message: 'Hello' } });
+  await until(() => chats.length === 1, 'the chat sent through useHub');
+  assert.equal(chats[0].from, 'react');
 
   renderer.unmount();
   await until(() => !hub.channels.has('tasks'), 'unmount unsubscribes');
