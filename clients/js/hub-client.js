@@ -400,6 +400,7 @@ export class HubClient {
       this.emit('subscribed', reply);
     }, (error) => {
       if (error.code === 'disconnected' || error.code === 'closed') return; // resent on reconnect
+      if (error.code === 'timeout') { this.emit('error', error); return; } // kept: resent on reconnect
       this.channels.delete(channel);
       entry.readyReject(error);
       this.emit('error', error);

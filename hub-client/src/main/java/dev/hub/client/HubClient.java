@@ -489,7 +489,8 @@ public final class HubClient {
         }
         entry.ready.tryComplete(reply);
       } else if (result.cause() instanceof HubClientException e
-          && !e.code().equals("disconnected") && !e.code().equals("closed")) {
+          && !Set.of("disconnected", "closed", "timeout").contains(e.code())) {
+        // Refused by the hub (forbidden, bad_channel, ...): give up. Otherwise resent on reconnect.
         channels.remove(channel);
         entry.ready.tryFail(e);
       }
