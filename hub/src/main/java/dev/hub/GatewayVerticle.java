@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,6 +64,11 @@ final class GatewayVerticle extends VerticleBase {
     router.get("/ws").handler(endpoint);
     new HttpApi(vertx, node.config(), node.publisher(), node.history(), node.presence(), node.authenticator(),
         node.gate(), node.clusterJoined()).mount(router);
+    // The JavaScript client and the live console, from the jar's webroot (hub-client.js is copied
+    // there from clients/js at build time). One regex route naming the files, so nothing shadows
+    // /ws or /api; a plain path route would make StaticHandler strip the path and serve index.html.
+    router.getWithRegex("^/(hub-client\\.js|console\\.js|console\\.css)?$")
+        .handler(StaticHandler.create("webroot").setMaxAgeSeconds(60));
     return router;
   }
 
