@@ -246,8 +246,11 @@ public final class HubCluster implements AutoCloseable {
   }
 
   /**
-   * Kills one node without a goodbye: its Hazelcast member is terminated (the others see it vanish,
-   * as when its process dies) and its Vert.x closed, with no {@code reconnect} sent to its clients.
+   * Takes one node out of the cluster without a goodbye to the cluster: its Hazelcast member is
+   * terminated, so the others see it vanish as when its process dies (membership, presence and
+   * partition failover follow). Its Vert.x is then closed, which still drains its WebSocket clients
+   * ({@code reconnect}, close 1012); to test clients against a node that dies without a word, run
+   * the hub as a process and kill it, as the {@code *ProcessIT} tests do.
    */
   public void crashNode(int index) {
     HubNode node = node(index);
