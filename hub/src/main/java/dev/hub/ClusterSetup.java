@@ -7,12 +7,16 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.hub.config.ClusterConfig;
 import dev.hub.config.ConfigException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
 import java.util.Properties;
+import java.util.UUID;
 
 /**
  * Builds the Hazelcast member a node runs: the configuration file (the loopback one from
@@ -24,13 +28,22 @@ final class ClusterSetup {
   private ClusterSetup() {
   }
 
-  static Future<Vertx> startClusteredVertx(ClusterConfig cluster) {
+  /**
+   * @param meters where Vert.x records its own metrics (event bus, HTTP server, JVM), beside the
+   *     hub's; the node's {@code /metrics} shows this registry
+   */
+  static Future<Vertx> startClusteredVertx(ClusterConfig cluster, MeterRegistry meters) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     VertxOptions options = new VertxOptions();
     // The event bus carries events between nodes over its own TCP connections, on the same
     // address as the cluster member, on a port of the system's choosing.
     options.getEventBusOptions().setHost(cluster.host()).setPort(0);
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+    // vertx-micrometer keeps registries in a JVM-wide map by name: a name of its own keeps each
+    // node's figures apart when several nodes share a JVM (the test kit does).
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setRegistryName("hub-" + UUID.randomUUID()));
+    return Vertx.builder().with(options).withClusterManager(manager)
+        .withMetrics(new MicrometerMetricsFactory(meters)).buildClustered();
   }
 
   static Config hazelcastConfig(ClusterConfig cluster) {

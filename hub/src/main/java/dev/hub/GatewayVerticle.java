@@ -1,6 +1,7 @@
 package dev.hub;
 
 import dev.hub.api.HttpApi;
+import dev.hub.api.OperationsApi;
 import dev.hub.config.HubConfig;
 import dev.hub.routing.LocalRegistry;
 import dev.hub.session.SessionServices;
@@ -40,10 +41,10 @@ final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HubConfig config = node.config();
-    registry = new LocalRegistry();
+    registry = new LocalRegistry(node.metrics());
     SessionServices sessions = new SessionServices(config.node().nodeId(), config.node().heartbeatMs(),
         config.limits(), node.authenticator(), registry, node.publisher(), node.clock());
-    endpoint = new WebSocketEndpoint(sessions, node.gate());
+    endpoint = new WebSocketEndpoint(sessions, node.gate(), node.metrics());
     return node.clusterBus().attach(registry)
         .compose(consumer -> {
           fanout = consumer;
@@ -59,8 +60,10 @@ final class GatewayVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/ws").handler(endpoint);
-    new HttpApi(vertx, node.publisher(), node.authenticator(), node.gate(), node.clusterJoined(),
-        node.config().limits().frameBytes()).mount(router);
+    new HttpApi(node.publisher(), node.authenticator(), node.metrics(), node.config().limits().frameBytes())
+        .mount(router);
+    // After HttpApi: its admin check guards /api/stats too.
+    new OperationsApi(vertx, node.readiness(), node.meters(), node.stats()).mount(router);
     return router;
   }
 

@@ -33,6 +33,7 @@ public final class HubMain {
       return;
     }
     HubConfig config = loadConfig(flags);
+    LogSetup.apply(config.node());
     HubNode node;
     try {
       node = HubNode.start(config).await(2, TimeUnit.MINUTES);

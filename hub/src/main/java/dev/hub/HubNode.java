@@ -1,18 +1,29 @@
 package dev.hub;
 
+import dev.hub.api.ClusterStats;
+import dev.hub.api.Readiness;
 import dev.hub.auth.OpenAuthenticator;
 import dev.hub.config.HubConfig;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.routing.ClusterBus;
 import dev.hub.routing.Publisher;
 import dev.hub.transport.ConnectionGate;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.NodeInfo;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running hub node: its verticles on a Vert.x instance, clustered or not. Start one with
@@ -26,6 +37,7 @@ public final class HubNode {
   private final NodeServices services;
   private final List<GatewayVerticle> gateways;
   private final List<String> deployments;
+  private final Instant startedAt;
 
   private HubNode(Vertx vertx, boolean ownsVertx, NodeServices services, List<GatewayVerticle> gateways,
                   List<String> deployments) {
@@ -35,12 +47,14 @@ public final class HubNode {
     this.services = services;
     this.gateways = gateways;
     this.deployments = deployments;
+    this.startedAt = services.clock().instant();
   }
 
   /** Joins the cluster the configuration names and starts serving. */
   public static Future<HubNode> start(HubConfig config) {
-    return ClusterSetup.startClusteredVertx(config.cluster())
-        .compose(vertx -> deploy(vertx, config, true)
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return ClusterSetup.startClusteredVertx(config.cluster(), meters)
+        .compose(vertx -> deploy(vertx, config, true, meters)
             .recover(failure -> {
               // Not composed on the close: its completion would run on the event loops it stops.
               vertx.close();
@@ -48,24 +62,46 @@ public final class HubNode {
             }));
   }
 
-  /** Starts serving on a Vert.x instance the caller owns and closes. */
+  /**
+   * Starts serving on a Vert.x instance the caller owns and closes. Its {@code /metrics} shows the
+   * hub's own meters; Vert.x's are there only for nodes made by {@link #start}.
+   */
   public static Future<HubNode> deploy(Vertx vertx, HubConfig config) {
-    return deploy(vertx, config, false);
+    return deploy(vertx, config, false, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  private static Future<HubNode> deploy(Vertx vertx, HubConfig config, boolean ownsVertx) {
-    ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
+  private static Future<HubNode> deploy(Vertx vertx, HubConfig config, boolean ownsVertx,
+                                        PrometheusMeterRegistry meters) {
+    HubMetrics metrics = new HubMetrics(meters);
+    ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
     Clock clock = Clock.systemUTC();
+    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode());
+    Readiness readiness = new Readiness(() -> isClusterJoined(vertx), gate);
+    AtomicReference<HubNode> self = new AtomicReference<>();
+    ClusterStats stats = new ClusterStats(vertx.eventBus(), memberId(vertx), () -> memberIds(vertx),
+        () -> self.get().figures());
     NodeServices services = new NodeServices(config, clusterBus, new Publisher(clusterBus, clock),
-        new OpenAuthenticator(), new ConnectionGate(config.limits().connectionsPerNode()),
-        () -> isClusterJoined(vertx), clock);
+        new OpenAuthenticator(), gate, clock, metrics, meters, readiness, stats);
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     List<String> deployments = new CopyOnWriteArrayList<>();
     HubNode node = new HubNode(vertx, ownsVertx, services, gateways, deployments);
+    self.set(node);
+    node.registerGauges();
     return vertx.deployVerticle(new PublishServiceVerticle(services))
         .onSuccess(deployments::add)
         .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
+        .compose(v -> vertx.deployVerticle(new StatsServiceVerticle(services)))
+        .onSuccess(deployments::add)
+        // Only now is every fan-out consumer registered: a client sent here is reached by all events.
+        .onSuccess(v -> readiness.started())
         .map(node);
+  }
+
+  private void registerGauges() {
+    HubMetrics metrics = services.metrics();
+    metrics.gauge("hub.connections", "Open WebSocket connections on this node", this::connections);
+    metrics.gauge("hub.cluster.members", "Cluster members this node sees, itself included", this::clusterSize);
+    metrics.gauge("hub.ready", "1 while /ready answers 200", () -> services.readiness().isReady() ? 1 : 0);
   }
 
   private static Future<Void> deployGateways(HubNode node, int instances, int configuredPort) {
@@ -84,14 +120,42 @@ public final class HubNode {
     return manager == null || manager.isActive();
   }
 
+  private static String memberId(Vertx vertx) {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return manager == null ? "local" : manager.getNodeId();
+  }
+
+  private static List<String> memberIds(Vertx vertx) {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return manager == null ? List.of("local") : manager.getNodes();
+  }
+
+  /** This node's figures for {@code /api/stats}. */
+  JsonObject figures() {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    NodeInfo eventBus = manager == null ? null : manager.getNodeInfo();
+    return new JsonObject()
+        .put("node", nodeId())
+        .put("member", memberId(vertx))
+        .put("address", config.node().host() + ":" + (gateways.isEmpty() ? config.node().port() : port()))
+        .put("eventBus", eventBus == null ? null : eventBus.host() + ":" + eventBus.port())
+        .put("connections", connections())
+        .put("subscriptions", services.metrics().subscriptions())
+        .put("channels", services.metrics().channels())
+        .put("uptimeSeconds", Duration.between(startedAt, services.clock().instant()).toSeconds())
+        .put("ready", services.readiness().isReady())
+        .put("draining", isDraining());
+  }
+
   /**
-   * Graceful stop: stops taking connections, sends every client {@code reconnect} and close 1012,
-   * waits for them (bounded), then leaves the cluster if this node owns its Vert.x.
+   * Graceful stop: turns {@code /ready} down at once and stops taking connections, waits
+   * {@code drainDelayMs} so load balancers notice, sends every client {@code reconnect} and close
+   * 1012, waits for them (bounded), then leaves the cluster if this node owns its Vert.x.
    */
   public Future<Void> stop() {
     services.gate().startDraining();
     // Gateways first (they drain their clients), the hub.publish service last.
-    Future<Void> undeployed = Future.succeededFuture();
+    Future<Void> undeployed = drainDelay(config.node().drainDelayMs());
     List<String> ids = List.copyOf(deployments);
     for (int i = ids.size() - 1; i >= 0; i--) {
       String deployment = ids.get(i);
@@ -99,6 +163,15 @@ public final class HubNode {
     }
     deployments.clear();
     return ownsVertx ? undeployed.eventually(vertx::close) : undeployed;
+  }
+
+  private Future<Void> drainDelay(long millis) {
+    if (millis <= 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> waited = Promise.promise();
+    vertx.setTimer(millis, id -> waited.complete());
+    return waited.future();
   }
 
   /** The port clients connect to. */

@@ -23,7 +23,10 @@ public enum Setting {
       "address the cluster member binds and advertises"),
   CLUSTER_PORT("cluster-port", "HUB_CLUSTER_PORT", "cluster.port", Kind.INT, "first cluster port tried"),
   MEMBERS("members", "HUB_MEMBERS", "cluster.members", Kind.LIST,
-      "comma-separated host[:port] list of members to join");
+      "comma-separated host[:port] list of members to join"),
+  DRAIN_DELAY_MS("drain-delay-ms", "HUB_DRAIN_DELAY_MS", "drainDelayMs", Kind.INT,
+      "on a graceful stop, answer /ready with 503 this long before closing clients"),
+  LOG_FORMAT("log-format", "HUB_LOG_FORMAT", "logFormat", Kind.TEXT, "text (default) or json lines");
 
   /** How a flag or variable's text becomes a value. */
   public enum Kind { INT, TEXT, SWITCH, LIST }

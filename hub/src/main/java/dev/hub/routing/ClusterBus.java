@@ -1,5 +1,7 @@
 package dev.hub.routing;
 
+import dev.hub.metrics.AudienceKind;
+import dev.hub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -27,15 +29,25 @@ public final class ClusterBus {
   private static final Logger log = LoggerFactory.getLogger(ClusterBus.class);
 
   private final EventBus eventBus;
+  private final HubMetrics metrics;
 
   public ClusterBus(EventBus eventBus) {
+    this(eventBus, HubMetrics.detached());
+  }
+
+  /** @param metrics counts events in and out of this node, and the fan-out latency */
+  public ClusterBus(EventBus eventBus, HubMetrics metrics) {
     this.eventBus = eventBus;
+    this.metrics = metrics;
   }
 
   /** Sends an encoded event to every node, where each delivers it to the audience's local connections. */
   public void publish(Audience audience, Buffer encodedEvent) {
+    metrics.eventPublished(kindOf(audience));
+    // Wall-clock, not nanoTime: the latency is measured on whichever node receives the event.
     eventBus.publish(Addresses.FANOUT, encodedEvent,
-        new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, audience.key()));
+        new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, audience.key())
+            .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(System.currentTimeMillis())));
   }
 
   /**
@@ -51,8 +63,26 @@ public final class ClusterBus {
         log.warn("dropping a fan-out message without a valid audience header");
         return;
       }
-      registry.deliver(audience, message.body());
+      Buffer event = message.body();
+      int recipients = registry.deliver(audience, event);
+      metrics.eventDelivered(kindOf(audience), recipients, event.length(),
+          publishedAt(message.headers().get(Addresses.PUBLISHED_AT_HEADER)));
     });
     return consumer.completion().map(consumer);
+  }
+
+  private static AudienceKind kindOf(Audience audience) {
+    if (audience instanceof Audience.Channel) {
+      return AudienceKind.CHANNEL;
+    }
+    return audience instanceof Audience.User ? AudienceKind.USER : AudienceKind.ALL;
+  }
+
+  private static long publishedAt(String header) {
+    try {
+      return header == null ? 0 : Long.parseLong(header);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.hub.transport;
 
 import dev.hub.config.LimitsConfig;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameCodec;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One WebSocket: enforces the frame size, message rate and outbound buffer limits, decodes text
@@ -27,14 +29,17 @@ public final class Connection implements Outbound {
   private final LimitsConfig limits;
   private final LongSupplier nanoClock;
   private final RateLimiter rateLimiter;
+  private final HubMetrics metrics;
   private Session session;
   private long lastHeardNanos;
   private boolean closing;
+  private Integer sentCloseCode;
 
-  Connection(ServerWebSocket ws, LimitsConfig limits, LongSupplier nanoClock) {
+  Connection(ServerWebSocket ws, LimitsConfig limits, LongSupplier nanoClock, HubMetrics metrics) {
     this.ws = ws;
     this.limits = limits;
     this.nanoClock = nanoClock;
+    this.metrics = metrics;
     this.lastHeardNanos = nanoClock.getAsLong();
     this.rateLimiter = new RateLimiter(limits.ratePerSecond(), limits.burst(), lastHeardNanos);
     // Netty stops calling the socket writable past this many queued bytes; see sendEncoded.
@@ -44,18 +49,18 @@ public final class Connection implements Outbound {
   /** Starts reading frames for the session; {@code onClosed} runs once the socket is closed. */
   void bind(Session session, Handler<Void> onClosed) {
     this.session = session;
-    ws.textMessageHandler(this::onText);
+    ws.textMessageHandler(text -> inLogContext(() -> onText(text)));
     ws.binaryMessageHandler(data -> {
       heard();
       session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "binary frames are not served by this version"));
     });
     ws.pongHandler(data -> heard());
     ws.exceptionHandler(e -> log.debug("connection {}: {}", session.connectionId(), e.toString()));
-    ws.closeHandler(v -> {
+    ws.closeHandler(v -> inLogContext(() -> {
       closing = true;
       session.closed();
       onClosed.handle(null);
-    });
+    }));
   }
 
   private void onText(String text) {
@@ -70,6 +75,7 @@ public final class Connection implements Outbound {
     RateLimiter.Verdict verdict = rateLimiter.check(nanoClock.getAsLong());
     if (verdict != RateLimiter.Verdict.ALLOW) {
       String message = "over " + limits.ratePerSecond() + " messages per second";
+      metrics.frameRateLimited();
       session.fail(null, new HubException(ErrorCode.RATE_LIMITED, message));
       if (verdict == RateLimiter.Verdict.CLOSE) {
         close(CloseCode.POLICY_VIOLATION, "rate limit");
@@ -85,7 +91,9 @@ public final class Connection implements Outbound {
 
   @Override
   public void send(JsonObject frame) {
-    sendEncoded(frame.toBuffer());
+    Buffer encoded = frame.toBuffer();
+    metrics.frameSent(encoded.length());
+    sendEncoded(encoded);
   }
 
   /**
@@ -113,7 +121,35 @@ public final class Connection implements Outbound {
       return;
     }
     closing = true;
+    sentCloseCode = code;
+    if (code == CloseCode.UNAUTHORIZED || code == CloseCode.TOKEN_EXPIRED) {
+      // A token refused after the upgrade: an auth frame, or expiry on a live connection.
+      ErrorCode error = code == CloseCode.UNAUTHORIZED ? ErrorCode.UNAUTHORIZED : ErrorCode.TOKEN_EXPIRED;
+      metrics.authFailure("connection", error.wire());
+    }
     ws.close((short) code, reason);
+  }
+
+  /** The code this side closed with, else the client's; null when the socket ended without one. */
+  Integer closeCode() {
+    if (sentCloseCode != null) {
+      return sentCloseCode;
+    }
+    Short received = ws.closeStatusCode();
+    return received == null ? null : received.intValue();
+  }
+
+  /**
+   * Runs connection work with the connection id in the logging context, so every line it logs,
+   * the hub's or a library's, can be traced to the connection.
+   */
+  private void inLogContext(Runnable work) {
+    MDC.put(LogKeys.CONNECTION, session.connectionId());
+    try {
+      work.run();
+    } finally {
+      MDC.remove(LogKeys.CONNECTION);
+    }
   }
 
   /** Pings the client, or closes it when it has been silent for two intervals. */

@@ -3,6 +3,7 @@ package dev.hub.transport;
 import dev.hub.auth.Authenticator;
 import dev.hub.auth.Credentials;
 import dev.hub.auth.Identity;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.ServerFrames;
@@ -33,20 +34,22 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   private final SessionServices services;
   private final Authenticator authenticator;
   private final ConnectionGate gate;
+  private final HubMetrics metrics;
   private final Set<Connection> live = new LinkedHashSet<>();
   private Promise<Void> drained;
 
-  public WebSocketEndpoint(SessionServices services, ConnectionGate gate) {
+  public WebSocketEndpoint(SessionServices services, ConnectionGate gate, HubMetrics metrics) {
     this.services = services;
     this.authenticator = services.authenticator();
     this.gate = gate;
+    this.metrics = metrics;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     authenticator.authenticate(credentials(request))
-        .onFailure(e -> refuse(ctx, e))
+        .onFailure(e -> refuse(ctx, e, metrics))
         .onSuccess(identity -> request.toWebSocket()
             .onSuccess(ws -> accept(ws, identity.orElse(null)))
             .onFailure(e -> log.debug("upgrade failed: {}", e.toString())));
@@ -61,20 +64,22 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
     return new Credentials(token, request.getParam("user"));
   }
 
-  private static void refuse(RoutingContext ctx, Throwable failure) {
+  private static void refuse(RoutingContext ctx, Throwable failure, HubMetrics metrics) {
     HubException error = failure instanceof HubException hub
         ? hub : new HubException(ErrorCode.UNAUTHORIZED, "the token was refused");
+    metrics.authFailure("upgrade", error.code().wire());
     ctx.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(ServerFrames.httpError(ErrorCode.UNAUTHORIZED, error.getMessage()).encode());
   }
 
   private void accept(ServerWebSocket ws, Identity identity) {
-    Connection connection = new Connection(ws, services.limits(), System::nanoTime);
+    Connection connection = new Connection(ws, services.limits(), System::nanoTime, metrics);
+    metrics.connectionOpened();
     Session session = new Session(UUID.randomUUID().toString(), identity, connection, services);
     // A browser cannot read the HTTP status of a failed upgrade, so refusals for load are sent
     // on the open socket, where the client can tell them apart.
     if (!gate.tryEnter()) {
-      connection.bind(session, v -> { });
+      connection.bind(session, v -> metrics.connectionClosed(connection.closeCode()));
       session.fail(null, new HubException(ErrorCode.TOO_MANY_CONNECTIONS, "this node is full"));
       return;
     }
@@ -82,6 +87,7 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
     connection.bind(session, v -> {
       live.remove(connection);
       gate.leave();
+      metrics.connectionClosed(connection.closeCode());
       if (drained != null && live.isEmpty()) {
         drained.tryComplete();
       }
