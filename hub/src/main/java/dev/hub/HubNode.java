@@ -117,7 +117,15 @@ public final class HubNode {
 
   private static boolean isClusterJoined(Vertx vertx) {
     ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    return manager == null || manager.isActive();
+    if (manager == null) {
+      return true;
+    }
+    try {
+      // Active is not enough: a member that Hazelcast has shut down under Vert.x stays "active".
+      return manager.isActive() && manager.getNodes().contains(manager.getNodeId());
+    } catch (RuntimeException notRunning) {
+      return false;
+    }
   }
 
   private static String memberId(Vertx vertx) {
@@ -206,6 +214,11 @@ public final class HubNode {
   public Future<Integer> localChannels() {
     return Future.all(gateways.stream().map(GatewayVerticle::channelCount).toList())
         .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /** This node's meters, as {@code GET /metrics} shows them. */
+  public PrometheusMeterRegistry meters() {
+    return services.meters();
   }
 
   /** True while a graceful stop is under way or done. */
