@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code GET /ws}: authenticates before the upgrade (a refused token is an HTTP 401, PROTOCOL.md
@@ -84,10 +85,12 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
       return;
     }
     live.add(connection);
+    logOpened(session);
     connection.bind(session, v -> {
       live.remove(connection);
       gate.leave();
       metrics.connectionClosed(connection.closeCode());
+      log.debug("connection closed with code {}", connection.closeCode());
       if (drained != null && live.isEmpty()) {
         drained.tryComplete();
       }
@@ -97,6 +100,18 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
       return;
     }
     session.open();
+  }
+
+  private static void logOpened(Session session) {
+    if (!log.isDebugEnabled()) {
+      return;
+    }
+    MDC.put(LogKeys.CONNECTION, session.connectionId());
+    try {
+      log.debug("connection opened for user {}", session.user());
+    } finally {
+      MDC.remove(LogKeys.CONNECTION);
+    }
   }
 
   /** Pings every live connection and closes the silent ones. */
