@@ -103,7 +103,9 @@ public final class Connection implements Outbound {
    */
   @Override
   public void sendEncoded(Buffer encodedFrame) {
-    if (closing) {
+    // Closed but not yet told: the client's close frame has arrived, its close handler has not
+    // run, and a write would throw (and end a fan-out loop or a graceful stop half-way).
+    if (closing || ws.isClosed()) {
       return;
     }
     if (ws.writeQueueFull()) {
@@ -166,7 +168,7 @@ public final class Connection implements Outbound {
 
   /** Graceful stop: tell the client to reconnect elsewhere, then close with 1012. */
   void drain() {
-    if (closing) {
+    if (closing || ws.isClosed()) {
       return;
     }
     send(ServerFrames.reconnect());
