@@ -74,6 +74,7 @@ class OperationsIT {
     assertThat(metric(two, "hub_subscriptions")).isEqualTo(1);
     assertThat(metric(one, "hub_cluster_members")).isEqualTo(2);
     assertThat(metric(one, "hub_ready")).isEqualTo(1);
+    assertThat(metric(one, "hub_cluster_safe")).isEqualTo(1);
     String channelOut = "hub_events_delivered_total{audience=\"channel\"}";
     String allOut = "hub_events_delivered_total{audience=\"all\"}";
     String userOut = "hub_events_delivered_total{audience=\"user\"}";

@@ -18,6 +18,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeInfo;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,6 +103,19 @@ public final class HubNode {
     metrics.gauge("hub.connections", "Open WebSocket connections on this node", this::connections);
     metrics.gauge("hub.cluster.members", "Cluster members this node sees, itself included", this::clusterSize);
     metrics.gauge("hub.ready", "1 while /ready answers 200", () -> services.readiness().isReady() ? 1 : 0);
+    if (((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager hazelcast) {
+      metrics.gauge("hub.cluster.safe", "1 when every partition's backup is in sync: another member may leave",
+          () -> isClusterSafe(hazelcast) ? 1 : 0);
+    }
+  }
+
+  /** What a rolling restart waits for between two members (history and presence live in partitions). */
+  private static boolean isClusterSafe(HazelcastClusterManager manager) {
+    try {
+      return manager.getHazelcastInstance().getPartitionService().isClusterSafe();
+    } catch (RuntimeException notRunning) {
+      return false;
+    }
   }
 
   private static Future<Void> deployGateways(HubNode node, int instances, int configuredPort) {
