@@ -217,6 +217,20 @@ class OperationsIT {
     }
   }
 
+  @Test
+  @Order(5)
+  void readyTurnsDownWhenTheNodeIsNoLongerAClusterMember() {
+    HubNode one = node(0);
+    assertThat(NodeHttp.get(one, "/ready").statusCode()).isEqualTo(200);
+    // The Hazelcast member under the node goes away (as on a network partition that ends in its shutdown).
+    HubCluster.hazelcast(one).getLifecycleService().terminate();
+    HttpResponse<String> ready = NodeHttp.get(one, "/ready");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(new JsonObject(ready.body()).getJsonArray("checks")).contains(
+        new JsonObject().put("id", "cluster").put("status", "DOWN"));
+    assertThat(NodeHttp.get(one, "/health").statusCode()).isEqualTo(200);
+  }
+
   private static JsonObject stats(int node) {
     HttpResponse<String> response = NodeHttp.get(node(node), "/api/stats");
     assertThat(response.statusCode()).isEqualTo(200);
