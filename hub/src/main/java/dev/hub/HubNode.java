@@ -14,13 +14,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.core.spi.cluster.NodeInfo;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,16 +31,18 @@ public final class HubNode {
   private final boolean ownsVertx;
   private final HubConfig config;
   private final NodeServices services;
+  private final ClusterMembership membership;
   private final List<GatewayVerticle> gateways;
   private final List<String> deployments;
   private final Instant startedAt;
 
-  private HubNode(Vertx vertx, boolean ownsVertx, NodeServices services, List<GatewayVerticle> gateways,
-                  List<String> deployments) {
+  private HubNode(Vertx vertx, boolean ownsVertx, NodeServices services, ClusterMembership membership,
+                  List<GatewayVerticle> gateways, List<String> deployments) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.config = services.config();
     this.services = services;
+    this.membership = membership;
     this.gateways = gateways;
     this.deployments = deployments;
     this.startedAt = services.clock().instant();
@@ -77,17 +74,18 @@ public final class HubNode {
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
     Clock clock = Clock.systemUTC();
     ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode());
-    Readiness readiness = new Readiness(() -> isClusterJoined(vertx), gate);
+    ClusterMembership membership = new ClusterMembership(vertx);
+    Readiness readiness = new Readiness(membership::isJoined, gate);
     AtomicReference<HubNode> self = new AtomicReference<>();
-    ClusterStats stats = new ClusterStats(vertx.eventBus(), memberId(vertx), () -> memberIds(vertx),
+    ClusterStats stats = new ClusterStats(vertx.eventBus(), membership.memberId(), membership::memberIds,
         () -> self.get().figures());
     NodeServices services = new NodeServices(config, clusterBus, new Publisher(clusterBus, clock),
         new OpenAuthenticator(), gate, clock, metrics, meters, readiness, stats);
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     List<String> deployments = new CopyOnWriteArrayList<>();
-    HubNode node = new HubNode(vertx, ownsVertx, services, gateways, deployments);
+    HubNode node = new HubNode(vertx, ownsVertx, services, membership, gateways, deployments);
     self.set(node);
-    node.registerGauges();
+    NodeReport.registerGauges(node, metrics, membership, readiness);
     return vertx.deployVerticle(new PublishServiceVerticle(services))
         .onSuccess(deployments::add)
         .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
@@ -96,26 +94,6 @@ public final class HubNode {
         // Only now is every fan-out consumer registered: a client sent here is reached by all events.
         .onSuccess(v -> readiness.started())
         .map(node);
-  }
-
-  private void registerGauges() {
-    HubMetrics metrics = services.metrics();
-    metrics.gauge("hub.connections", "Open WebSocket connections on this node", this::connections);
-    metrics.gauge("hub.cluster.members", "Cluster members this node sees, itself included", this::clusterSize);
-    metrics.gauge("hub.ready", "1 while /ready answers 200", () -> services.readiness().isReady() ? 1 : 0);
-    if (((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager hazelcast) {
-      metrics.gauge("hub.cluster.safe", "1 when every partition's backup is in sync: another member may leave",
-          () -> isClusterSafe(hazelcast) ? 1 : 0);
-    }
-  }
-
-  /** What a rolling restart waits for between two members (history and presence live in partitions). */
-  private static boolean isClusterSafe(HazelcastClusterManager manager) {
-    try {
-      return manager.getHazelcastInstance().getPartitionService().isClusterSafe();
-    } catch (RuntimeException notRunning) {
-      return false;
-    }
   }
 
   private static Future<Void> deployGateways(HubNode node, int instances, int configuredPort) {
@@ -129,44 +107,9 @@ public final class HubNode {
     }, new DeploymentOptions().setInstances(instances)).onSuccess(node.deployments::add).mapEmpty();
   }
 
-  private static boolean isClusterJoined(Vertx vertx) {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    if (manager == null) {
-      return true;
-    }
-    try {
-      // Active is not enough: a member that Hazelcast has shut down under Vert.x stays "active".
-      return manager.isActive() && manager.getNodes().contains(manager.getNodeId());
-    } catch (RuntimeException notRunning) {
-      return false;
-    }
-  }
-
-  private static String memberId(Vertx vertx) {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    return manager == null ? "local" : manager.getNodeId();
-  }
-
-  private static List<String> memberIds(Vertx vertx) {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    return manager == null ? List.of("local") : manager.getNodes();
-  }
-
   /** This node's figures for {@code /api/stats}. */
   JsonObject figures() {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    NodeInfo eventBus = manager == null ? null : manager.getNodeInfo();
-    return new JsonObject()
-        .put("node", nodeId())
-        .put("member", memberId(vertx))
-        .put("address", config.node().host() + ":" + (gateways.isEmpty() ? config.node().port() : port()))
-        .put("eventBus", eventBus == null ? null : eventBus.host() + ":" + eventBus.port())
-        .put("connections", connections())
-        .put("subscriptions", services.metrics().subscriptions())
-        .put("channels", services.metrics().channels())
-        .put("uptimeSeconds", Duration.between(startedAt, services.clock().instant()).toSeconds())
-        .put("ready", services.readiness().isReady())
-        .put("draining", isDraining());
+    return NodeReport.figures(this, services, membership, startedAt);
   }
 
   /**
@@ -201,6 +144,10 @@ public final class HubNode {
     return gateways.get(0).actualPort();
   }
 
+  boolean isListening() {
+    return !gateways.isEmpty();
+  }
+
   public String nodeId() {
     return config.node().nodeId();
   }
@@ -215,8 +162,7 @@ public final class HubNode {
 
   /** Members of the cluster this node sees, itself included; 1 when not clustered. */
   public int clusterSize() {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    return manager == null ? 1 : manager.getNodes().size();
+    return membership.size();
   }
 
   /** Open WebSocket connections on this node. */
