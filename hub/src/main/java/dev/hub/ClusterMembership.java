@@ -12,12 +12,13 @@ import java.util.List;
  * that is not clustered is a cluster of one, always joined.
  */
 final class ClusterMembership {
-  private static final String LOCAL = "local";
-
   private final ClusterManager manager;
+  private final String localId;
 
-  ClusterMembership(Vertx vertx) {
+  /** @param localId the member id of a node that is not clustered */
+  ClusterMembership(Vertx vertx, String localId) {
     this.manager = ((VertxInternal) vertx).clusterManager();
+    this.localId = localId;
   }
 
   /** True while this node is a member of its cluster. */
@@ -34,12 +35,12 @@ final class ClusterMembership {
   }
 
   String memberId() {
-    return manager == null ? LOCAL : manager.getNodeId();
+    return manager == null ? localId : manager.getNodeId();
   }
 
   /** Every member's id, this node's included. */
   List<String> memberIds() {
-    return manager == null ? List.of(LOCAL) : manager.getNodes();
+    return manager == null ? List.of(localId) : manager.getNodes();
   }
 
   int size() {

@@ -7,6 +7,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.hub.config.ClusterConfig;
 import dev.hub.config.ConfigException;
+import dev.hub.config.HubConfig;
+import dev.hub.history.HazelcastHistoryStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,8 +34,11 @@ final class ClusterSetup {
    * @param meters where Vert.x records its own metrics (event bus, HTTP server, JVM), beside the
    *     hub's; the node's {@code /metrics} shows this registry
    */
-  static Future<Vertx> startClusteredVertx(ClusterConfig cluster, MeterRegistry meters) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+  static Future<Vertx> startClusteredVertx(HubConfig hub, MeterRegistry meters) {
+    ClusterConfig cluster = hub.cluster();
+    Config config = hazelcastConfig(cluster);
+    HazelcastHistoryStore.configure(config, hub.channels());
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
     VertxOptions options = new VertxOptions();
     // The event bus carries events between nodes over its own TCP connections, on the same
     // address as the cluster member, on a port of the system's choosing.

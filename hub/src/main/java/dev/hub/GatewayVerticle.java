@@ -42,8 +42,8 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     HubConfig config = node.config();
     registry = new LocalRegistry(node.metrics());
-    SessionServices sessions = new SessionServices(config.node().nodeId(), config.node().heartbeatMs(),
-        config.limits(), node.authenticator(), registry, node.publisher(), node.clock());
+    SessionServices sessions = new SessionServices(vertx, config, node.memberId(), node.authenticator(), registry,
+        node.publisher(), node.history(), node.presence(), node.clock());
     endpoint = new WebSocketEndpoint(sessions, node.gate(), node.metrics());
     return node.clusterBus().attach(registry)
         .compose(consumer -> {
@@ -60,8 +60,8 @@ final class GatewayVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/ws").handler(endpoint);
-    new HttpApi(node.publisher(), node.authenticator(), node.metrics(), node.config().limits().frameBytes())
-        .mount(router);
+    new HttpApi(node.config(), node.publisher(), node.history(), node.presence(), node.authenticator(),
+        node.metrics()).mount(router);
     // After HttpApi: its admin check guards /api/stats too.
     new OperationsApi(vertx, node.readiness(), node.meters(), node.stats()).mount(router);
     return router;

@@ -1,57 +1,77 @@
 package dev.hub;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
 import dev.hub.api.ClusterStats;
 import dev.hub.api.Readiness;
 import dev.hub.auth.OpenAuthenticator;
 import dev.hub.config.HubConfig;
+import dev.hub.history.HazelcastHistoryStore;
+import dev.hub.history.HistoryStore;
+import dev.hub.history.LocalHistoryStore;
 import dev.hub.metrics.HubMetrics;
+import dev.hub.presence.HazelcastPresenceStore;
+import dev.hub.presence.LocalPresenceStore;
+import dev.hub.presence.PresenceChange;
+import dev.hub.presence.PresenceStore;
+import dev.hub.protocol.FrameTypes;
+import dev.hub.routing.Audience;
 import dev.hub.routing.ClusterBus;
 import dev.hub.routing.Publisher;
 import dev.hub.transport.ConnectionGate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running hub node: its verticles on a Vert.x instance, clustered or not. Start one with
  * {@link #start(HubConfig)} (a new clustered Vert.x, as {@code java -jar hub.jar} does) or
- * {@link #deploy(Vertx, HubConfig)} (onto a Vert.x the caller owns).
+ * {@link #deploy(Vertx, HubConfig)} (onto a Vert.x the caller owns). A node on a Vert.x that is not
+ * clustered keeps history and presence in its own memory.
  */
 public final class HubNode {
+  private static final Logger log = LoggerFactory.getLogger(HubNode.class);
+  /** The member attribute holding the Vert.x node id (vertx-hazelcast's NODE_ID_ATTRIBUTE). */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
+
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final HubConfig config;
   private final NodeServices services;
   private final ClusterMembership membership;
-  private final List<GatewayVerticle> gateways;
-  private final List<String> deployments;
+  private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
   private final Instant startedAt;
 
-  private HubNode(Vertx vertx, boolean ownsVertx, NodeServices services, ClusterMembership membership,
-                  List<GatewayVerticle> gateways, List<String> deployments) {
+  private HubNode(Vertx vertx, boolean ownsVertx, NodeServices services, ClusterMembership membership) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.config = services.config();
     this.services = services;
     this.membership = membership;
-    this.gateways = gateways;
-    this.deployments = deployments;
     this.startedAt = services.clock().instant();
   }
 
   /** Joins the cluster the configuration names and starts serving. */
   public static Future<HubNode> start(HubConfig config) {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return ClusterSetup.startClusteredVertx(config.cluster(), meters)
+    return ClusterSetup.startClusteredVertx(config, meters)
         .compose(vertx -> deploy(vertx, config, true, meters)
             .recover(failure -> {
               // Not composed on the close: its completion would run on the event loops it stops.
@@ -70,30 +90,79 @@ public final class HubNode {
 
   private static Future<HubNode> deploy(Vertx vertx, HubConfig config, boolean ownsVertx,
                                         PrometheusMeterRegistry meters) {
-    HubMetrics metrics = new HubMetrics(meters);
-    ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
-    Clock clock = Clock.systemUTC();
-    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode());
-    ClusterMembership membership = new ClusterMembership(vertx);
-    Readiness readiness = new Readiness(membership::isJoined, gate);
+    ClusterMembership membership = new ClusterMembership(vertx, config.node().nodeId());
     AtomicReference<HubNode> self = new AtomicReference<>();
-    ClusterStats stats = new ClusterStats(vertx.eventBus(), membership.memberId(), membership::memberIds,
-        () -> self.get().figures());
-    NodeServices services = new NodeServices(config, clusterBus, new Publisher(clusterBus, clock),
-        new OpenAuthenticator(), gate, clock, metrics, meters, readiness, stats);
-    List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
-    List<String> deployments = new CopyOnWriteArrayList<>();
-    HubNode node = new HubNode(vertx, ownsVertx, services, membership, gateways, deployments);
+    HubNode node = new HubNode(vertx, ownsVertx, services(vertx, config, meters, membership, self), membership);
     self.set(node);
-    NodeReport.registerGauges(node, metrics, membership, readiness);
+    NodeServices services = node.services;
+    NodeReport.registerGauges(node, services.metrics(), membership, services.readiness());
+    watchMembers(node);
     return vertx.deployVerticle(new PublishServiceVerticle(services))
-        .onSuccess(deployments::add)
+        .onSuccess(node.deployments::add)
         .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
         .compose(v -> vertx.deployVerticle(new StatsServiceVerticle(services)))
-        .onSuccess(deployments::add)
+        .onSuccess(node.deployments::add)
         // Only now is every fan-out consumer registered: a client sent here is reached by all events.
-        .onSuccess(v -> readiness.started())
+        .onSuccess(v -> services.readiness().started())
         .map(node);
+  }
+
+  private static NodeServices services(Vertx vertx, HubConfig config, PrometheusMeterRegistry meters,
+                                       ClusterMembership membership, AtomicReference<HubNode> self) {
+    Clock clock = Clock.systemUTC();
+    HazelcastInstance hazelcast = hazelcast(vertx);
+    HistoryStore history = hazelcast == null ? new LocalHistoryStore(clock) : new HazelcastHistoryStore(vertx, hazelcast);
+    PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
+    HubMetrics metrics = new HubMetrics(meters);
+    ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
+    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode());
+    ClusterStats stats = new ClusterStats(vertx.eventBus(), membership.memberId(), membership::memberIds,
+        () -> self.get().figures());
+    return new NodeServices(config, membership.memberId(), clusterBus, new Publisher(clusterBus, history, config, clock),
+        history, presence, new OpenAuthenticator(), gate, clock, metrics, meters,
+        new Readiness(membership::isJoined, gate), stats);
+  }
+
+  private static HazelcastInstance hazelcast(Vertx vertx) {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return manager instanceof HazelcastClusterManager hz ? hz.getHazelcastInstance() : null;
+  }
+
+  /**
+   * When a member leaves the cluster, its presence entries go with it: every survivor tries, each
+   * entry is removed by exactly one of them, and that one announces the leave.
+   */
+  private static void watchMembers(HubNode node) {
+    HazelcastInstance hazelcast = hazelcast(node.vertx);
+    if (hazelcast == null) {
+      return;
+    }
+    Context context = node.vertx.getOrCreateContext();
+    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        // Vert.x names members by an id of its own, kept as a member attribute.
+        String member = event.getMember().getAttribute(VERTX_NODE_ID);
+        if (member == null) {
+          return;
+        }
+        context.runOnContext(v -> node.services.presence().removeNode(member)
+            .onSuccess(changes -> changes.forEach(node::announceLeave))
+            .onFailure(e -> log.warn("presence of departed member {} not cleared: {}", member, e.toString())));
+      }
+    });
+  }
+
+  private void announceLeave(PresenceChange change) {
+    var options = config.channelOptions(change.channel());
+    if (options != null && options.joinLeave()) {
+      services.publisher().notify(Audience.channel(change.channel()), new JsonObject().put("type", FrameTypes.LEAVE)
+          .put("channel", change.channel()).put("user", change.user().isEmpty() ? null : change.user()));
+    }
   }
 
   private static Future<Void> deployGateways(HubNode node, int instances, int configuredPort) {

@@ -41,6 +41,7 @@ public final class HubCluster implements AutoCloseable {
   private final String clusterName;
   private final List<Integer> memberPorts;
   private final List<HubNode> nodes = new CopyOnWriteArrayList<>();
+  private final List<HubNode> crashed = new CopyOnWriteArrayList<>();
   private final List<Vertx> services = new CopyOnWriteArrayList<>();
   private final List<HubTestClient> clients = new CopyOnWriteArrayList<>();
   private final Vertx clientVertx = Vertx.vertx();
@@ -98,7 +99,7 @@ public final class HubCluster implements AutoCloseable {
 
   private void awaitMembers(int size) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (nodes.stream().anyMatch(node -> node.clusterSize() != size)) {
+    while (nodes.stream().filter(node -> !crashed.contains(node)).anyMatch(node -> node.clusterSize() != size)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("the nodes did not form one cluster of " + size);
       }
@@ -214,12 +215,27 @@ public final class HubCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Kills one node without a goodbye: its Hazelcast member is terminated (the others see it vanish,
+   * as when its process dies) and its Vert.x closed, with no {@code reconnect} sent to its clients.
+   */
+  public void crashNode(int index) {
+    HubNode node = node(index);
+    hazelcast(node).getLifecycleService().terminate();
+    try {
+      node.vertx().close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("node " + (index + 1) + " did not close: " + e, e);
+    }
+    crashed.add(node);
+  }
+
   @Override
   public void close() {
     clients.forEach(HubTestClient::close);
     List<Future<?>> closing = new ArrayList<>();
     for (HubNode node : nodes) {
-      closing.add(node.isDraining() ? Future.succeededFuture() : node.stop());
+      closing.add(node.isDraining() || crashed.contains(node) ? Future.succeededFuture() : node.stop());
     }
     services.forEach(service -> closing.add(service.close()));
     try {

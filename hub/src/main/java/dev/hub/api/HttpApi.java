@@ -2,7 +2,15 @@ package dev.hub.api;
 
 import dev.hub.auth.Authenticator;
 import dev.hub.auth.Credentials;
+import dev.hub.config.HubConfig;
+import dev.hub.history.HistoryQuery;
+import dev.hub.history.HistoryStore;
 import dev.hub.metrics.HubMetrics;
+import dev.hub.presence.PresenceStore;
+import dev.hub.presence.PresenceQuery;
+import dev.hub.protocol.ChannelNames;
+import dev.hub.protocol.StreamPosition;
+import io.vertx.core.json.JsonObject;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.PublishRequest;
@@ -13,29 +21,36 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The HTTP API of a node (PROTOCOL.md section 8): the admin check on {@code /api/*} and
- * {@code POST /api/publish} for any backend. Health, readiness, metrics and stats are in
- * {@link OperationsApi}.
+ * The HTTP API of a node (PROTOCOL.md section 8): the admin check on {@code /api/*},
+ * {@code POST /api/publish} for any backend, and {@code GET /api/channels/{channel}/history} and
+ * {@code .../presence}. Health, readiness, metrics and stats are in {@link OperationsApi}.
  */
 public final class HttpApi {
   private static final String BEARER = "Bearer ";
 
+  private final HubConfig config;
   private final Publisher publisher;
+  private final HistoryStore history;
+  private final PresenceStore presence;
   private final Authenticator authenticator;
   private final HubMetrics metrics;
-  private final int bodyLimit;
 
-  public HttpApi(Publisher publisher, Authenticator authenticator, HubMetrics metrics, int bodyLimit) {
+  public HttpApi(HubConfig config, Publisher publisher, HistoryStore history, PresenceStore presence,
+                 Authenticator authenticator, HubMetrics metrics) {
+    this.config = config;
     this.publisher = publisher;
+    this.history = history;
+    this.presence = presence;
     this.authenticator = authenticator;
     this.metrics = metrics;
-    this.bodyLimit = bodyLimit;
   }
 
   public void mount(Router router) {
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(bodyLimit));
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.limits().frameBytes()));
     router.route("/api/*").handler(this::requireAdmin);
     router.post("/api/publish").handler(this::publish);
+    router.get("/api/channels/:channel/history").handler(this::history);
+    router.get("/api/channels/:channel/presence").handler(this::presence);
     router.route("/api/*").failureHandler(ctx -> ApiErrors.send(ctx, failureOf(ctx)));
   }
 
@@ -67,8 +82,34 @@ public final class HttpApi {
     PublishRequest request = PublishRequest.parse(ctx.body().asJsonObject());
     publisher.publishFromServer(AudienceOf.request(request), request.event())
         .onFailure(ctx::fail)
-        .onSuccess(receipt -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(receipt.toJson().encode()));
+        .onSuccess(receipt -> respond(ctx, receipt.toJson()));
+  }
+
+  /** {@code ?since=<offset>&epoch=<epoch>&limit=<n>}, all optional. */
+  private void history(RoutingContext ctx) {
+    String channel = ChannelNames.require(ctx.pathParam("channel"));
+    StreamPosition since = ctx.request().getParam("since") == null ? null
+        : new StreamPosition(number(ctx, "since"), ctx.request().getParam("epoch", ""));
+    Integer limit = ctx.request().getParam("limit") == null ? null : (int) Math.max(1, number(ctx, "limit"));
+    new HistoryQuery(history, config).query(channel, since, limit)
+        .onFailure(ctx::fail).onSuccess(json -> respond(ctx, json));
+  }
+
+  private void presence(RoutingContext ctx) {
+    String channel = ChannelNames.require(ctx.pathParam("channel"));
+    new PresenceQuery(presence, config).query(channel).onFailure(ctx::fail).onSuccess(json -> respond(ctx, json));
+  }
+
+  private static long number(RoutingContext ctx, String name) {
+    try {
+      return Long.parseLong(ctx.request().getParam(name));
+    } catch (NumberFormatException e) {
+      throw new HubException(ErrorCode.INVALID_FRAME, name + " must be a number");
+    }
+  }
+
+  private static void respond(RoutingContext ctx, JsonObject json) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json.encode());
   }
 
   private static Throwable failureOf(RoutingContext ctx) {

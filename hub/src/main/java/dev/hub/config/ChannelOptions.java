@@ -11,9 +11,15 @@ import java.time.Duration;
  * @param historyTtl how long events are kept
  * @param presence whether the channel tracks who is subscribed
  * @param joinLeave whether subscribers receive join and leave events
+ * @param clientPublish whether clients may publish (with the {@code publish} grant); false keeps
+ *     the channel for servers (HTTP API and event bus) alone
  */
 public record ChannelOptions(String pattern, int historySize, Duration historyTtl, boolean presence,
-                             boolean joinLeave) {
+                             boolean joinLeave, boolean clientPublish) {
+
+  public boolean hasHistory() {
+    return historySize > 0;
+  }
 
   public boolean matches(String channel) {
     return pattern.endsWith("*")

@@ -124,7 +124,8 @@ public final class ConfigReader {
           range(history, "size", 0, 0, 10_000_000),
           duration(history.getValue("ttl", "1h"), "channels[" + i + "].history.ttl"),
           entry.getBoolean("presence", false),
-          entry.getBoolean("joinLeave", false)));
+          entry.getBoolean("joinLeave", false),
+          entry.getBoolean("clientPublish", true)));
     }
     return List.copyOf(channels);
   }

@@ -1,5 +1,6 @@
 package dev.hub.protocol;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -27,16 +28,28 @@ public sealed interface ClientFrame {
   record Unsubscribe(Object id, String channel) implements ClientFrame {
   }
 
-  /** An event for a channel's subscribers: {@code publish}, or the shorthand with a channel. */
-  record Publish(Object id, String channel, JsonObject event) implements ClientFrame {
+  /**
+   * An event for a channel's subscribers: {@code publish}, or the shorthand with a channel.
+   * {@code payload} is the binary part of a binary frame (section 7), else null.
+   */
+  record Publish(Object id, String channel, JsonObject event, Buffer payload) implements ClientFrame {
+    public Publish(Object id, String channel, JsonObject event) {
+      this(id, channel, event, null);
+    }
   }
 
   /** An event for everyone: {@code broadcast}, or the shorthand without a channel. */
-  record Broadcast(Object id, JsonObject event) implements ClientFrame {
+  record Broadcast(Object id, JsonObject event, Buffer payload) implements ClientFrame {
+    public Broadcast(Object id, JsonObject event) {
+      this(id, event, null);
+    }
   }
 
   /** An event for every connection of one user. */
-  record Direct(Object id, String user, JsonObject event) implements ClientFrame {
+  record Direct(Object id, String user, JsonObject event, Buffer payload) implements ClientFrame {
+    public Direct(Object id, String user, JsonObject event) {
+      this(id, user, event, null);
+    }
   }
 
   /** Who is subscribed to a channel. */

@@ -54,6 +54,11 @@ public final class ServerFrames {
     return new JsonObject().put("type", FrameTypes.RECONNECT);
   }
 
+  /** A reply of this type to the frame with this id, carrying the body's fields. */
+  public static JsonObject reply(String type, Object id, JsonObject body) {
+    return withId(new JsonObject().put("type", type), id).mergeIn(body);
+  }
+
   /** The body of an HTTP error: {@code {"code":...,"message":...}}. */
   public static JsonObject httpError(ErrorCode code, String message) {
     return new JsonObject().put("code", code.wire()).put("message", message);

@@ -20,6 +20,14 @@ public final class Addresses {
    * figures; the rest is the node's cluster member id, so an asker can reach every member.
    */
   public static final String STATS_PREFIX = "hub.stats.";
+  /** Header of a fan-out message carrying its offset in a history channel. */
+  public static final String OFFSET_HEADER = "hub-offset";
+  /** Header of a fan-out message whose bytes are a binary frame. */
+  public static final String BINARY_HEADER = "hub-binary";
+  /** Header of an {@code rpc} request: the caller's user. */
+  public static final String RPC_USER_HEADER = "hub-user";
+  /** Header of an {@code rpc} request: the caller's connection id. */
+  public static final String RPC_CONNECTION_HEADER = "hub-connection";
 
   private Addresses() {
   }

@@ -41,13 +41,19 @@ public final class ClusterBus {
     this.metrics = metrics;
   }
 
-  /** Sends an encoded event to every node, where each delivers it to the audience's local connections. */
-  public void publish(Audience audience, Buffer encodedEvent) {
-    metrics.eventPublished(kindOf(audience));
+  /** Sends an event to every node, where each delivers it to the audience's local connections. */
+  public void publish(FanoutEvent event) {
+    metrics.eventPublished(kindOf(event.audience()));
     // Wall-clock, not nanoTime: the latency is measured on whichever node receives the event.
-    eventBus.publish(Addresses.FANOUT, encodedEvent,
-        new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, audience.key())
-            .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(System.currentTimeMillis())));
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, event.audience().key())
+        .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(System.currentTimeMillis()));
+    if (event.hasOffset()) {
+      options.addHeader(Addresses.OFFSET_HEADER, Long.toString(event.offset()));
+    }
+    if (event.binary()) {
+      options.addHeader(Addresses.BINARY_HEADER, "1");
+    }
+    eventBus.publish(Addresses.FANOUT, event.bytes(), options);
   }
 
   /**
@@ -63,9 +69,11 @@ public final class ClusterBus {
         log.warn("dropping a fan-out message without a valid audience header");
         return;
       }
-      Buffer event = message.body();
-      int recipients = registry.deliver(audience, event);
-      metrics.eventDelivered(kindOf(audience), recipients, event.length(),
+      String offset = message.headers().get(Addresses.OFFSET_HEADER);
+      Buffer bytes = message.body();
+      int recipients = registry.deliver(new FanoutEvent(audience, bytes, offset == null ? 0 : Long.parseLong(offset),
+          message.headers().contains(Addresses.BINARY_HEADER)));
+      metrics.eventDelivered(kindOf(audience), recipients, bytes.length(),
           publishedAt(message.headers().get(Addresses.PUBLISHED_AT_HEADER)));
     });
     return consumer.completion().map(consumer);

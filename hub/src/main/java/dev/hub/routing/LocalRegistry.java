@@ -1,7 +1,6 @@
 package dev.hub.routing;
 
 import dev.hub.metrics.HubMetrics;
-import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -64,8 +63,9 @@ public final class LocalRegistry {
     metrics.subscriptionRemoved(channelGone);
   }
 
-  /** Writes the encoded event to every local connection of the audience, once each. */
-  public int deliver(Audience audience, Buffer encodedEvent) {
+  /** Writes the event to every local connection of its audience, once each. */
+  public int deliver(FanoutEvent event) {
+    Audience audience = event.audience();
     Set<Recipient> targets;
     if (audience instanceof Audience.Channel channel) {
       targets = channels.get(channel.name());
@@ -80,7 +80,7 @@ public final class LocalRegistry {
     // A delivery can close a slow connection, which removes it from these sets: iterate a copy.
     Recipient[] snapshot = targets.toArray(new Recipient[0]);
     for (Recipient recipient : snapshot) {
-      recipient.deliver(encodedEvent);
+      recipient.deliver(event);
     }
     return snapshot.length;
   }

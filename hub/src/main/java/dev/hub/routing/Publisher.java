@@ -1,20 +1,30 @@
 package dev.hub.routing;
 
+import dev.hub.config.ChannelOptions;
+import dev.hub.config.HubConfig;
+import dev.hub.history.HistoryStore;
+import dev.hub.protocol.EventBytes;
 import dev.hub.protocol.Events;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 
 /**
  * Publishes events for clients, the HTTP API and JVM services alike: stamps the fields the hub
- * owns, encodes the event once, and hands it to the {@link ClusterBus}.
+ * owns, encodes the event once, stores it first when its channel keeps history (so it has an
+ * offset), and hands it to the {@link ClusterBus}.
  */
 public final class Publisher {
   private final ClusterBus clusterBus;
+  private final HistoryStore history;
+  private final HubConfig config;
   private final Clock clock;
 
-  public Publisher(ClusterBus clusterBus, Clock clock) {
+  public Publisher(ClusterBus clusterBus, HistoryStore history, HubConfig config, Clock clock) {
     this.clusterBus = clusterBus;
+    this.history = history;
+    this.config = config;
     this.clock = clock;
   }
 
@@ -22,19 +32,45 @@ public final class Publisher {
    * An event a client published: {@code from} becomes the client's user whatever the event said.
    *
    * @param user the publishing connection's user, or null for an anonymous connection
+   * @param payload the binary part of a binary frame, or null for a text event
    */
-  public Future<PublishReceipt> publishFromClient(Audience audience, JsonObject event, String user) {
-    return publish(audience, Events.stamp(event, channelOf(audience), true, user, clock.instant()));
+  public Future<PublishReceipt> publishFromClient(Audience audience, JsonObject event, String user, Buffer payload) {
+    return publish(audience, Events.stamp(event, channelOf(audience), true, user, clock.instant()), payload);
   }
 
   /** An event from a trusted server (HTTP API or event bus): its {@code from} is kept as sent. */
   public Future<PublishReceipt> publishFromServer(Audience audience, JsonObject event) {
-    return publish(audience, Events.stamp(event, channelOf(audience), false, null, clock.instant()));
+    return publish(audience, Events.stamp(event, channelOf(audience), false, null, clock.instant()), null);
   }
 
-  private Future<PublishReceipt> publish(Audience audience, JsonObject stamped) {
-    clusterBus.publish(audience, stamped.toBuffer());
-    return Future.succeededFuture(PublishReceipt.NONE);
+  /**
+   * A notice from the hub itself (join, leave): delivered to the audience's connections now, never
+   * stored, so it takes no offset in a history channel.
+   */
+  public void notify(Audience audience, JsonObject notice) {
+    clusterBus.publish(new FanoutEvent(audience, notice.toBuffer(), 0, false));
+  }
+
+  private Future<PublishReceipt> publish(Audience audience, JsonObject stamped, Buffer payload) {
+    boolean binary = payload != null;
+    ChannelOptions options = audience instanceof Audience.Channel channel
+        ? config.channelOptions(channel.name()) : null;
+    if (options != null && options.hasHistory()) {
+      // The store's offset and epoch are spliced in below; a publisher's own would be duplicates.
+      stamped.remove(Events.OFFSET);
+      stamped.remove(Events.EPOCH);
+    }
+    Buffer bytes = binary ? EventBytes.binary(stamped.toBuffer(), payload) : stamped.toBuffer();
+    if (options == null || !options.hasHistory()) {
+      clusterBus.publish(new FanoutEvent(audience, bytes, 0, binary));
+      return Future.succeededFuture(PublishReceipt.NONE);
+    }
+    String channel = ((Audience.Channel) audience).name();
+    return history.append(channel, options, bytes, binary).map(position -> {
+      Buffer positioned = EventBytes.withPosition(bytes, binary, position.offset(), position.epoch());
+      clusterBus.publish(new FanoutEvent(audience, positioned, position.offset(), binary));
+      return new PublishReceipt(position.offset(), position.epoch());
+    });
   }
 
   private static String channelOf(Audience audience) {

@@ -1,13 +1,11 @@
 package dev.hub.routing;
 
-import io.vertx.core.buffer.Buffer;
-
 /** A local connection events can be delivered to. */
 public interface Recipient {
 
   /**
-   * Writes an event already encoded as a text frame. The same buffer goes to every recipient of
-   * the event on this event loop, so implementations must not change it.
+   * Writes an event. The same bytes go to every recipient of the event on this event loop, so
+   * implementations must not change them.
    */
-  void deliver(Buffer encodedEvent);
+  void deliver(FanoutEvent event);
 }

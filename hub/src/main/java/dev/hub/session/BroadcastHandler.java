@@ -15,7 +15,7 @@ final class BroadcastHandler implements FrameHandler<ClientFrame.Broadcast> {
       throw new HubException(ErrorCode.FORBIDDEN, "no permission to broadcast");
     }
     return session.services().publisher()
-        .publishFromClient(Audience.all(), frame.event(), session.user())
+        .publishFromClient(Audience.all(), frame.event(), session.user(), frame.payload())
         .map(receipt -> Acks.ackIfAsked(frame.id(), receipt));
   }
 }

@@ -15,7 +15,7 @@ final class DirectHandler implements FrameHandler<ClientFrame.Direct> {
       throw new HubException(ErrorCode.FORBIDDEN, "no permission to send to user " + frame.user());
     }
     return session.services().publisher()
-        .publishFromClient(Audience.user(frame.user()), frame.event(), session.user())
+        .publishFromClient(Audience.user(frame.user()), frame.event(), session.user(), frame.payload())
         .map(receipt -> Acks.ackIfAsked(frame.id(), receipt));
   }
 }

@@ -12,7 +12,9 @@ final class Handlers {
   static final FrameHandler<ClientFrame.Broadcast> BROADCAST = new BroadcastHandler();
   static final FrameHandler<ClientFrame.Direct> DIRECT = new DirectHandler();
   static final FrameHandler<ClientFrame.Echo> ECHO = new EchoHandler();
-  static final FrameHandler<ClientFrame> NOT_YET = new NotYetHandler();
+  static final FrameHandler<ClientFrame.History> HISTORY = new HistoryHandler();
+  static final FrameHandler<ClientFrame.Presence> PRESENCE = new PresenceHandler();
+  static final FrameHandler<ClientFrame.Rpc> RPC = new RpcHandler();
 
   private Handlers() {
   }

@@ -9,8 +9,12 @@ public interface Outbound {
   /** Encodes and sends one server frame. */
   void send(JsonObject frame);
 
-  /** Sends an event already encoded as a text frame; the buffer is shared with other connections. */
-  void sendEncoded(Buffer encodedFrame);
+  /**
+   * Sends an event already encoded; the bytes are shared with other connections.
+   *
+   * @param binary true for a binary frame (PROTOCOL.md section 7), false for a text frame
+   */
+  void sendEncoded(Buffer encodedFrame, boolean binary);
 
   /** Closes the connection with a WebSocket close code. Idempotent. */
   void close(int code, String reason);

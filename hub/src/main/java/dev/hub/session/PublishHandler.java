@@ -1,5 +1,6 @@
 package dev.hub.session;
 
+import dev.hub.config.ChannelOptions;
 import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
@@ -14,8 +15,12 @@ final class PublishHandler implements FrameHandler<ClientFrame.Publish> {
     if (!session.identity().grants().mayPublish(frame.channel())) {
       throw new HubException(ErrorCode.FORBIDDEN, "no permission to publish to " + frame.channel());
     }
+    ChannelOptions options = session.services().config().channelOptions(frame.channel());
+    if (options != null && !options.clientPublish()) {
+      throw new HubException(ErrorCode.FORBIDDEN, "only servers publish to " + frame.channel());
+    }
     return session.services().publisher()
-        .publishFromClient(Audience.channel(frame.channel()), frame.event(), session.user())
+        .publishFromClient(Audience.channel(frame.channel()), frame.event(), session.user(), frame.payload())
         .map(receipt -> Acks.ackIfAsked(frame.id(), receipt));
   }
 }

@@ -10,7 +10,16 @@ import dev.hub.routing.Recipient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import dev.hub.config.ChannelOptions;
+import dev.hub.presence.PresenceEntry;
+import dev.hub.protocol.FrameTypes;
+import dev.hub.routing.Audience;
+import dev.hub.routing.FanoutEvent;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +35,9 @@ public final class Session implements Recipient {
   private final Outbound out;
   private final SessionServices services;
   private final Set<String> channels = new LinkedHashSet<>();
+  private final Map<String, ChannelStream> streams = new HashMap<>();
+  private final Set<String> presenceChannels = new HashSet<>();
+  private int rpcInFlight;
   private Identity identity;
   private boolean closed;
 
@@ -95,8 +107,12 @@ public final class Session implements Recipient {
       return Handlers.ECHO.handle(this, echo);
     } else if (frame instanceof ClientFrame.Auth auth) {
       return Handlers.AUTH.handle(this, auth);
+    } else if (frame instanceof ClientFrame.History history) {
+      return Handlers.HISTORY.handle(this, history);
+    } else if (frame instanceof ClientFrame.Presence presence) {
+      return Handlers.PRESENCE.handle(this, presence);
     }
-    return Handlers.NOT_YET.handle(this, frame);
+    return Handlers.RPC.handle(this, (ClientFrame.Rpc) frame);
   }
 
   /**
@@ -126,18 +142,40 @@ public final class Session implements Recipient {
       return;
     }
     closed = true;
-    for (String channel : channels) {
-      services.registry().unsubscribe(channel, this);
+    for (String channel : List.copyOf(channels)) {
+      removeSubscription(channel);
     }
-    channels.clear();
     if (identity != null) {
       services.registry().removeConnection(this, identity.user());
     }
   }
 
   @Override
-  public void deliver(Buffer encodedEvent) {
-    out.sendEncoded(encodedEvent);
+  public void deliver(FanoutEvent event) {
+    ChannelStream stream = event.hasOffset() && event.audience() instanceof Audience.Channel channel
+        ? streams.get(channel.name()) : null;
+    if (stream != null) {
+      stream.offer(event);
+    } else {
+      write(event);
+    }
+  }
+
+  void write(FanoutEvent event) {
+    out.sendEncoded(event.bytes(), event.binary());
+  }
+
+  void write(Buffer bytes, boolean binary) {
+    if (!closed) {
+      out.sendEncoded(bytes, binary);
+    }
+  }
+
+  /** Sends a reply now, ahead of events that follow it (a subscribe's replay). */
+  void reply(JsonObject frame) {
+    if (!closed) {
+      out.send(frame);
+    }
   }
 
   boolean isSubscribed(String channel) {
@@ -148,10 +186,23 @@ public final class Session implements Recipient {
     return channels.size();
   }
 
-  void addSubscription(String channel) {
-    if (channels.add(channel)) {
-      services.registry().subscribe(channel, this);
+  /**
+   * Joins a channel on this node. For a channel with history the stream only collects events until
+   * the subscribe calls {@link ChannelStream#start}.
+   *
+   * @return the channel's stream when it keeps history, else null
+   */
+  ChannelStream addSubscription(String channel, ChannelOptions options) {
+    if (!channels.add(channel)) {
+      return streams.get(channel);
     }
+    ChannelStream stream = null;
+    if (options != null && options.hasHistory()) {
+      stream = new ChannelStream(channel, this);
+      streams.put(channel, stream);
+    }
+    services.registry().subscribe(channel, this);
+    return stream;
   }
 
   boolean removeSubscription(String channel) {
@@ -159,7 +210,56 @@ public final class Session implements Recipient {
       return false;
     }
     services.registry().unsubscribe(channel, this);
+    ChannelStream stream = streams.remove(channel);
+    if (stream != null) {
+      stream.close();
+    }
+    if (presenceChannels.remove(channel)) {
+      leavePresence(channel);
+    }
     return true;
+  }
+
+  /** Records this connection in the channel's presence, and announces the user if it is new there. */
+  Future<Void> joinPresence(String channel, ChannelOptions options) {
+    presenceChannels.add(channel);
+    return services.presence().add(channel, presenceEntry()).map(change -> {
+      if (change.joined() && options.joinLeave()) {
+        announce(FrameTypes.JOIN, channel);
+      }
+      return null;
+    });
+  }
+
+  private void leavePresence(String channel) {
+    ChannelOptions options = services.config().channelOptions(channel);
+    services.presence().remove(channel, presenceEntry()).onSuccess(change -> {
+      if (change.left() && options != null && options.joinLeave()) {
+        announce(FrameTypes.LEAVE, channel);
+      }
+    }).onFailure(e -> log.warn("connection {}: presence of {} not removed: {}", connectionId, channel, e.toString()));
+  }
+
+  private void announce(String type, String channel) {
+    services.publisher().notify(Audience.channel(channel),
+        new JsonObject().put("type", type).put("channel", channel).put("user", user()));
+  }
+
+  private PresenceEntry presenceEntry() {
+    return new PresenceEntry(user() == null ? "" : user(), connectionId, services.memberId());
+  }
+
+  /** Counts an rpc in flight; false when the connection already has as many as it may. */
+  boolean startRpc(int limit) {
+    if (rpcInFlight >= limit) {
+      return false;
+    }
+    rpcInFlight++;
+    return true;
+  }
+
+  void endRpc() {
+    rpcInFlight--;
   }
 
   /** Takes a new identity from an {@code auth} frame: the first one makes the connection reachable. */

@@ -1,17 +1,33 @@
 package dev.hub.session;
 
 import dev.hub.auth.Authenticator;
-import dev.hub.config.LimitsConfig;
+import dev.hub.config.HubConfig;
+import dev.hub.history.HistoryStore;
+import dev.hub.presence.PresenceStore;
 import dev.hub.routing.LocalRegistry;
 import dev.hub.routing.Publisher;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /**
  * What the sessions of one event loop share.
  *
- * @param nodeId this node's id, sent in {@code connected}
- * @param heartbeatMs the ping interval, sent in {@code connected}
+ * @param memberId this node's id in the cluster (the Vert.x node id), recorded with presence
+ *     entries so they can be removed when the node dies
  */
-public record SessionServices(String nodeId, long heartbeatMs, LimitsConfig limits, Authenticator authenticator,
-                              LocalRegistry registry, Publisher publisher, Clock clock) {
+public record SessionServices(Vertx vertx, HubConfig config, String memberId, Authenticator authenticator,
+                              LocalRegistry registry, Publisher publisher, HistoryStore history,
+                              PresenceStore presence, Clock clock) {
+
+  public String nodeId() {
+    return config.node().nodeId();
+  }
+
+  public long heartbeatMs() {
+    return config.node().heartbeatMs();
+  }
+
+  public dev.hub.config.LimitsConfig limits() {
+    return config.limits();
+  }
 }

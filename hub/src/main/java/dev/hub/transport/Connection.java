@@ -2,6 +2,8 @@ package dev.hub.transport;
 
 import dev.hub.config.LimitsConfig;
 import dev.hub.metrics.HubMetrics;
+import dev.hub.protocol.BinaryFrameCodec;
+import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameCodec;
@@ -12,8 +14,10 @@ import dev.hub.session.Session;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -50,10 +54,11 @@ public final class Connection implements Outbound {
   void bind(Session session, Handler<Void> onClosed) {
     this.session = session;
     ws.textMessageHandler(text -> inLogContext(() -> onText(text)));
-    ws.binaryMessageHandler(data -> {
-      heard();
-      session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "binary frames are not served by this version"));
-    });
+    ws.binaryMessageHandler(data -> inLogContext(() -> {
+      if (admit(data.length())) {
+        decodeAndHandle(() -> BinaryFrameCodec.decode(data));
+      }
+    }));
     ws.pongHandler(data -> heard());
     ws.exceptionHandler(e -> log.debug("connection {}: {}", session.connectionId(), e.toString()));
     ws.closeHandler(v -> inLogContext(() -> {
@@ -64,36 +69,52 @@ public final class Connection implements Outbound {
   }
 
   private void onText(String text) {
-    heard();
-    if (closing) {
-      return;
+    if (admit(utf8Length(text))) {
+      decodeAndHandle(() -> FrameCodec.decode(text));
     }
-    if (utf8Length(text) > limits.frameBytes()) {
-      session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes"));
-      return;
-    }
-    RateLimiter.Verdict verdict = rateLimiter.check(nanoClock.getAsLong());
-    if (verdict != RateLimiter.Verdict.ALLOW) {
-      String message = "over " + limits.ratePerSecond() + " messages per second";
-      metrics.frameRateLimited();
-      session.fail(null, new HubException(ErrorCode.RATE_LIMITED, message));
-      if (verdict == RateLimiter.Verdict.CLOSE) {
-        close(CloseCode.POLICY_VIOLATION, "rate limit");
-      }
-      return;
-    }
+  }
+
+  private void decodeAndHandle(Supplier<ClientFrame> decoder) {
+    ClientFrame frame;
     try {
-      session.handle(FrameCodec.decode(text));
+      frame = decoder.get();
     } catch (HubException e) {
       session.fail(e.requestId(), e);
+      return;
     }
+    session.handle(frame);
+  }
+
+  /**
+   * The limits every frame passes, text or binary: size, then rate. Refused frames get their error
+   * here; false means drop the frame.
+   */
+  private boolean admit(long bytes) {
+    heard();
+    if (closing) {
+      return false;
+    }
+    if (bytes > limits.frameBytes()) {
+      session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes"));
+      return false;
+    }
+    RateLimiter.Verdict verdict = rateLimiter.check(nanoClock.getAsLong());
+    if (verdict == RateLimiter.Verdict.ALLOW) {
+      return true;
+    }
+    metrics.frameRateLimited();
+    session.fail(null, new HubException(ErrorCode.RATE_LIMITED, "over " + limits.ratePerSecond() + " messages per second"));
+    if (verdict == RateLimiter.Verdict.CLOSE) {
+      close(CloseCode.POLICY_VIOLATION, "rate limit");
+    }
+    return false;
   }
 
   @Override
   public void send(JsonObject frame) {
     Buffer encoded = frame.toBuffer();
     metrics.frameSent(encoded.length());
-    sendEncoded(encoded);
+    sendEncoded(encoded, false);
   }
 
   /**
@@ -102,7 +123,7 @@ public final class Connection implements Outbound {
    * grow the node's memory past that bound.
    */
   @Override
-  public void sendEncoded(Buffer encodedFrame) {
+  public void sendEncoded(Buffer encodedFrame, boolean binary) {
     // Closed but not yet told: the client's close frame has arrived, its close handler has not
     // run, and a write would throw (and end a fan-out loop or a graceful stop half-way).
     if (closing || ws.isClosed()) {
@@ -114,7 +135,7 @@ public final class Connection implements Outbound {
       close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
       return;
     }
-    ws.writeFrame(SharedTextFrame.of(encodedFrame));
+    ws.writeFrame(binary ? WebSocketFrame.binaryFrame(encodedFrame, true) : SharedTextFrame.of(encodedFrame));
   }
 
   @Override

@@ -1,0 +1,330 @@
+package dev.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hub.config.ConfigReader;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One node on a plain Vert.x, on a free port, with real WebSocket and HTTP clients on their own
+ * Vert.x: the wire contract of PROTOCOL.md as a client sees it.
+ */
+class WebSocketNodeTest {
+  private static final long WAIT_MS = TestSocket.WAIT.toMillis();
+
+  private Vertx nodeVertx;
+  private Vertx clientVertx;
+  private WebSocketClient wsClient;
+  private HttpClient httpClient;
+  private final List<TestSocket> sockets = new ArrayList<>();
+  private HubNode node;
+
+  @BeforeEach
+  void startClients() {
+    nodeVertx = Vertx.vertx();
+    clientVertx = Vertx.vertx();
+    wsClient = clientVertx.createWebSocketClient();
+    httpClient = clientVertx.createHttpClient();
+  }
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    sockets.forEach(TestSocket::close);
+    wsClient.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
+    httpClient.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
+    clientVertx.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
+    nodeVertx.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Deploys a node in open mode on a free port, two event loops, with the given limits. */
+  private void deploy(JsonObject limits) throws Exception {
+    JsonObject config = new JsonObject().put("open", true).put("port", 0).put("eventLoops", 2)
+        .put("nodeId", "node-a").put("limits", limits);
+    node = HubNode.deploy(nodeVertx, ConfigReader.read(config)).await(WAIT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void deploy() throws Exception {
+    deploy(new JsonObject());
+  }
+
+  private TestSocket connect(String user) throws Exception {
+    TestSocket socket = TestSocket.connect(wsClient, node.port(), user);
+    sockets.add(socket);
+    return socket;
+  }
+
+  private static JsonObject json(String text) {
+    return new JsonObject(text);
+  }
+
+  /** The event without its timestamp, after checking that the timestamp is ISO-8601 UTC. */
+  private static JsonObject withoutTimestamp(JsonObject event) {
+    JsonObject copy = event.copy();
+    Instant.parse((String) copy.remove("timestamp"));
+    return copy;
+  }
+
+  private static List<JsonObject> withoutTimestamps(List<JsonObject> events) {
+    return events.stream().map(WebSocketNodeTest::withoutTimestamp).toList();
+  }
+
+  private static List<String> codes(List<JsonObject> errors) {
+    return errors.stream().map(error -> error.getString("code")).toList();
+  }
+
+  private void subscribe(TestSocket socket, String channel) {
+    JsonObject reply = socket.request(
+        "{\"type\":\"subscribe\",\"id\":\"sub-" + channel + "\",\"channel\":\"" + channel + "\"}");
+    assertThat(reply.getString("type")).as("reply to subscribe: %s", reply).isEqualTo("subscribed");
+  }
+
+  private record HttpResult(int status, String body) {
+  }
+
+  private HttpResult http(HttpMethod method, String path, String body) throws Exception {
+    return httpClient.request(method, node.port(), "127.0.0.1", path)
+        .compose(request -> body == null ? request.send()
+            : request.putHeader("content-type", "application/json").send(body))
+        .compose(response -> response.body().map(bytes -> new HttpResult(response.statusCode(), bytes.toString())))
+        .await(WAIT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  // Connecting.
+
+  @Test
+  void connectedFrameDescribesTheConnection() throws Exception {
+    deploy();
+    JsonObject connected = connect("alice").frames().get(0).copy();
+    UUID.fromString((String) connected.remove("connectionId"));
+    Instant.parse((String) connected.remove("timestamp"));
+    assertThat(connected)
+        .isEqualTo(json("{\"type\":\"connected\",\"node\":\"node-a\",\"user\":\"alice\",\"heartbeat\":30000}"));
+  }
+
+  // Routing.
+
+  @Test
+  void publishIsAcknowledgedWithItsId() throws Exception {
+    deploy();
+    TestSocket alice = connect("alice");
+    JsonObject ack = alice.request(
+        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}");
+    assertThat(ack).isEqualTo(json("{\"type\":\"ack\",\"id\":1}"));
+  }
+
+  @Test
+  void publishReachesEachSubscriberExactlyOnce() throws Exception {
+    deploy();
+    TestSocket bob = connect("bob");
+    TestSocket carol = connect("carol");
+    TestSocket alice = connect("alice");
+    subscribe(bob, "tasks");
+    subscribe(carol, "tasks");
+    alice.request(
+        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}");
+    // Events from one publisher arrive in order: once the marker is in, so is everything before it.
+    alice.request("{\"type\":\"publish\",\"id\":2,\"channel\":\"tasks\",\"event\":{\"type\":\"marker\"}}");
+    bob.awaitType("marker");
+    carol.awaitType("marker");
+    JsonObject expected = json("{\"type\":\"task_created\",\"taskId\":7,\"channel\":\"tasks\",\"from\":\"alice\"}");
+    assertThat(List.of(withoutTimestamps(bob.frames(TestSocket.ofType("task_created"))),
+        withoutTimestamps(carol.frames(TestSocket.ofType("task_created")))))
+        .containsExactly(List.of(expected), List.of(expected));
+  }
+
+  @Test
+  void broadcastShorthandReachesEveryClient() throws Exception {
+    deploy();
+    List<TestSocket> everyone = List.of(connect("alice"), connect("bob"), connect("carol"));
+    everyone.get(0).send("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}");
+    List<JsonObject> received = everyone.stream().map(socket -> withoutTimestamp(socket.awaitType("chat"))).toList();
+    JsonObject expected = json("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"},\"from\":\"alice\"}");
+    assertThat(received).containsExactly(expected, expected, expected);
+  }
+
+  @Test
+  void directReachesEveryConnectionOfThatUserOnly() throws Exception {
+    deploy();
+    TestSocket alice = connect("alice");
+    TestSocket bobOnPhone = connect("bob");
+    TestSocket bobOnLaptop = connect("bob");
+    TestSocket carol = connect("carol");
+    alice.request("{\"type\":\"direct\",\"id\":1,\"user\":\"bob\",\"event\":{\"type\":\"nudge\"}}");
+    alice.send("{\"type\":\"marker\"}");
+    for (TestSocket socket : List.of(alice, bobOnPhone, bobOnLaptop, carol)) {
+      socket.awaitType("marker");
+    }
+    assertThat(List.of(alice, bobOnPhone, bobOnLaptop, carol).stream()
+        .map(socket -> socket.frames(TestSocket.ofType("nudge")).size()).toList())
+        .containsExactly(0, 1, 1, 0);
+  }
+
+  // Bad input.
+
+  @Test
+  void malformedFramesGetTheirErrorAndTheConnectionStaysOpen() throws Exception {
+    deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
+    TestSocket mallory = sendMalformedFrames();
+    assertThat(codes(mallory.awaitFrames(TestSocket.ofType("error"), 7))).containsExactly(
+        "invalid_json", "invalid_frame", "invalid_frame", "invalid_frame", "invalid_frame", "bad_channel",
+        "invalid_frame");
+  }
+
+  @Test
+  void connectionStaysOpenAfterMalformedFrames() throws Exception {
+    deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
+    TestSocket mallory = sendMalformedFrames();
+    JsonObject pong = mallory.request("{\"type\":\"ping\",\"id\":\"still-there\"}");
+    assertThat(pong.getString("type")).isEqualTo("pong");
+  }
+
+  private TestSocket sendMalformedFrames() throws Exception {
+    return connect("mallory")
+        .send("this is not JSON")
+        .send("[1,2,3]")
+        .send("{\"id\":1,\"channel\":\"tasks\"}")
+        .send("{\"type\":42,\"id\":2}")
+        .send("{\"type\":\"ack\",\"id\":3}")
+        .send("{\"type\":\"subscribe\",\"id\":4,\"channel\":\"no spaces allowed\"}")
+        .send("{\"type\":\"publish\",\"id\":5,\"channel\":\"tasks\",\"event\":{\"type\":\"connected\"}}");
+  }
+
+  @Test
+  void oversizedFrameGetsTooLargeThenClose1009() throws Exception {
+    deploy();
+    TestSocket big = sendOversizedFrame();
+    int closeCode = big.awaitClose();
+    assertThat(List.of(codes(big.frames(TestSocket.ofType("error"))), closeCode))
+        .containsExactly(List.of("too_large"), 1009);
+  }
+
+  private TestSocket sendOversizedFrame() throws Exception {
+    String padding = "x".repeat(100 * 1024);
+    return connect("big").send("{\"type\":\"publish\",\"channel\":\"tasks\",\"event\":{\"type\":\"big\",\"data\":\""
+        + padding + "\"}}");
+  }
+
+  @Test
+  void floodGetsRateLimitedThenClose1008() throws Exception {
+    deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
+    TestSocket flood = sendFlood();
+    int closeCode = flood.awaitClose();
+    assertThat(List.of(codes(flood.frames(TestSocket.ofType("error"))).contains("rate_limited"), closeCode))
+        .containsExactly(true, 1008);
+  }
+
+  private TestSocket sendFlood() throws Exception {
+    TestSocket flood = connect("flood");
+    for (int i = 0; i < 100; i++) {
+      flood.send("{\"type\":\"ping\"}");
+    }
+    return flood;
+  }
+
+  /**
+   * PROTOCOL.md section 5 limits the per-connection message rate, and section 7 gives binary
+   * frames the same limits as text frames: a flood of binary frames must end like a text flood.
+   */
+  @Test
+  void binaryFloodGetsRateLimitedThenClose1008() throws Exception {
+    deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
+    TestSocket flood = connect("flood");
+    byte[] header = "{\"type\":\"publish\",\"channel\":\"files\",\"event\":{\"type\":\"file\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    Buffer frame = Buffer.buffer().appendInt(header.length).appendBytes(header).appendBytes(new byte[] {1, 2, 3});
+    for (int i = 0; i < 100; i++) {
+      flood.sendBinary(frame.copy());
+    }
+    int closeCode = flood.awaitClose();
+    assertThat(List.of(codes(flood.frames(TestSocket.ofType("error"))).contains("rate_limited"), closeCode))
+        .containsExactly(true, 1008);
+  }
+
+  @Test
+  void healthyClientIsServedAfterAllTheAbuse() throws Exception {
+    deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
+    sendMalformedFrames().awaitFrames(TestSocket.ofType("error"), 7);
+    sendOversizedFrame().awaitClose();
+    sendFlood().awaitClose();
+    TestSocket reader = connect("reader");
+    TestSocket writer = connect("writer");
+    subscribe(reader, "tasks");
+    writer.request(
+        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":9}}");
+    assertThat(withoutTimestamp(reader.awaitType("task_created")))
+        .isEqualTo(json("{\"type\":\"task_created\",\"taskId\":9,\"channel\":\"tasks\",\"from\":\"writer\"}"));
+  }
+
+  // HTTP.
+
+  @Test
+  void httpPublishAnswers200WithEmptyReceiptForChannelWithoutHistory() throws Exception {
+    deploy();
+    HttpResult result = http(HttpMethod.POST, "/api/publish",
+        "{\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":8}}");
+    assertThat(result).isEqualTo(new HttpResult(200, "{}"));
+  }
+
+  @Test
+  void httpPublishReachesSubscribers() throws Exception {
+    deploy();
+    TestSocket reader = connect("reader");
+    subscribe(reader, "tasks");
+    http(HttpMethod.POST, "/api/publish", "{\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":8}}");
+    assertThat(withoutTimestamp(reader.awaitType("task_created")))
+        .isEqualTo(json("{\"type\":\"task_created\",\"taskId\":8,\"channel\":\"tasks\"}"));
+  }
+
+  @Test
+  void httpPublishWithoutEventIs400InvalidFrame() throws Exception {
+    deploy();
+    HttpResult result = http(HttpMethod.POST, "/api/publish", "{\"channel\":\"tasks\"}");
+    assertThat(List.of(result.status(), json(result.body()).getString("code"))).containsExactly(400, "invalid_frame");
+  }
+
+  @Test
+  void httpPublishOfNonJsonIs400InvalidJson() throws Exception {
+    deploy();
+    HttpResult result = http(HttpMethod.POST, "/api/publish", "this is not JSON");
+    assertThat(List.of(result.status(), json(result.body()).getString("code"))).containsExactly(400, "invalid_json");
+  }
+
+  @Test
+  void healthIs200() throws Exception {
+    deploy();
+    assertThat(http(HttpMethod.GET, "/health", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void readyIs200BeforeStop() throws Exception {
+    deploy();
+    assertThat(http(HttpMethod.GET, "/ready", null).status()).isEqualTo(200);
+  }
+
+  // Shutdown.
+
+  @Test
+  void gracefulStopSendsReconnectThenClose1012() throws Exception {
+    deploy();
+    TestSocket alice = connect("alice");
+    node.stop().await(WAIT_MS, TimeUnit.MILLISECONDS);
+    int closeCode = alice.awaitClose();
+    List<JsonObject> frames = alice.frames();
+    assertThat(List.of(frames.get(frames.size() - 1), closeCode))
+        .containsExactly(json("{\"type\":\"reconnect\"}"), 1012);
+  }
+}
