@@ -47,7 +47,9 @@ public final class OperationsApi {
   }
 
   private void stats(RoutingContext ctx) {
-    stats.gather().onSuccess(summary -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(summary.encode()));
+    stats.gather()
+        .onFailure(ctx::fail)
+        .onSuccess(summary -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(summary.encode()));
   }
 }

@@ -50,7 +50,7 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     authenticator.authenticate(credentials(request))
-        .onFailure(e -> refuse(ctx, e, metrics))
+        .onFailure(e -> refuse(ctx, e))
         .onSuccess(identity -> request.toWebSocket()
             .onSuccess(ws -> accept(ws, identity.orElse(null)))
             .onFailure(e -> log.debug("upgrade failed: {}", e.toString())));
@@ -65,7 +65,7 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
     return new Credentials(token, request.getParam("user"));
   }
 
-  private static void refuse(RoutingContext ctx, Throwable failure, HubMetrics metrics) {
+  private void refuse(RoutingContext ctx, Throwable failure) {
     HubException error = failure instanceof HubException hub
         ? hub : new HubException(ErrorCode.UNAUTHORIZED, "the token was refused");
     metrics.authFailure("upgrade", error.code().wire());
