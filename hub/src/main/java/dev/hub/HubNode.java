@@ -115,10 +115,15 @@ public final class HubNode {
     PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
     HubMetrics metrics = new HubMetrics(meters);
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
+    // Presence entries carry the Hazelcast member uuid because that is the id memberRemoved
+    // reports; Vert.x 5's node id (ClusterManager.getNodeId()) is a different, random uuid.
+    String memberId = hazelcast == null ? config.node().nodeId()
+        : hazelcast.getCluster().getLocalMember().getUuid().toString();
     ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode());
+    // Stats are asked of Vert.x node ids: those are what the cluster manager lists.
     ClusterStats stats = new ClusterStats(vertx.eventBus(), membership.memberId(), membership::memberIds,
         () -> self.get().figures());
-    return new NodeServices(config, membership.memberId(), clusterBus, new Publisher(clusterBus, history, config, clock),
+    return new NodeServices(config, memberId, clusterBus, new Publisher(clusterBus, history, config, clock),
         history, presence, new OpenAuthenticator(), gate, clock, metrics, meters,
         new Readiness(membership::isJoined, gate), stats);
   }

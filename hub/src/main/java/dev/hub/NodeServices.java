@@ -16,7 +16,7 @@ import java.time.Clock;
 /**
  * What every verticle of one node shares.
  *
- * @param memberId the node's id in the cluster (the Vert.x node id, the Hazelcast member uuid)
+ * @param memberId the node's Hazelcast member uuid (not the Vert.x node id), recorded with presence
  * @param metrics the node's own meters; {@code meters} is the registry {@code /metrics} shows
  * @param readiness what {@code /ready} answers
  * @param stats the node's side of {@code /api/stats}

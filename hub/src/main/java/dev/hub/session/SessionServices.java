@@ -12,7 +12,7 @@ import java.time.Clock;
 /**
  * What the sessions of one event loop share.
  *
- * @param memberId this node's id in the cluster (the Vert.x node id), recorded with presence
+ * @param memberId this node's Hazelcast member uuid, recorded with presence
  *     entries so they can be removed when the node dies
  */
 public record SessionServices(Vertx vertx, HubConfig config, String memberId, Authenticator authenticator,

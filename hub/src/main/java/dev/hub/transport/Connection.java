@@ -124,8 +124,9 @@ public final class Connection implements Outbound {
    */
   @Override
   public void sendEncoded(Buffer encodedFrame, boolean binary) {
-    // Closed but not yet told: the client's close frame has arrived, its close handler has not
-    // run, and a write would throw (and end a fan-out loop or a graceful stop half-way).
+    // Once the client's close frame is in, the socket counts as closed but its close handler (which
+    // sets closing) has not run yet; writeQueueFull() would throw, and the throw would cut short
+    // the fan-out loop delivering this event to the other connections of the event loop.
     if (closing || ws.isClosed()) {
       return;
     }
