@@ -47,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HubNode {
   private static final Logger log = LoggerFactory.getLogger(HubNode.class);
-  /** The member attribute holding the Vert.x node id (vertx-hazelcast's NODE_ID_ATTRIBUTE). */
-  private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -150,11 +148,8 @@ public final class HubNode {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        // Vert.x names members by an id of its own, kept as a member attribute.
-        String member = event.getMember().getAttribute(VERTX_NODE_ID);
-        if (member == null) {
-          return;
-        }
+        // Entries are recorded under the Hazelcast member uuid (see services), not Vert.x's node id.
+        String member = event.getMember().getUuid().toString();
         context.runOnContext(v -> node.services.presence().removeNode(member)
             .onSuccess(changes -> changes.forEach(node::announceLeave))
             .onFailure(e -> log.warn("presence of departed member {} not cleared: {}", member, e.toString())));
