@@ -6,9 +6,11 @@ import com.hazelcast.multimap.MultiMap;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubClusterExtension;
 import dev.hub.testkit.HubTestClient;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,8 +37,13 @@ class RegistrationChurnIT {
   void churnLeavesTheClusterRegistrationsAsTheyWere() throws Exception {
     HubCluster cluster = hub.cluster();
     Map<String, Integer> before = registrations(cluster);
-    // One fan-out consumer per event loop (2 per node here) and one hub.publish consumer per node.
-    assertThat(before).isEqualTo(Map.of("hub.fanout", 4, "hub.publish", 2));
+    // One fan-out consumer per event loop (2 per node here), one hub.publish consumer per node, and
+    // each node's own stats address.
+    Map<String, Integer> expected = new HashMap<>(Map.of("hub.fanout", 4, "hub.publish", 2));
+    for (HubNode node : cluster.nodes()) {
+      expected.put("hub.stats." + ((VertxInternal) node.vertx()).clusterManager().getNodeId(), 1);
+    }
+    assertThat(before).isEqualTo(expected);
 
     List<HubTestClient> clients = new ArrayList<>();
     for (int node = 0; node < 2; node++) {

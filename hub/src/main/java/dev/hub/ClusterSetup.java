@@ -9,12 +9,16 @@ import dev.hub.config.ClusterConfig;
 import dev.hub.config.ConfigException;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HazelcastHistoryStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
 import java.util.Properties;
+import java.util.UUID;
 
 /**
  * Builds the Hazelcast member a node runs: the configuration file (the loopback one from
@@ -26,7 +30,11 @@ final class ClusterSetup {
   private ClusterSetup() {
   }
 
-  static Future<Vertx> startClusteredVertx(HubConfig hub) {
+  /**
+   * @param meters where Vert.x records its own metrics (event bus, HTTP server, JVM), beside the
+   *     hub's; the node's {@code /metrics} shows this registry
+   */
+  static Future<Vertx> startClusteredVertx(HubConfig hub, MeterRegistry meters) {
     ClusterConfig cluster = hub.cluster();
     Config config = hazelcastConfig(cluster);
     HazelcastHistoryStore.configure(config, hub.channels());
@@ -35,7 +43,12 @@ final class ClusterSetup {
     // The event bus carries events between nodes over its own TCP connections, on the same
     // address as the cluster member, on a port of the system's choosing.
     options.getEventBusOptions().setHost(cluster.host()).setPort(0);
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+    // vertx-micrometer keeps registries in a JVM-wide map by name: a name of its own keeps each
+    // node's figures apart when several nodes share a JVM (the test kit does).
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setRegistryName("hub-" + UUID.randomUUID()));
+    return Vertx.builder().with(options).withClusterManager(manager)
+        .withMetrics(new MicrometerMetricsFactory(meters)).buildClustered();
   }
 
   static Config hazelcastConfig(ClusterConfig cluster) {

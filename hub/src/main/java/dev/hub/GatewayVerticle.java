@@ -2,6 +2,7 @@ package dev.hub;
 
 import dev.hub.api.HttpApi;
 import dev.hub.auth.OriginPolicy;
+import dev.hub.api.OperationsApi;
 import dev.hub.config.HubConfig;
 import dev.hub.routing.LocalRegistry;
 import dev.hub.session.SessionServices;
@@ -43,10 +44,11 @@ final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HubConfig config = node.config();
-    registry = new LocalRegistry();
+    registry = new LocalRegistry(node.metrics());
     SessionServices sessions = new SessionServices(vertx, config, node.memberId(), node.authenticator(), registry,
         node.publisher(), node.history(), node.presence(), node.clock());
-    endpoint = new WebSocketEndpoint(sessions, node.gate(), new OriginPolicy(config.security().origins()));
+    endpoint = new WebSocketEndpoint(sessions, node.gate(), new OriginPolicy(config.security().origins()),
+        node.metrics());
     return node.clusterBus().attach(registry)
         .compose(consumer -> {
           fanout = consumer;
@@ -62,8 +64,10 @@ final class GatewayVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/ws").handler(endpoint);
-    new HttpApi(vertx, node.config(), node.publisher(), node.history(), node.presence(), node.authenticator(),
-        node.gate(), node.clusterJoined()).mount(router);
+    new HttpApi(node.config(), node.publisher(), node.history(), node.presence(), node.authenticator(),
+        node.metrics()).mount(router);
+    // After HttpApi: its admin check guards /api/stats too.
+    new OperationsApi(vertx, node.readiness(), node.meters(), node.stats()).mount(router);
     // The JavaScript client and the live console, from the jar's webroot (hub-client.js is copied
     // there from clients/js at build time). One regex route naming the files, so nothing shadows
     // /ws or /api; a plain path route would make StaticHandler strip the path and serve index.html.

@@ -5,11 +5,14 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import dev.hub.auth.Authenticator;
 import dev.hub.auth.JwtAuthenticator;
+import dev.hub.api.ClusterStats;
+import dev.hub.api.Readiness;
 import dev.hub.auth.OpenAuthenticator;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HazelcastHistoryStore;
 import dev.hub.history.HistoryStore;
 import dev.hub.history.LocalHistoryStore;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.presence.HazelcastPresenceStore;
 import dev.hub.presence.LocalPresenceStore;
 import dev.hub.presence.PresenceChange;
@@ -19,17 +22,22 @@ import dev.hub.routing.Audience;
 import dev.hub.routing.ClusterBus;
 import dev.hub.routing.Publisher;
 import dev.hub.transport.ConnectionGate;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,20 +54,25 @@ public final class HubNode {
   private final boolean ownsVertx;
   private final HubConfig config;
   private final NodeServices services;
+  private final ClusterMembership membership;
   private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new CopyOnWriteArrayList<>();
+  private final Instant startedAt;
 
-  private HubNode(Vertx vertx, boolean ownsVertx, NodeServices services) {
+  private HubNode(Vertx vertx, boolean ownsVertx, NodeServices services, ClusterMembership membership) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.config = services.config();
     this.services = services;
+    this.membership = membership;
+    this.startedAt = services.clock().instant();
   }
 
   /** Joins the cluster the configuration names and starts serving. */
   public static Future<HubNode> start(HubConfig config) {
-    return ClusterSetup.startClusteredVertx(config)
-        .compose(vertx -> deploy(vertx, config, true)
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return ClusterSetup.startClusteredVertx(config, meters)
+        .compose(vertx -> deploy(vertx, config, true, meters)
             .recover(failure -> {
               // Not composed on the close: its completion would run on the event loops it stops.
               vertx.close();
@@ -67,18 +80,32 @@ public final class HubNode {
             }));
   }
 
-  /** Starts serving on a Vert.x instance the caller owns and closes. */
+  /**
+   * Starts serving on a Vert.x instance the caller owns and closes. Its {@code /metrics} shows the
+   * hub's own meters; Vert.x's are there only for nodes made by {@link #start}.
+   */
   public static Future<HubNode> deploy(Vertx vertx, HubConfig config) {
-    return deploy(vertx, config, false);
+    return deploy(vertx, config, false, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  private static Future<HubNode> deploy(Vertx vertx, HubConfig config, boolean ownsVertx) {
+  private static Future<HubNode> deploy(Vertx vertx, HubConfig config, boolean ownsVertx,
+                                        PrometheusMeterRegistry meters) {
     return authenticator(vertx, config).compose(authenticator -> {
-      HubNode node = new HubNode(vertx, ownsVertx, services(vertx, config, authenticator));
+      ClusterMembership membership = new ClusterMembership(vertx, config.node().nodeId());
+      AtomicReference<HubNode> self = new AtomicReference<>();
+      HubNode node = new HubNode(vertx, ownsVertx,
+          services(vertx, config, authenticator, meters, membership, self), membership);
+      self.set(node);
+      NodeServices services = node.services;
+      NodeReport.registerGauges(node, services.metrics(), membership, services.readiness());
       watchMembers(node);
-      return vertx.deployVerticle(new PublishServiceVerticle(node.services))
+      return vertx.deployVerticle(new PublishServiceVerticle(services))
           .onSuccess(node.deployments::add)
           .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
+          .compose(v -> vertx.deployVerticle(new StatsServiceVerticle(services)))
+          .onSuccess(node.deployments::add)
+          // Only now is every fan-out consumer registered: a client sent here is reached by all events.
+          .onSuccess(v -> services.readiness().started())
           .map(node);
     });
   }
@@ -91,20 +118,26 @@ public final class HubNode {
     return JwtAuthenticator.create(vertx, config.security().auth()).map(jwt -> jwt);
   }
 
-  private static NodeServices services(Vertx vertx, HubConfig config, Authenticator authenticator) {
+  private static NodeServices services(Vertx vertx, HubConfig config, Authenticator authenticator,
+                                       PrometheusMeterRegistry meters, ClusterMembership membership,
+                                       AtomicReference<HubNode> self) {
     Clock clock = Clock.systemUTC();
     HazelcastInstance hazelcast = hazelcast(vertx);
     HistoryStore history = hazelcast == null ? new LocalHistoryStore(clock) : new HazelcastHistoryStore(vertx, hazelcast);
     PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
-    ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
+    HubMetrics metrics = new HubMetrics(meters);
+    ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
     // Presence entries carry the Hazelcast member uuid because that is the id memberRemoved
     // reports; Vert.x 5's node id (ClusterManager.getNodeId()) is a different, random uuid.
     String memberId = hazelcast == null ? config.node().nodeId()
         : hazelcast.getCluster().getLocalMember().getUuid().toString();
+    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser());
+    // Stats are asked of Vert.x node ids: those are what the cluster manager lists.
+    ClusterStats stats = new ClusterStats(vertx.eventBus(), membership.memberId(), membership::memberIds,
+        () -> self.get().figures());
     return new NodeServices(config, memberId, clusterBus, new Publisher(clusterBus, history, config, clock),
-        history, presence, authenticator,
-        new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser()),
-        () -> isClusterJoined(vertx), clock);
+        history, presence, authenticator, gate, clock, metrics, meters,
+        new Readiness(membership::isJoined, gate), stats);
   }
 
   private static HazelcastInstance hazelcast(Vertx vertx) {
@@ -157,19 +190,20 @@ public final class HubNode {
     }, new DeploymentOptions().setInstances(instances)).onSuccess(node.deployments::add).mapEmpty();
   }
 
-  private static boolean isClusterJoined(Vertx vertx) {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    return manager == null || manager.isActive();
+  /** This node's figures for {@code /api/stats}. */
+  JsonObject figures() {
+    return NodeReport.figures(this, services, membership, startedAt);
   }
 
   /**
-   * Graceful stop: stops taking connections, sends every client {@code reconnect} and close 1012,
-   * waits for them (bounded), then leaves the cluster if this node owns its Vert.x.
+   * Graceful stop: turns {@code /ready} down at once and stops taking connections, waits
+   * {@code drainDelayMs} so load balancers notice, sends every client {@code reconnect} and close
+   * 1012, waits for them (bounded), then leaves the cluster if this node owns its Vert.x.
    */
   public Future<Void> stop() {
     services.gate().startDraining();
     // Gateways first (they drain their clients), the hub.publish service last.
-    Future<Void> undeployed = Future.succeededFuture();
+    Future<Void> undeployed = drainDelay(config.node().drainDelayMs());
     List<String> ids = List.copyOf(deployments);
     for (int i = ids.size() - 1; i >= 0; i--) {
       String deployment = ids.get(i);
@@ -179,9 +213,22 @@ public final class HubNode {
     return ownsVertx ? undeployed.eventually(vertx::close) : undeployed;
   }
 
+  private Future<Void> drainDelay(long millis) {
+    if (millis <= 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> waited = Promise.promise();
+    vertx.setTimer(millis, id -> waited.complete());
+    return waited.future();
+  }
+
   /** The port clients connect to. */
   public int port() {
     return gateways.get(0).actualPort();
+  }
+
+  boolean isListening() {
+    return !gateways.isEmpty();
   }
 
   public String nodeId() {
@@ -198,8 +245,7 @@ public final class HubNode {
 
   /** Members of the cluster this node sees, itself included; 1 when not clustered. */
   public int clusterSize() {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    return manager == null ? 1 : manager.getNodes().size();
+    return membership.size();
   }
 
   /** Open WebSocket connections on this node. */
@@ -221,6 +267,11 @@ public final class HubNode {
   /** Connections this node closed with 4009 because they stopped reading. */
   public long slowConsumerCloses() {
     return services.gate().slowConsumerCloses();
+  }
+
+  /** This node's meters, as {@code GET /metrics} shows them. */
+  public PrometheusMeterRegistry meters() {
+    return services.meters();
   }
 
   /** True while a graceful stop is under way or done. */

@@ -1,21 +1,28 @@
 package dev.hub;
 
+import dev.hub.api.ClusterStats;
+import dev.hub.api.Readiness;
 import dev.hub.auth.Authenticator;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HistoryStore;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.presence.PresenceStore;
 import dev.hub.routing.ClusterBus;
 import dev.hub.routing.Publisher;
 import dev.hub.transport.ConnectionGate;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.util.function.BooleanSupplier;
 
 /**
  * What every verticle of one node shares.
  *
  * @param memberId the node's Hazelcast member uuid (not the Vert.x node id), recorded with presence
+ * @param metrics the node's own meters; {@code meters} is the registry {@code /metrics} shows
+ * @param readiness what {@code /ready} answers
+ * @param stats the node's side of {@code /api/stats}
  */
 record NodeServices(HubConfig config, String memberId, ClusterBus clusterBus, Publisher publisher,
                     HistoryStore history, PresenceStore presence, Authenticator authenticator,
-                    ConnectionGate gate, BooleanSupplier clusterJoined, Clock clock) {
+                    ConnectionGate gate, Clock clock, HubMetrics metrics, PrometheusMeterRegistry meters,
+                    Readiness readiness, ClusterStats stats) {
 }

@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -194,7 +195,12 @@ public final class HubCluster implements AutoCloseable {
 
   /** Connects a WebSocket client to a node with this path and query. */
   public HubTestClient connectPath(int node, String pathAndQuery) {
-    HubTestClient client = HubTestClient.connect(clientVertx, node(node).port(), pathAndQuery, TIMEOUT);
+    return connectPath(node, pathAndQuery, Map.of());
+  }
+
+  /** Connects a WebSocket client to a node with this path and query and these upgrade request headers. */
+  public HubTestClient connectPath(int node, String pathAndQuery, Map<String, String> headers) {
+    HubTestClient client = HubTestClient.connect(clientVertx, node(node).port(), pathAndQuery, headers, TIMEOUT);
     clients.add(client);
     return client;
   }

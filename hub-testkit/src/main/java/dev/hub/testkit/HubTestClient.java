@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -36,9 +37,16 @@ public final class HubTestClient implements AutoCloseable {
    * frame.
    */
   public static HubTestClient connect(Vertx vertx, int port, String pathAndQuery, Duration timeout) {
+    return connect(vertx, port, pathAndQuery, Map.of(), timeout);
+  }
+
+  /** Connects with these HTTP headers on the upgrade request (an {@code Authorization} header, say). */
+  public static HubTestClient connect(Vertx vertx, int port, String pathAndQuery, Map<String, String> headers,
+                                      Duration timeout) {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI(pathAndQuery);
+    headers.forEach(options::addHeader);
     try {
       // Handlers are set in the completion callback, on the socket's event loop, before it reads
       // another frame: set later from the test thread, they could miss the connected frame.

@@ -5,6 +5,7 @@ import dev.hub.auth.Credentials;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HistoryQuery;
 import dev.hub.history.HistoryStore;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.presence.PresenceStore;
 import dev.hub.presence.PresenceQuery;
 import dev.hub.protocol.ChannelNames;
@@ -14,53 +15,37 @@ import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.PublishRequest;
 import dev.hub.routing.Publisher;
-import dev.hub.transport.ConnectionGate;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP side of a node (PROTOCOL.md section 8): {@code POST /api/publish} for any backend,
- * {@code GET /api/channels/{channel}/history} and {@code .../presence},
- * {@code GET /health} (the process is alive) and {@code GET /ready} (joined the cluster and not
- * draining, so a load balancer may send it clients).
+ * The HTTP API of a node (PROTOCOL.md section 8): the admin check on {@code /api/*},
+ * {@code POST /api/publish} for any backend, and {@code GET /api/channels/{channel}/history} and
+ * {@code .../presence}. Health, readiness, metrics and stats are in {@link OperationsApi}.
  */
 public final class HttpApi {
   private static final String BEARER = "Bearer ";
 
-  private final Vertx vertx;
   private final HubConfig config;
   private final Publisher publisher;
   private final HistoryStore history;
   private final PresenceStore presence;
   private final Authenticator authenticator;
-  private final ConnectionGate gate;
-  private final BooleanSupplier clusterJoined;
+  private final HubMetrics metrics;
 
-  public HttpApi(Vertx vertx, HubConfig config, Publisher publisher, HistoryStore history, PresenceStore presence,
-                 Authenticator authenticator, ConnectionGate gate, BooleanSupplier clusterJoined) {
-    this.vertx = vertx;
+  public HttpApi(HubConfig config, Publisher publisher, HistoryStore history, PresenceStore presence,
+                 Authenticator authenticator, HubMetrics metrics) {
     this.config = config;
     this.publisher = publisher;
     this.history = history;
     this.presence = presence;
     this.authenticator = authenticator;
-    this.gate = gate;
-    this.clusterJoined = clusterJoined;
+    this.metrics = metrics;
   }
 
   public void mount(Router router) {
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("process", promise -> promise.complete(Status.OK()))));
-    router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx)
-        .register("cluster", promise -> promise.complete(clusterJoined.getAsBoolean() ? Status.OK() : Status.KO()))
-        .register("accepting", promise -> promise.complete(gate.isDraining() ? Status.KO() : Status.OK()))));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.limits().frameBytes()));
     router.route("/api/*").handler(this::requireAdmin);
     router.post("/api/publish").handler(this::publish);
@@ -75,16 +60,22 @@ public final class HttpApi {
     String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
         ? header.substring(BEARER.length()).trim() : null;
     authenticator.authenticate(new Credentials(token, null))
-        .onFailure(ctx::fail)
+        .onFailure(e -> refuse(ctx, e instanceof HubException hub ? hub
+            : new HubException(ErrorCode.UNAUTHORIZED, "the token was refused")))
         .onSuccess(identity -> {
           if (identity.isEmpty()) {
-            ctx.fail(new HubException(ErrorCode.UNAUTHORIZED, "an admin token is required"));
+            refuse(ctx, new HubException(ErrorCode.UNAUTHORIZED, "an admin token is required"));
           } else if (!identity.get().grants().admin()) {
-            ctx.fail(new HubException(ErrorCode.FORBIDDEN, "the token has no admin claim"));
+            refuse(ctx, new HubException(ErrorCode.FORBIDDEN, "the token has no admin claim"));
           } else {
             ctx.next();
           }
         });
+  }
+
+  private void refuse(RoutingContext ctx, HubException error) {
+    metrics.authFailure("api", error.code().wire());
+    ctx.fail(error);
   }
 
   private void publish(RoutingContext ctx) {

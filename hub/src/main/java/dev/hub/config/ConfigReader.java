@@ -45,7 +45,17 @@ public final class ConfigReader {
         nodeId,
         range(json, "eventLoops", Runtime.getRuntime().availableProcessors(), 1, 256),
         range(json, "heartbeatMs", 30_000, 100, 3_600_000),
-        range(json, "drainTimeoutMs", 5_000, 0, 600_000));
+        range(json, "drainTimeoutMs", 5_000, 0, 600_000),
+        range(json, "drainDelayMs", 0, 0, 600_000),
+        logFormat(json.getString("logFormat", NodeConfig.LOG_TEXT)));
+  }
+
+  private static String logFormat(String format) {
+    String value = format.trim().toLowerCase();
+    if (!value.equals(NodeConfig.LOG_TEXT) && !value.equals(NodeConfig.LOG_JSON)) {
+      throw new ConfigException("logFormat must be text or json, not " + format);
+    }
+    return value;
   }
 
   /**

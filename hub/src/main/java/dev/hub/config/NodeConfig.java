@@ -11,7 +11,13 @@ package dev.hub.config;
  * @param eventLoops how many event loops serve connections (one gateway verticle each)
  * @param heartbeatMs interval of WebSocket pings; a connection silent for two intervals is closed
  * @param drainTimeoutMs how long a graceful stop waits for clients to close after {@code reconnect}
+ * @param drainDelayMs how long a graceful stop answers {@code /ready} with 503 before it closes any
+ *     client, so load balancers stop sending new clients here first
+ * @param logFormat {@code text} (readable lines) or {@code json} (one JSON object per line)
  */
 public record NodeConfig(int port, String host, boolean open, boolean insecure, String nodeId,
-                         int eventLoops, long heartbeatMs, long drainTimeoutMs) {
+                         int eventLoops, long heartbeatMs, long drainTimeoutMs, long drainDelayMs,
+                         String logFormat) {
+  public static final String LOG_TEXT = "text";
+  public static final String LOG_JSON = "json";
 }

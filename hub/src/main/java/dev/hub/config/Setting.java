@@ -33,7 +33,10 @@ public enum Setting {
   JWT_AUDIENCE("jwt-audience", "HUB_JWT_AUDIENCE", "jwt.audience", Kind.TEXT, "required aud claim"),
   ORIGINS("origins", "HUB_ORIGINS", "origins", Kind.LIST, "comma-separated allowed Origin values"),
   TLS_CERT("tls-cert", "HUB_TLS_CERT", "tls.cert", Kind.TEXT, "PEM certificate chain; serves wss/https"),
-  TLS_KEY("tls-key", "HUB_TLS_KEY", "tls.key", Kind.TEXT, "PEM private key of --tls-cert");
+  TLS_KEY("tls-key", "HUB_TLS_KEY", "tls.key", Kind.TEXT, "PEM private key of --tls-cert"),
+  DRAIN_DELAY_MS("drain-delay-ms", "HUB_DRAIN_DELAY_MS", "drainDelayMs", Kind.INT,
+      "on a graceful stop, answer /ready with 503 this long before closing clients"),
+  LOG_FORMAT("log-format", "HUB_LOG_FORMAT", "logFormat", Kind.TEXT, "text (default) or json lines");
 
   /** How a flag or variable's text becomes a value. */
   public enum Kind { INT, TEXT, SWITCH, LIST }

@@ -13,6 +13,13 @@ public final class Addresses {
   public static final String PUBLISH = "hub.publish";
   /** Header of a fan-out message naming its {@link Audience}. */
   public static final String AUDIENCE_HEADER = "hub-audience";
+  /** Header of a fan-out message: wall-clock milliseconds of the publish, for the fan-out latency. */
+  public static final String PUBLISHED_AT_HEADER = "hub-published-at";
+  /**
+   * Prefix of the address on which each node answers {@code /api/stats} requests with its own
+   * figures; the rest is the node's cluster member id, so an asker can reach every member.
+   */
+  public static final String STATS_PREFIX = "hub.stats.";
   /** Header of a fan-out message carrying its offset in a history channel. */
   public static final String OFFSET_HEADER = "hub-offset";
   /** Header of a fan-out message whose bytes are a binary frame. */

@@ -1,5 +1,7 @@
 package dev.hub.routing;
 
+import dev.hub.metrics.AudienceKind;
+import dev.hub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -27,14 +29,24 @@ public final class ClusterBus {
   private static final Logger log = LoggerFactory.getLogger(ClusterBus.class);
 
   private final EventBus eventBus;
+  private final HubMetrics metrics;
 
   public ClusterBus(EventBus eventBus) {
+    this(eventBus, HubMetrics.detached());
+  }
+
+  /** @param metrics counts events in and out of this node, and the fan-out latency */
+  public ClusterBus(EventBus eventBus, HubMetrics metrics) {
     this.eventBus = eventBus;
+    this.metrics = metrics;
   }
 
   /** Sends an event to every node, where each delivers it to the audience's local connections. */
   public void publish(FanoutEvent event) {
-    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, event.audience().key());
+    metrics.eventPublished(kindOf(event.audience()));
+    // Wall-clock, not nanoTime: the latency is measured on whichever node receives the event.
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, event.audience().key())
+        .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(System.currentTimeMillis()));
     if (event.hasOffset()) {
       options.addHeader(Addresses.OFFSET_HEADER, Long.toString(event.offset()));
     }
@@ -58,9 +70,27 @@ public final class ClusterBus {
         return;
       }
       String offset = message.headers().get(Addresses.OFFSET_HEADER);
-      registry.deliver(new FanoutEvent(audience, message.body(), offset == null ? 0 : Long.parseLong(offset),
+      Buffer bytes = message.body();
+      int recipients = registry.deliver(new FanoutEvent(audience, bytes, offset == null ? 0 : Long.parseLong(offset),
           message.headers().contains(Addresses.BINARY_HEADER)));
+      metrics.eventDelivered(kindOf(audience), recipients, bytes.length(),
+          publishedAt(message.headers().get(Addresses.PUBLISHED_AT_HEADER)));
     });
     return consumer.completion().map(consumer);
+  }
+
+  private static AudienceKind kindOf(Audience audience) {
+    if (audience instanceof Audience.Channel) {
+      return AudienceKind.CHANNEL;
+    }
+    return audience instanceof Audience.User ? AudienceKind.USER : AudienceKind.ALL;
+  }
+
+  private static long publishedAt(String header) {
+    try {
+      return header == null ? 0 : Long.parseLong(header);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.hub.routing;
 
+import dev.hub.metrics.HubMetrics;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -13,6 +14,16 @@ public final class LocalRegistry {
   private final Set<Recipient> connections = new LinkedHashSet<>();
   private final Map<String, Set<Recipient>> channels = new HashMap<>();
   private final Map<String, Set<Recipient>> users = new HashMap<>();
+  private final HubMetrics metrics;
+
+  public LocalRegistry() {
+    this(HubMetrics.detached());
+  }
+
+  /** @param metrics where the node's subscription and channel gauges are kept up to date */
+  public LocalRegistry(HubMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   public void addConnection(Recipient recipient, String user) {
     connections.add(recipient);
@@ -29,11 +40,27 @@ public final class LocalRegistry {
   }
 
   public void subscribe(String channel, Recipient recipient) {
-    channels.computeIfAbsent(channel, c -> new LinkedHashSet<>()).add(recipient);
+    Set<Recipient> subscribers = channels.get(channel);
+    boolean newChannel = subscribers == null;
+    if (newChannel) {
+      subscribers = new LinkedHashSet<>();
+      channels.put(channel, subscribers);
+    }
+    if (subscribers.add(recipient)) {
+      metrics.subscriptionAdded(newChannel);
+    }
   }
 
   public void unsubscribe(String channel, Recipient recipient) {
-    removeFrom(channels, channel, recipient);
+    Set<Recipient> subscribers = channels.get(channel);
+    if (subscribers == null || !subscribers.remove(recipient)) {
+      return;
+    }
+    boolean channelGone = subscribers.isEmpty();
+    if (channelGone) {
+      channels.remove(channel);
+    }
+    metrics.subscriptionRemoved(channelGone);
   }
 
   /** Writes the event to every local connection of its audience, once each. */

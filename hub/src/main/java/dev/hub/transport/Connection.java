@@ -2,6 +2,7 @@ package dev.hub.transport;
 
 import dev.hub.auth.Identity;
 import dev.hub.config.LimitsConfig;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.BinaryFrameCodec;
 import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.CloseCode;
@@ -23,6 +24,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One WebSocket: enforces the frame size, message rate and outbound buffer limits, the auth
@@ -42,20 +44,23 @@ public final class Connection implements Outbound {
   private final ConnectionGate gate;
   private final Channel channel;
   private final MessageAssembler assembler;
+  private final HubMetrics metrics;
   private Session session;
   private long lastHeardNanos;
   private boolean closing;
   private boolean closed;
   private String countedUser;
   private long queuedBytes;
+  private Integer sentCloseCode;
 
   /**
    * @param channel the socket's Netty channel, to close it when a graceful close cannot get
    *     through; null when it cannot be had (then only the graceful close is tried)
    */
   Connection(ServerWebSocket ws, Channel channel, LimitsConfig limits, LongSupplier nanoClock, Vertx vertx,
-             Clock clock, ConnectionGate gate) {
+             Clock clock, ConnectionGate gate, HubMetrics metrics) {
     this.channel = channel;
+    this.metrics = metrics;
     this.assembler = new MessageAssembler(limits.frameBytes());
     this.ws = ws;
     this.limits = limits;
@@ -72,10 +77,10 @@ public final class Connection implements Outbound {
   /** Starts reading frames for the session; {@code onClosed} runs once the socket is closed. */
   void bind(Session session, Handler<Void> onClosed) {
     this.session = session;
-    ws.frameHandler(this::onFrame);
+    ws.frameHandler(frame -> inLogContext(() -> onFrame(frame)));
     ws.pongHandler(data -> heard());
     ws.exceptionHandler(e -> log.debug("connection {}: {}", session.connectionId(), e.toString()));
-    ws.closeHandler(v -> {
+    ws.closeHandler(v -> inLogContext(() -> {
       closing = true;
       closed = true;
       deadlines.cancelAll();
@@ -84,7 +89,7 @@ public final class Connection implements Outbound {
       }
       session.closed();
       onClosed.handle(null);
-    });
+    }));
   }
 
   /**
@@ -170,6 +175,7 @@ public final class Connection implements Outbound {
     if (verdict == RateLimiter.Verdict.ALLOW) {
       return true;
     }
+    metrics.frameRateLimited();
     session.fail(null, new HubException(ErrorCode.RATE_LIMITED, "over " + limits.ratePerSecond() + " messages per second"));
     if (verdict == RateLimiter.Verdict.CLOSE) {
       close(CloseCode.POLICY_VIOLATION, "rate limit");
@@ -179,7 +185,9 @@ public final class Connection implements Outbound {
 
   @Override
   public void send(JsonObject frame) {
-    sendEncoded(frame.toBuffer(), false);
+    Buffer encoded = frame.toBuffer();
+    metrics.frameSent(encoded.length());
+    sendEncoded(encoded, false);
   }
 
   /**
@@ -229,6 +237,12 @@ public final class Connection implements Outbound {
       return;
     }
     closing = true;
+    sentCloseCode = code;
+    if (code == CloseCode.UNAUTHORIZED || code == CloseCode.TOKEN_EXPIRED) {
+      // A token refused after the upgrade: an auth frame, or expiry on a live connection.
+      ErrorCode error = code == CloseCode.UNAUTHORIZED ? ErrorCode.UNAUTHORIZED : ErrorCode.TOKEN_EXPIRED;
+      metrics.authFailure("connection", error.wire());
+    }
     ws.close((short) code, reason);
     // Vert.x queues the close frame (and the TCP close after it) behind whatever the client has
     // not read, so a client that reads nothing would keep its socket and buffer forever; its
@@ -246,6 +260,28 @@ public final class Connection implements Outbound {
     }
   }
 
+  /** The code this side closed with, else the client's; null when the socket ended without one. */
+  Integer closeCode() {
+    if (sentCloseCode != null) {
+      return sentCloseCode;
+    }
+    Short received = ws.closeStatusCode();
+    return received == null ? null : received.intValue();
+  }
+
+  /**
+   * Runs connection work with the connection id in the logging context, so every line it logs,
+   * the hub's or a library's, can be traced to the connection.
+   */
+  private void inLogContext(Runnable work) {
+    MDC.put(LogKeys.CONNECTION, session.connectionId());
+    try {
+      work.run();
+    } finally {
+      MDC.remove(LogKeys.CONNECTION);
+    }
+  }
+
   /** Pings the client, or closes it when it has been silent for two intervals. */
   void heartbeat(long intervalNanos) {
     if (closing) {
@@ -260,7 +296,7 @@ public final class Connection implements Outbound {
 
   /** Graceful stop: tell the client to reconnect elsewhere, then close with 1012. */
   void drain() {
-    if (closing) {
+    if (closing || ws.isClosed()) {
       return;
     }
     send(ServerFrames.reconnect());

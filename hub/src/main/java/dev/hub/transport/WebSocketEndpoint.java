@@ -4,6 +4,7 @@ import dev.hub.auth.Authenticator;
 import dev.hub.auth.Credentials;
 import dev.hub.auth.Identity;
 import dev.hub.auth.OriginPolicy;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.ServerFrames;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code GET /ws}: authenticates before the upgrade (a refused token is an HTTP 401, PROTOCOL.md
@@ -37,14 +39,16 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   private final Authenticator authenticator;
   private final ConnectionGate gate;
   private final OriginPolicy origins;
+  private final HubMetrics metrics;
   private final Set<Connection> live = new LinkedHashSet<>();
   private Promise<Void> drained;
 
-  public WebSocketEndpoint(SessionServices services, ConnectionGate gate, OriginPolicy origins) {
+  public WebSocketEndpoint(SessionServices services, ConnectionGate gate, OriginPolicy origins, HubMetrics metrics) {
     this.services = services;
     this.authenticator = services.authenticator();
     this.gate = gate;
     this.origins = origins;
+    this.metrics = metrics;
   }
 
   @Override
@@ -72,28 +76,33 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   }
 
   /** A refusal before the upgrade: 401 for a token, 403 for an origin, with the JSON body of section 1. */
-  private static void refuse(RoutingContext ctx, Throwable failure) {
+  private void refuse(RoutingContext ctx, Throwable failure) {
     HubException error = failure instanceof HubException hub
         ? hub : new HubException(ErrorCode.UNAUTHORIZED, "token refused");
+    metrics.authFailure("upgrade", error.code().wire());
     ctx.response().setStatusCode(error.code().httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(ServerFrames.httpError(error.code(), error.getMessage()).encode());
   }
 
   private void accept(RoutingContext ctx, ServerWebSocket ws, Identity identity) {
     Connection connection = new Connection(ws, channelOf(ctx), services.limits(), System::nanoTime, ctx.vertx(),
-        services.clock(), gate);
+        services.clock(), gate, metrics);
+    metrics.connectionOpened();
     Session session = new Session(UUID.randomUUID().toString(), identity, connection, services);
     // A browser cannot read the HTTP status of a failed upgrade, so refusals for load are sent
     // on the open socket, where the client can tell them apart.
     if (!gate.tryEnter()) {
-      connection.bind(session, v -> { });
+      connection.bind(session, v -> metrics.connectionClosed(connection.closeCode()));
       session.fail(null, new HubException(ErrorCode.TOO_MANY_CONNECTIONS, "this node is full"));
       return;
     }
     live.add(connection);
+    logOpened(session);
     connection.bind(session, v -> {
       live.remove(connection);
       gate.leave();
+      metrics.connectionClosed(connection.closeCode());
+      log.debug("connection closed with code {}", connection.closeCode());
       if (drained != null && live.isEmpty()) {
         drained.tryComplete();
       }
@@ -110,6 +119,18 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
       return;
     }
     session.open();
+  }
+
+  private static void logOpened(Session session) {
+    if (!log.isDebugEnabled()) {
+      return;
+    }
+    MDC.put(LogKeys.CONNECTION, session.connectionId());
+    try {
+      log.debug("connection opened for user {}", session.user());
+    } finally {
+      MDC.remove(LogKeys.CONNECTION);
+    }
   }
 
   /**

@@ -1,0 +1,71 @@
+package dev.hub;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.NodeInfo;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+
+/**
+ * This node's place in its cluster, as readiness, stats and metrics need it. A node on a Vert.x
+ * that is not clustered is a cluster of one, always joined.
+ */
+final class ClusterMembership {
+  private final ClusterManager manager;
+  private final String localId;
+
+  /** @param localId the member id of a node that is not clustered */
+  ClusterMembership(Vertx vertx, String localId) {
+    this.manager = ((VertxInternal) vertx).clusterManager();
+    this.localId = localId;
+  }
+
+  /** True while this node is a member of its cluster. */
+  boolean isJoined() {
+    if (manager == null) {
+      return true;
+    }
+    try {
+      // Active is not enough: a member that Hazelcast has shut down under Vert.x stays "active".
+      return manager.isActive() && manager.getNodes().contains(manager.getNodeId());
+    } catch (RuntimeException notRunning) {
+      return false;
+    }
+  }
+
+  String memberId() {
+    return manager == null ? localId : manager.getNodeId();
+  }
+
+  /** Every member's id, this node's included. */
+  List<String> memberIds() {
+    return manager == null ? List.of(localId) : manager.getNodes();
+  }
+
+  int size() {
+    return manager == null ? 1 : manager.getNodes().size();
+  }
+
+  /** {@code host:port} of this node's event bus, or null when not clustered. */
+  String eventBusAddress() {
+    NodeInfo info = manager == null ? null : manager.getNodeInfo();
+    return info == null ? null : info.host() + ":" + info.port();
+  }
+
+  /**
+   * True when every Hazelcast partition's backup is in sync, so another member may leave without
+   * losing history or presence: what a rolling restart waits for. It asks the other members, so
+   * call it off the event loop.
+   */
+  boolean isSafe() {
+    if (!(manager instanceof HazelcastClusterManager hazelcast)) {
+      return true;
+    }
+    try {
+      return hazelcast.getHazelcastInstance().getPartitionService().isClusterSafe();
+    } catch (RuntimeException notRunning) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.hub.api;
+
+import dev.hub.transport.ConnectionGate;
+import io.vertx.core.Vertx;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Whether a load balancer may send this node new clients: it has started (joined the cluster and
+ * registered its fan-out consumers, so a subscription made here is reached by events published
+ * anywhere), it is still a member of the cluster, and it is not draining. Shared by the node's
+ * event loops.
+ */
+public final class Readiness {
+  private final BooleanSupplier clusterJoined;
+  private final ConnectionGate gate;
+  private volatile boolean started;
+
+  /**
+   * @param clusterJoined true while this node is a member of its cluster (always true when not clustered)
+   */
+  public Readiness(BooleanSupplier clusterJoined, ConnectionGate gate) {
+    this.clusterJoined = clusterJoined;
+    this.gate = gate;
+  }
+
+  /** Called once the whole node has started; until then {@code /ready} answers 503. */
+  public void started() {
+    started = true;
+  }
+
+  public boolean isReady() {
+    return started && clusterJoined.getAsBoolean() && !gate.isDraining();
+  }
+
+  /** The procedure behind {@code GET /ready}: one named check per condition, so a 503 says which failed. */
+  public HealthChecks checks(Vertx vertx) {
+    return HealthChecks.create(vertx)
+        .register("started", promise -> promise.complete(status(started)))
+        .register("cluster", promise -> promise.complete(status(clusterJoined.getAsBoolean())))
+        .register("accepting", promise -> promise.complete(status(!gate.isDraining())));
+  }
+
+  private static Status status(boolean ok) {
+    return ok ? Status.OK() : Status.KO();
+  }
+}
