@@ -15,6 +15,7 @@ import dev.hub.presence.PresenceEntry;
 import dev.hub.protocol.FrameTypes;
 import dev.hub.routing.Audience;
 import dev.hub.routing.FanoutEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -136,18 +137,25 @@ public final class Session implements Recipient {
     }
   }
 
-  /** Forgets the connection everywhere. Idempotent: called once the socket is closed, however. */
-  public void closed() {
+  /**
+   * Forgets the connection everywhere. Idempotent: called once the socket is closed, however.
+   *
+   * @return completes when its presence entries are gone and their leaves announced, so a node
+   *     that stops gracefully can wait for them before it leaves the cluster
+   */
+  public Future<Void> closed() {
     if (closed) {
-      return;
+      return Future.succeededFuture();
     }
     closed = true;
+    List<Future<Void>> leaves = new ArrayList<>();
     for (String channel : List.copyOf(channels)) {
-      removeSubscription(channel);
+      leaves.add(unsubscribe(channel));
     }
     if (identity != null) {
       services.registry().removeConnection(this, identity.user());
     }
+    return Future.join(leaves).mapEmpty();
   }
 
   @Override
@@ -206,18 +214,22 @@ public final class Session implements Recipient {
   }
 
   boolean removeSubscription(String channel) {
-    if (!channels.remove(channel)) {
+    if (!channels.contains(channel)) {
       return false;
     }
+    unsubscribe(channel);
+    return true;
+  }
+
+  /** Leaves a subscribed channel; completes when its presence entry (if any) is gone. */
+  private Future<Void> unsubscribe(String channel) {
+    channels.remove(channel);
     services.registry().unsubscribe(channel, this);
     ChannelStream stream = streams.remove(channel);
     if (stream != null) {
       stream.close();
     }
-    if (presenceChannels.remove(channel)) {
-      leavePresence(channel);
-    }
-    return true;
+    return presenceChannels.remove(channel) ? leavePresence(channel) : Future.succeededFuture();
   }
 
   /** Records this connection in the channel's presence, and announces the user if it is new there. */
@@ -231,13 +243,17 @@ public final class Session implements Recipient {
     });
   }
 
-  private void leavePresence(String channel) {
+  private Future<Void> leavePresence(String channel) {
     ChannelOptions options = services.config().channelOptions(channel);
-    services.presence().remove(channel, presenceEntry()).onSuccess(change -> {
+    return services.presence().remove(channel, presenceEntry()).<Void>map(change -> {
       if (change.left() && options != null && options.joinLeave()) {
         announce(FrameTypes.LEAVE, channel);
       }
-    }).onFailure(e -> log.warn("connection {}: presence of {} not removed: {}", connectionId, channel, e.toString()));
+      return null;
+    }).recover(e -> {
+      log.warn("connection {}: presence of {} not removed: {}", connectionId, channel, e.toString());
+      return Future.succeededFuture();
+    });
   }
 
   private void announce(String type, String channel) {

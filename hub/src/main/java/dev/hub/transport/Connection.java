@@ -87,8 +87,8 @@ public final class Connection implements Outbound {
       if (countedUser != null) {
         gate.leaveUser(countedUser);
       }
-      session.closed();
-      onClosed.handle(null);
+      // Closed only once the session's presence is cleared: a draining node waits for that.
+      session.closed().onComplete(done -> onClosed.handle(null));
     }));
   }
 
