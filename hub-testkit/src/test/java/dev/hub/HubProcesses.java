@@ -88,17 +88,7 @@ final class HubProcesses implements AutoCloseable {
     synchronized (processes) {
       processes.add(process);
     }
-    CompletableFuture<Matcher> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> copyOutput(process, log, ready), "output-" + id);
-    reader.setDaemon(true);
-    reader.start();
-    Matcher line;
-    try {
-      line = ready.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      process.destroyForcibly();
-      throw new AssertionError("node " + id + " printed no ready line; see " + log.toAbsolutePath(), e);
-    }
+    Matcher line = awaitReady(process, log, wait);
     return new Node(id, process, Integer.parseInt(line.group(2)), Integer.parseInt(line.group(4)), log);
   }
 
@@ -154,6 +144,25 @@ final class HubProcesses implements AutoCloseable {
     return clusterPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
   }
 
+  /**
+   * Copies a hub child's output to {@code log} on a thread of its own and waits for its ready line;
+   * kills the child when none comes in time.
+   *
+   * @return the ready line, matched: group 2 is the port, group 4 the members
+   */
+  static Matcher awaitReady(Process process, Path log, Duration wait) {
+    CompletableFuture<Matcher> ready = new CompletableFuture<>();
+    Thread reader = new Thread(() -> copyOutput(process, log, ready), "output-" + log.getFileName());
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return ready.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      process.destroyForcibly();
+      throw new AssertionError("the node printed no ready line; see " + log.toAbsolutePath(), e);
+    }
+  }
+
   /** Copies the child's output to its log file and completes with its ready line. */
   private static void copyOutput(Process process, Path log, CompletableFuture<Matcher> ready) {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -174,7 +183,7 @@ final class HubProcesses implements AutoCloseable {
     }
   }
 
-  private static String javaBin() {
+  static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 

@@ -7,9 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class SecuredProcessIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final Pattern READY = Pattern.compile("hub ready node=(\\S+) port=(\\d+)");
   private static final String SECRET = "secured-process-it-0123456789-abcdefghijkl";
 
   private final List<Process> processes = new ArrayList<>();
@@ -88,7 +82,7 @@ class SecuredProcessIT {
   private Process start(List<String> args, List<String> env) throws IOException {
     Path jar = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
     assertThat(jar).as("the fat jar (mvn package builds it)").exists();
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar.toString()));
+    List<String> command = new ArrayList<>(List.of(HubProcesses.javaBin(), "-Xmx256m", "-jar", jar.toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
@@ -101,38 +95,9 @@ class SecuredProcessIT {
     return process;
   }
 
-  private static int awaitReady(Process process, String name) throws Exception {
+  private static int awaitReady(Process process, String name) throws IOException {
     Path log = Files.createDirectories(Path.of("target", "process-logs")).resolve(name + ".log");
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-           var out = Files.newBufferedWriter(log)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          out.write(line);
-          out.newLine();
-          out.flush();
-          Matcher ready = READY.matcher(line);
-          if (ready.find()) {
-            port.complete(Integer.parseInt(ready.group(2)));
-          }
-        }
-        port.completeExceptionally(new IllegalStateException("the process ended"));
-      } catch (IOException e) {
-        port.completeExceptionally(e);
-      }
-    }, "output-" + name);
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      return port.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("node printed no ready line; see " + log.toAbsolutePath(), e);
-    }
-  }
-
-  private static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return Integer.parseInt(HubProcesses.awaitReady(process, log, WAIT).group(2));
   }
 
   @AfterEach

@@ -17,6 +17,7 @@ import dev.hub.presence.HazelcastPresenceStore;
 import dev.hub.presence.LocalPresenceStore;
 import dev.hub.presence.PresenceChange;
 import dev.hub.presence.PresenceStore;
+import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.FrameTypes;
 import dev.hub.routing.Audience;
 import dev.hub.routing.ClusterBus;
@@ -264,9 +265,9 @@ public final class HubNode {
     return services.gate().outboundPeakBytes();
   }
 
-  /** Connections this node closed with 4009 because they stopped reading. */
+  /** Connections this node closed with 4009 because they stopped reading (as {@code /metrics} counts them). */
   public long slowConsumerCloses() {
-    return services.gate().slowConsumerCloses();
+    return services.metrics().closes(CloseCode.SLOW_CONSUMER);
   }
 
   /** This node's meters, as {@code GET /metrics} shows them. */

@@ -161,6 +161,11 @@ public final class HubMetrics {
     return channels.get();
   }
 
+  /** Connections closed with this code so far (the close the hub sent, else the client's). */
+  public long closes(int code) {
+    return (long) closedCounter(closeLabel(code)).count();
+  }
+
   private Counter closedCounter(String label) {
     return closedByCode.computeIfAbsent(label, code -> Counter.builder("hub.connections.closed").tag("code", code)
         .description("WebSocket connections closed, by close code").register(registry));

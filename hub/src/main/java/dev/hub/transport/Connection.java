@@ -211,7 +211,6 @@ public final class Connection implements Outbound {
       Buffer error = ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
           "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer();
       write(SharedTextFrame.of(error), error.length());
-      gate.slowConsumerClosed();
       close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
       return;
     }

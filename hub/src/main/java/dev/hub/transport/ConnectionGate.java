@@ -19,7 +19,6 @@ public final class ConnectionGate {
   private final ConcurrentHashMap<String, Integer> users = new ConcurrentHashMap<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicLong outboundPeak = new AtomicLong();
-  private final AtomicLong slowConsumers = new AtomicLong();
 
   public ConnectionGate(int maxConnections, int maxPerUser) {
     this.maxConnections = maxConnections;
@@ -77,18 +76,9 @@ public final class ConnectionGate {
     }
   }
 
-  void slowConsumerClosed() {
-    slowConsumers.incrementAndGet();
-  }
-
   /** The most bytes ever waiting in one connection's outbound buffer on this node. */
   public long outboundPeakBytes() {
     return outboundPeak.get();
-  }
-
-  /** Connections closed with 4009 because they did not read. */
-  public long slowConsumerCloses() {
-    return slowConsumers.get();
   }
 
   public int connections() {
