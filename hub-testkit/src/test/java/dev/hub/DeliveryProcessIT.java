@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.RecoveringClient.Received;
 import dev.hub.testkit.HubTestClient;
+import dev.hub.testkit.NodeHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +60,6 @@ class DeliveryProcessIT {
       """;
 
   private final Vertx vertx = Vertx.vertx();
-  private final HttpClient http = vertx.createHttpClient();
   private final List<RecoveringClient> clients = new ArrayList<>();
   private final List<HubTestClient> testClients = new ArrayList<>();
   private HubProcesses hubs;
@@ -209,11 +205,7 @@ class DeliveryProcessIT {
 
   /** The users {@code GET /api/channels/room:lobby/presence} lists (open mode: no token needed). */
   private Set<String> presentUsers(int port) throws Exception {
-    JsonObject presence = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/channels/room:lobby/presence")
-        .compose(request -> request.send())
-        .compose(HttpClientResponse::body)
-        .map(Buffer::toJsonObject)
-        .await(10, TimeUnit.SECONDS);
+    JsonObject presence = new JsonObject(NodeHttp.get(port, "/api/channels/room:lobby/presence").body());
     return presence.getJsonArray("users").stream().map(user -> ((JsonObject) user).getString("user"))
         .collect(Collectors.toSet());
   }
@@ -359,7 +351,6 @@ class DeliveryProcessIT {
     try {
       Future.join(clients.stream().map(RecoveringClient::close).toList()).await(10, TimeUnit.SECONDS);
       testClients.forEach(HubTestClient::close);
-      http.close();
     } finally {
       // The children and the Vert.x go whatever happened to the clients.
       if (hubs != null) {

@@ -66,7 +66,9 @@ final class RecoveringClient {
 
   /** Connects, joins the presence channel and subscribes to the feed; completes when both are acknowledged. */
   Future<Void> start() {
-    connect();
+    // On an event loop, as every later reconnect is: the socket's handlers are then set in the
+    // same turn it opens, before any frame can arrive.
+    vertx.getOrCreateContext().runOnContext(v -> connect());
     return ready.future();
   }
 

@@ -3,6 +3,7 @@ package dev.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.testkit.HubTestClient;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
@@ -53,15 +54,19 @@ class SecuredProcessIT {
     assertThat(mint.exitValue()).as(output).isZero();
     String token = output.lines().reduce((first, last) -> last).orElseThrow();
 
-    // A plain HTTP request with the upgrade headers, to read the refusal's status and body.
+    // A plain HTTP request with the upgrade headers, to read the refusal's status and body. The
+    // chain runs on an event loop: built on the test thread, body() could be asked for after the
+    // response has ended, and wait forever (eclipse-vertx/vert.x#6038).
     HttpClient http = vertx.createHttpClient();
-    JsonObject refusal = http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
+    Promise<JsonObject> answered = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
             .setURI("/ws?token=garbage").putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
             .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="))
         .compose(request -> request.send())
         .compose(response -> response.body().map(body -> new JsonObject()
             .put("status", response.statusCode()).put("body", body.toJsonObject())))
-        .await(30, TimeUnit.SECONDS);
+        .onComplete(answered));
+    JsonObject refusal = answered.future().await(30, TimeUnit.SECONDS);
     http.close();
     assertThat(refusal.getInteger("status")).isEqualTo(401);
     assertThat(refusal.getJsonObject("body").getString("code")).isEqualTo("unauthorized");

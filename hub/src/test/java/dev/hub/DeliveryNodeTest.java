@@ -237,12 +237,14 @@ class DeliveryNodeTest {
   }
 
   private String http(HttpMethod method, String path, String body, int expectedStatus) throws Exception {
-    return httpClient.request(method, node.port(), "127.0.0.1", path)
+    HttpResult result = OnEventLoop.run(clientVertx, () -> httpClient.request(method, node.port(), "127.0.0.1", path)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> {
-          assertThat(response.statusCode()).as(method + " " + path).isEqualTo(expectedStatus);
-          return response.body();
-        })
-        .await(WAIT_MS, TimeUnit.MILLISECONDS).toString();
+        .compose(response -> response.body().map(bytes -> new HttpResult(response.statusCode(), bytes.toString()))))
+        .await(WAIT_MS, TimeUnit.MILLISECONDS);
+    assertThat(result.status()).as(method + " " + path).isEqualTo(expectedStatus);
+    return result.body();
+  }
+
+  private record HttpResult(int status, String body) {
   }
 }

@@ -319,14 +319,14 @@ class JwtAuthenticationTest {
   private static int post(String token, JsonObject body) throws Exception {
     HttpClient http = vertx.createHttpClient();
     try {
-      return http.request(HttpMethod.POST, hs.port(), "127.0.0.1", "/api/publish")
+      return OnEventLoop.run(vertx, () -> http.request(HttpMethod.POST, hs.port(), "127.0.0.1", "/api/publish")
           .compose(request -> {
             if (token != null) {
               request.putHeader("Authorization", "Bearer " + token);
             }
             return request.send(Buffer.buffer(body.encode()));
           })
-          .map(response -> response.statusCode())
+          .compose(response -> response.end().map(response.statusCode())))
           .await(10, TimeUnit.SECONDS);
     } finally {
       http.close();

@@ -73,16 +73,16 @@ class OperationsNodeTest {
   }
 
   private int status(String path) throws Exception {
-    return http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
+    return OnEventLoop.run(vertx, () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
         .compose(request -> request.send())
-        .compose(response -> response.end().map(response.statusCode()))
+        .compose(response -> response.end().map(response.statusCode())))
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private String body(String path) throws Exception {
-    return http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
+    return OnEventLoop.run(vertx, () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
         .compose(request -> request.send())
-        .compose(HttpClientResponse::body)
+        .compose(HttpClientResponse::body))
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS).toString();
   }
 }

@@ -96,10 +96,10 @@ class WebSocketNodeTest {
   }
 
   private HttpResult http(HttpMethod method, String path, String body) throws Exception {
-    return httpClient.request(method, node.port(), "127.0.0.1", path)
+    return OnEventLoop.run(clientVertx, () -> httpClient.request(method, node.port(), "127.0.0.1", path)
         .compose(request -> body == null ? request.send()
             : request.putHeader("content-type", "application/json").send(body))
-        .compose(response -> response.body().map(bytes -> new HttpResult(response.statusCode(), bytes.toString())))
+        .compose(response -> response.body().map(bytes -> new HttpResult(response.statusCode(), bytes.toString()))))
         .await(WAIT_MS, TimeUnit.MILLISECONDS);
   }
 

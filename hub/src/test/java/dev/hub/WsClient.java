@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -24,12 +25,12 @@ public final class WsClient implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(10);
 
   private final WebSocketClient client;
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final List<JsonObject> frames = new ArrayList<>();
   private final List<String> texts = new ArrayList<>();
   private Integer closeCode;
 
-  private WsClient(WebSocketClient client, WebSocket socket) {
+  private WsClient(WebSocketClient client, ClientWebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(this::received);
@@ -46,9 +47,10 @@ public final class WsClient implements AutoCloseable {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
     headers.forEach(options::addHeader);
+    // Handlers are set before the socket connects, so not even the connected frame can be missed.
+    WsClient ws = new WsClient(client, client.webSocket());
     try {
-      WsClient ws = client.connect(options).map(socket -> new WsClient(client, socket))
-          .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      ws.socket.connect(options).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       if (awaitConnected) {
         ws.awaitType("connected");
       }
@@ -68,13 +70,13 @@ public final class WsClient implements AutoCloseable {
           .putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
           .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
       headers.forEach(options::putHeader);
-      return http.request(options)
+      return OnEventLoop.run(vertx, () -> http.request(options)
           .compose(request -> request.send())
           // After a 101 the server speaks WebSocket on that connection; close it rather than let
           // the HTTP client try to read frames as HTTP.
           .compose(response -> response.statusCode() == 101
               ? response.request().connection().close().map(v -> new Answer(101, null))
-              : response.body().map(body -> new Answer(response.statusCode(), body.toString())))
+              : response.body().map(body -> new Answer(response.statusCode(), body.toString()))))
           .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("upgrade request failed: " + e, e);

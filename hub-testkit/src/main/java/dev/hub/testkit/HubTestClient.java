@@ -2,7 +2,7 @@ package dev.hub.testkit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -20,12 +20,12 @@ import java.util.function.Predicate;
  */
 public final class HubTestClient implements AutoCloseable {
   private final WebSocketClient client;
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final List<JsonObject> frames = new ArrayList<>();
   private final List<Boolean> taken = new ArrayList<>();
   private Integer closeCode;
 
-  private HubTestClient(WebSocketClient client, WebSocket socket) {
+  private HubTestClient(WebSocketClient client, ClientWebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> received(new JsonObject(text)));
@@ -47,11 +47,11 @@ public final class HubTestClient implements AutoCloseable {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI(pathAndQuery);
     headers.forEach(options::addHeader);
+    // Handlers are set before the socket connects: set once the connect future completes, they
+    // could miss the connected frame (the test thread may attach them after it has arrived).
+    HubTestClient testClient = new HubTestClient(client, client.webSocket());
     try {
-      // Handlers are set in the completion callback, on the socket's event loop, before it reads
-      // another frame: set later from the test thread, they could miss the connected frame.
-      HubTestClient testClient = client.connect(options).map(socket -> new HubTestClient(client, socket))
-          .await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      testClient.socket.connect(options).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
       testClient.await(frame -> "connected".equals(frame.getString("type")), timeout);
       return testClient;
     } catch (Exception e) {
