@@ -1,5 +1,6 @@
 package dev.hub.load;
 
+import dev.hub.load.scenario.ScenarioMain;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +53,15 @@ public final class LoadMain {
 
   /** Runs a command line; returns the exit code. {@code baseline} returns only if it fails to start. */
   static int execute(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("scenario")) {
+      // The README's benchmark scenarios: they start their own servers and write their own report.
+      try {
+        return ScenarioMain.run(Arrays.asList(args).subList(1, args.length));
+      } catch (Exception e) {
+        err.println("hub-load: " + e);
+        return FAILED;
+      }
+    }
     Command command;
     try {
       command = parse(args);

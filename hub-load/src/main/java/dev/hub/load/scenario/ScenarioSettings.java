@@ -1,0 +1,79 @@
+package dev.hub.load.scenario;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a scenario run needs: the hub jar to start nodes from, where results go, and the sizes.
+ * {@code quick} shrinks every size and duration, for a smoke test of the scenarios themselves:
+ * its figures mean nothing.
+ */
+record ScenarioSettings(Path hubJar, Path out, boolean quick, boolean pin, int subscribers, Duration warmup, Duration measure,
+                        List<Double> rates, List<Integer> clusterSizes, int idleConnections) {
+
+  static final String USAGE = """
+      usage: java -jar hub-load/target/hub-load.jar scenario <1|2|3|all> [options]
+        1    single node, maximum throughput, against the baseline server (scenario 4) in the same run
+        2    1, 2 and 3 nodes, fixed rates 10..100 events/s: latency local/remote, losses, knee, plot
+        3    connection capacity: idle connections on one node, memory per connection, connects/s
+        all  1, 2 and 3 in turn
+      options:
+        --hub-jar <path>      the hub's fat jar (default hub/target/hub.jar)
+        --out <dir>           results: results.jsonl, report.md, latency-vs-rate.png, server logs
+                              (default hub-load/target/bench)
+        --subscribers <n>     subscribers in scenarios 1 and 2 (default 1000)
+        --connections <n>     idle connections in scenario 3 (default: as many as the open-file limit allows)
+        --quick               tiny sizes and durations: checks that the scenarios run, measures nothing
+        --no-pin              leave CPU affinity alone (by default servers run on CPU 0, this process on the last)
+      """;
+
+  static ScenarioSettings parse(List<String> args) {
+    Path hubJar = Path.of("hub/target/hub.jar");
+    Path out = Path.of("hub-load/target/bench");
+    boolean quick = false;
+    boolean pin = true;
+    Integer subscribers = null;
+    Integer connections = null;
+    List<String> rest = new ArrayList<>(args);
+    for (int i = 0; i < rest.size(); i++) {
+      String flag = rest.get(i);
+      switch (flag) {
+        case "--quick" -> quick = true;
+        case "--no-pin" -> pin = false;
+        case "--hub-jar" -> hubJar = Path.of(value(rest, ++i, flag));
+        case "--out" -> out = Path.of(value(rest, ++i, flag));
+        case "--subscribers" -> subscribers = positive(value(rest, ++i, flag), flag);
+        case "--connections" -> connections = positive(value(rest, ++i, flag), flag);
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      }
+    }
+    if (quick) {
+      return new ScenarioSettings(hubJar, out, true, pin, subscribers == null ? 40 : subscribers, Duration.ofMillis(500),
+          Duration.ofSeconds(2), List.of(10.0, 50.0), List.of(1, 2), connections == null ? 200 : connections);
+    }
+    return new ScenarioSettings(hubJar, out, false, pin, subscribers == null ? 1000 : subscribers, Duration.ofSeconds(3),
+        Duration.ofSeconds(10), List.of(10.0, 30.0, 50.0, 70.0, 100.0), List.of(1, 2, 3),
+        connections == null ? 0 : connections);
+  }
+
+  private static String value(List<String> args, int index, String flag) {
+    if (index >= args.size()) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args.get(index);
+  }
+
+  private static int positive(String text, String flag) {
+    try {
+      int value = Integer.parseInt(text);
+      if (value > 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(flag + " must be a positive whole number, not " + text);
+  }
+}

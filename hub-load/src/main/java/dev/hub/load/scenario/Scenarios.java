@@ -1,0 +1,249 @@
+package dev.hub.load.scenario;
+
+import dev.hub.load.IdleConnections;
+import dev.hub.load.IdleOptions;
+import dev.hub.load.IdleResult;
+import dev.hub.load.LoadGenerator;
+import dev.hub.load.LoadOptions;
+import dev.hub.load.LoadResult;
+import dev.hub.load.Mode;
+import dev.hub.load.Target;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark scenarios of the README, each one command. Servers run as child processes
+ * pinned to CPU 0, this process (the load generator) to the other CPU; every run's JSON goes to
+ * {@code results.jsonl} and the tables to {@code report.md}.
+ */
+final class Scenarios {
+  static final String CHANNEL = "bench";
+  /** Events in flight in the maximum-throughput runs: enough to keep every socket busy, few enough to bound latency. */
+  private static final int MAX_IN_FLIGHT = 20;
+  private static final int PAYLOAD_BYTES = 100;
+  private static final double KNEE_P99_MS = 50;
+  private static final String NODE_HEAP = "1g";
+  private static final String IDLE_NODE_HEAP = "2g";
+
+  private final ScenarioSettings settings;
+  private final CpuPinning pinning;
+  private final Report report;
+  private final Path nodeConfig;
+  private final String machine;
+
+  Scenarios(ScenarioSettings settings, CpuPinning pinning, Report report, String machine) throws IOException {
+    this.settings = settings;
+    this.machine = machine;
+    this.pinning = pinning;
+    this.report = report;
+    // The publisher is one connection sending as fast as it may: the per-connection rate limit
+    // (100/s by default) would measure the limiter, not the hub. Subscribers each have a user.
+    this.nodeConfig = settings.out().resolve("node-config.json");
+    Files.writeString(nodeConfig, new JsonObject().put("limits", new JsonObject()
+        .put("ratePerSecond", 1_000_000).put("burst", 1_000_000)
+        .put("connectionsPerUser", 1_000_000).put("connectionsPerNode", 1_000_000)).encodePrettily());
+  }
+
+  /** Scenario 1 and its baseline (scenario 4): deliveries per second at maximum throughput on one node. */
+  void one() throws Exception {
+    report.text("## Scenario 1: one node, " + settings.subscribers() + " subscribers on one channel, maximum throughput\n");
+    RunRecord baseline;
+    try (ServerProcesses servers = servers("1-baseline")) {
+      ServerProcesses.Server server = servers.startBaseline(classPath(), NODE_HEAP);
+      baseline = run("1", "baseline max", 1, options(List.of(server), Target.BASELINE, Mode.MAX, 0));
+    }
+    RunRecord hub;
+    try (ServerProcesses servers = servers("1-hub")) {
+      List<ServerProcesses.Server> nodes = servers.startHubs(settings.hubJar(), 1, NODE_HEAP, nodeConfig);
+      hub = run("1", "hub max", 1, options(nodes, Target.HUB, Mode.MAX, 0));
+    }
+    report.text(table(List.of(baseline, hub), false));
+    double throughput = hub.number("deliveriesPerSecond") / baseline.number("deliveriesPerSecond");
+    double cpu = hub.number("cpu.serverMicrosPerDelivery") / baseline.number("cpu.serverMicrosPerDelivery");
+    report.text(String.format(Locale.ROOT, "- hub / baseline deliveries per second: **%.2f** (target at least 0.90)%n"
+        + "- hub / baseline server CPU per delivery: **%.2f** (target at most 1.00)%n", throughput, cpu));
+    report.extra("1", new JsonObject().put("throughputRatio", throughput).put("cpuPerDeliveryRatio", cpu));
+  }
+
+  /** Scenario 2: a sweep of fixed rates on one, two and three nodes, with the baseline at the lowest rate. */
+  void two() throws Exception {
+    report.text("## Scenario 2: " + settings.subscribers() + " subscribers spread over 1, 2 and 3 nodes, fixed rates\n");
+    double lowest = settings.rates().get(0);
+    RunRecord baseline;
+    try (ServerProcesses servers = servers("2-baseline")) {
+      ServerProcesses.Server server = servers.startBaseline(classPath(), NODE_HEAP);
+      baseline = run("2", "baseline " + rate(lowest), 1, options(List.of(server), Target.BASELINE, Mode.RATE, lowest));
+    }
+    List<RunRecord> runs = new ArrayList<>();
+    List<LatencyPlot.Point> points = new ArrayList<>();
+    for (int nodes : settings.clusterSizes()) {
+      try (ServerProcesses servers = servers("2-hub-" + nodes)) {
+        List<ServerProcesses.Server> cluster = servers.startHubs(settings.hubJar(), nodes, NODE_HEAP, nodeConfig);
+        for (double eventsPerSecond : settings.rates()) {
+          RunRecord record = run("2", nodes + (nodes == 1 ? " node " : " nodes ") + rate(eventsPerSecond), nodes,
+              options(cluster, Target.HUB, Mode.RATE, eventsPerSecond));
+          runs.add(record);
+          String side = nodes == 1 ? "all" : "remote";
+          points.add(new LatencyPlot.Point(nodes, eventsPerSecond, record.number("latency." + side + ".p50"),
+              record.number("latency." + side + ".p99")));
+        }
+      }
+    }
+    List<RunRecord> all = new ArrayList<>(List.of(baseline));
+    all.addAll(runs);
+    report.text(table(all, true));
+    for (int nodes : settings.clusterSizes()) {
+      report.text(String.format(Locale.ROOT, "- knee with %d node(s) (highest rate with p99 under %.0f ms and no loss): **%s**",
+          nodes, KNEE_P99_MS, knee(runs, nodes)));
+    }
+    RunRecord twoAtLowest = find(runs, 2, lowest);
+    RunRecord oneAtLowest = find(runs, 1, lowest);
+    if (twoAtLowest != null && oneAtLowest != null) {
+      double p99Ratio = twoAtLowest.number("latency.remote.p99") / baseline.number("latency.all.p99");
+      report.text(String.format(Locale.ROOT, "- at %s, two nodes' remote p99 / baseline p99: **%.2f** (target at most 1.20)",
+          rate(lowest), p99Ratio));
+    }
+    for (double eventsPerSecond : settings.rates()) {
+      RunRecord one = find(runs, 1, eventsPerSecond);
+      RunRecord two = find(runs, 2, eventsPerSecond);
+      if (one != null && two != null) {
+        report.text(String.format(Locale.ROOT,
+            "- at %s, server CPU per delivery, two nodes summed / one node: **%.2f** (target at most 1.30)",
+            rate(eventsPerSecond), two.number("cpu.serverMicrosPerDelivery") / one.number("cpu.serverMicrosPerDelivery")));
+      }
+    }
+    long lost = runs.stream().mapToLong(r -> Math.max(0, r.count("lost"))).sum();
+    report.text("- events lost over every hub run: **" + lost + "**\n");
+    Path png = settings.out().resolve("latency-vs-rate.png");
+    LatencyPlot.writePng(points, settings.subscribers(), machine, png);
+    report.text("![latency against publish rate](" + png.getFileName() + ")\n");
+  }
+
+  /**
+   * Scenario 3: idle connections on one node, as many as this machine lets one process open,
+   * over four loopback source addresses (one address alone runs out of ephemeral ports near
+   * 28 000), with memory per connection and connects per second.
+   */
+  void three() throws Exception {
+    long openFiles = OpenFiles.limit();
+    // The node and this process each need a descriptor per connection, and the node some for its
+    // jars, its cluster sockets and its logs.
+    int connections = settings.idleConnections() > 0 ? settings.idleConnections()
+        : (int) Math.max(1000, Math.min(100_000, openFiles - 600));
+    report.text("## Scenario 3: connection capacity, " + connections + " idle connections on one node\n");
+    report.text("Open-file limit per process here: " + (openFiles == Long.MAX_VALUE ? "unlimited" : openFiles)
+        + " (`ulimit -n`); each connection takes one in the node and one in the load generator.\n");
+    try (ServerProcesses servers = servers("3-hub")) {
+      List<ServerProcesses.Server> nodes = servers.startHubs(settings.hubJar(), 1, IDLE_NODE_HEAP, nodeConfig);
+      IdleOptions options = new IdleOptions(nodes.stream().map(ServerProcesses.Server::url).toList(), connections,
+          Target.HUB, null, 0, List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"),
+          settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(5),
+          nodes.stream().map(ServerProcesses.Server::pid).toList());
+      System.err.println("opening " + connections + " idle connections ...");
+      IdleResult result = IdleConnections.run(options);
+      System.err.println(result.summary());
+      report.extra("3", new JsonObject().put("label", "hub idle").put("result", result.toJson()));
+      report.text(String.format(Locale.ROOT, """
+          | connections asked | opened | failed | connects/s | heap per connection (after full GC) | RSS per connection |
+          | ---: | ---: | ---: | ---: | ---: | ---: |
+          | %,d | %,d | %,d | %,.0f | %s | %s |
+          """, connections, result.opened(), result.failed() + result.notAttempted(), result.connectsPerSecond(),
+          kib(result.heapBytesPerConnection()), kib(result.rssBytesPerConnection())));
+      if (!result.reasons().isEmpty()) {
+        report.text("Failures: " + result.reasons() + "\n");
+      }
+    }
+  }
+
+  private static String kib(Double bytes) {
+    return bytes == null ? "not measured" : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024);
+  }
+
+  private RunRecord run(String scenario, String label, int nodes, LoadOptions options) throws Exception {
+    System.err.println("running " + label + " ...");
+    LoadResult result = LoadGenerator.run(options);
+    System.err.println(result.summary());
+    RunRecord record = new RunRecord(scenario, label, nodes, result.toJson());
+    report.run(record);
+    return record;
+  }
+
+  private LoadOptions options(List<ServerProcesses.Server> servers, Target target, Mode mode, double eventsPerSecond) {
+    List<URI> urls = servers.stream().map(ServerProcesses.Server::url).toList();
+    List<Long> pids = servers.stream().map(ServerProcesses.Server::pid).toList();
+    return new LoadOptions(urls, settings.subscribers(), CHANNEL, target, mode, eventsPerSecond, MAX_IN_FLIGHT,
+        settings.warmup(), settings.measure(), PAYLOAD_BYTES, 500, List.of(), Duration.ofSeconds(5), pids);
+  }
+
+  private ServerProcesses servers(String name) throws IOException {
+    return new ServerProcesses(pinning, settings.out().resolve("logs").resolve(name));
+  }
+
+  /** The highest rate whose p99 stayed under the bound with nothing lost, or "none". */
+  private String knee(List<RunRecord> runs, int nodes) {
+    String knee = "none";
+    for (double eventsPerSecond : settings.rates()) {
+      RunRecord record = find(runs, nodes, eventsPerSecond);
+      if (record == null || record.count("lost") != 0 || !(record.number("latency.all.p99") < KNEE_P99_MS)) {
+        break;
+      }
+      knee = rate(eventsPerSecond) + " (" + String.format(Locale.ROOT, "%,.0f", eventsPerSecond * settings.subscribers())
+          + " deliveries/s)";
+    }
+    return knee;
+  }
+
+  private static RunRecord find(List<RunRecord> runs, int nodes, double eventsPerSecond) {
+    return runs.stream().filter(r -> r.nodes() == nodes && r.number("eventsPerSecondTarget") == eventsPerSecond)
+        .findFirst().orElse(null);
+  }
+
+  private static String table(List<RunRecord> runs, boolean latency) {
+    StringBuilder table = new StringBuilder();
+    table.append("| run | events/s | deliveries/s | lost | p50 local | p99 local | p99.9 local | p50 remote | p99 remote "
+        + "| p99.9 remote | server CPU µs/delivery | load CPU µs/delivery |\n");
+    table.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (RunRecord r : runs) {
+      table.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %d | %s | %s | %s | %s | %s | %s | %.2f | %.2f |%n",
+          r.label(), r.number("eventsPerSecond"), r.number("deliveriesPerSecond"), r.count("lost"),
+          ms(r, "latency.local.p50"), ms(r, "latency.local.p99"), ms(r, "latency.local.p999"),
+          ms(r, "latency.remote.p50"), ms(r, "latency.remote.p99"), ms(r, "latency.remote.p999"),
+          r.number("cpu.serverMicrosPerDelivery"), r.number("cpu.loadMicrosPerDelivery")));
+    }
+    return table.toString();
+  }
+
+  private static String ms(RunRecord record, String path) {
+    double value = record.number(path);
+    return Double.isNaN(value) || record.count(path.substring(0, path.lastIndexOf('.')) + ".count") == 0 ? "-"
+        : String.format(Locale.ROOT, "%.2f ms", value);
+  }
+
+  private static String rate(double eventsPerSecond) {
+    return String.format(Locale.ROOT, "%.0f events/s", eventsPerSecond);
+  }
+
+  /** The load generator's own class path: the baseline server is in the same jar. */
+  private static String classPath() {
+    return System.getProperty("java.class.path");
+  }
+
+  /** Call before pinning: afterwards this JVM sees one CPU. */
+  static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+    } catch (IOException e) {
+      // not Linux: the CPU stays unnamed
+    }
+    return Runtime.getRuntime().availableProcessors() + " CPUs, " + cpu + ", Java " + System.getProperty("java.version");
+  }
+}

@@ -1,0 +1,55 @@
+package dev.hub.load.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scenario command as a user runs it, at {@code --quick} sizes: real hub processes from the
+ * built jar (one node, then a two-node cluster) and the baseline server, a rate sweep, and the
+ * report, the JSON lines and the plot it promises. Checks what was run and counted, not speed.
+ */
+class ScenarioCommandTest {
+  private static final Path HUB_JAR = Path.of("../hub/target/hub.jar");
+
+  @Test
+  void scenarioTwoRunsTheSweepOnEveryClusterSizeAndWritesItsReport(@TempDir Path out) throws Exception {
+    assertThat(HUB_JAR).as("the hub's fat jar (built before this module)").isRegularFile();
+
+    int code = ScenarioMain.run(List.of("2", "--quick", "--no-pin", "--hub-jar", HUB_JAR.toString(),
+        "--out", out.toString()));
+
+    assertThat(code).isZero();
+    List<JsonObject> runs = Files.readAllLines(out.resolve("results.jsonl")).stream().map(JsonObject::new).toList();
+    assertThat(runs).extracting(run -> run.getString("label")).containsExactly("baseline 10 events/s",
+        "1 node 10 events/s", "1 node 50 events/s", "2 nodes 10 events/s", "2 nodes 50 events/s");
+    for (JsonObject run : runs) {
+      JsonObject result = run.getJsonObject("result");
+      assertThat(result.getLong("lost")).as(run.getString("label") + " lost").isZero();
+      assertThat(result.getLong("delivered")).as(run.getString("label") + " delivered")
+          .isEqualTo(result.getLong("published") * 40).isPositive();
+      assertThat(result.getJsonObject("cpu").getDouble("serverMicrosPerDelivery"))
+          .as("the servers' CPU time was read").isPositive();
+    }
+    JsonObject twoNodes = runs.get(3).getJsonObject("result");
+    assertThat(twoNodes.getInteger("remoteSubscribers")).isEqualTo(20);
+    assertThat(twoNodes.getJsonObject("latency").getJsonObject("remote").getLong("count")).isPositive();
+    String report = Files.readString(out.resolve("report.md"));
+    assertThat(report).contains("knee with 1 node(s)", "knee with 2 node(s)", "remote p99 / baseline p99",
+        "events lost over every hub run: **0**");
+    assertThat(out.resolve("latency-vs-rate.png")).isNotEmptyFile();
+    assertThat(Files.readAllBytes(out.resolve("latency-vs-rate.png"))).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+  }
+
+  @Test
+  void anUnknownScenarioOrOptionIsAUsageError() throws Exception {
+    assertThat(ScenarioMain.run(List.of("5"))).isEqualTo(2);
+    assertThat(ScenarioMain.run(List.of("1", "--bogus"))).isEqualTo(2);
+    assertThat(ScenarioMain.run(List.of("1", "--hub-jar", "/nonexistent/hub.jar"))).isEqualTo(2);
+  }
+}
