@@ -105,13 +105,21 @@ public final class LoadGenerator {
     return new Measurement(first, last);
   }
 
-  /** Waits, up to {@code lossTimeout}, for every event not refused to reach every subscriber. */
+  /**
+   * Waits, up to {@code lossTimeout}, for every event not refused to reach every subscriber and, on a
+   * hub, for every event's ack or refusal.
+   */
   private void drain(int subscribed) {
     long deadline = timeline.now() + options.lossTimeout().toNanos();
-    while (timeline.now() < deadline
-        && delivered() < (publisher.published() - publisher.refused()) * subscribed) {
+    while (timeline.now() < deadline && !drained(subscribed)) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
     }
+  }
+
+  private boolean drained(int subscribed) {
+    long answered = publisher.acked() + publisher.refused();
+    boolean acksIn = options.target() == Target.BASELINE || answered >= publisher.published();
+    return acksIn && delivered() >= (publisher.published() - publisher.refused()) * subscribed;
   }
 
   private long delivered() {

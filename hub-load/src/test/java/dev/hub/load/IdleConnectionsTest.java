@@ -1,0 +1,59 @@
+package dev.hub.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hub.testkit.HubCluster;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class IdleConnectionsTest {
+  @Test
+  void opensHoldsAndMeasuresConnectionsOnANode() throws Exception {
+    try (HubCluster cluster = HubCluster.start(1)) {
+      URI url = URI.create("ws://127.0.0.1:" + cluster.node(0).port() + "/ws");
+      long self = ProcessHandle.current().pid(); // the node runs in this JVM
+      IdleOptions options = new IdleOptions(List.of(url), 200, Target.HUB, "idle-room", 0, List.of(),
+          Duration.ofMillis(300), List.of(self));
+
+      IdleResult result = IdleConnections.run(options);
+
+      assertThat(result.opened()).isEqualTo(200);
+      assertThat(result.failed()).isZero();
+      assertThat(result.closedDuringHold()).isZero();
+      assertThat(result.connectsPerSecond()).isPositive();
+      ServerMemory memory = result.servers().get(0);
+      assertThat(memory.error()).isNull();
+      assertThat(memory.rssBefore()).isPositive();
+      assertThat(memory.heapBefore()).isPositive();
+      assertThat(memory.heapAfter()).isPositive();
+      assertThat(result.heapBytesPerConnection()).isNotNull();
+      assertThat(result.toJson().getInteger("opened")).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void givesUpOnAServerThatRefusesEverything() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    IdleOptions options = new IdleOptions(List.of(URI.create("ws://127.0.0.1:" + closedPort + "/ws")), 1000,
+        Target.HUB, null, 0, List.of(), Duration.ZERO, List.of());
+
+    IdleResult result = IdleConnections.run(options);
+
+    assertThat(result.opened()).isZero();
+    assertThat(result.failed()).isGreaterThanOrEqualTo(PacedConnector.GIVE_UP_AFTER);
+    assertThat(result.notAttempted()).isPositive();
+    assertThat(result.failed() + result.notAttempted()).isEqualTo(1000);
+    assertThat(result.reasons()).isNotEmpty();
+  }
+}
