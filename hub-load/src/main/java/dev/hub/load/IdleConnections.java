@@ -35,9 +35,11 @@ public final class IdleConnections {
       List<LoopStats> stats = new ArrayList<>();
       loops.forEach(loop -> stats.add(new LoopStats()));
       Timeline timeline = new Timeline();
+      FileDescriptorReserve reserve = new FileDescriptorReserve();
       PacedConnector.Report<Subscriber> storm = new PacedConnector<Subscriber>(loops.get(0), loops,
           options.connectsPerSecond(), (index, loop) -> open(vertx, dialer, options, index, stats.get(loop), timeline))
           .open(options.connections()).await();
+      reserve.close();
       try {
         List<ServerMemory.Reading> after = read(options.serverPids());
         long holdEnd = System.nanoTime() + options.hold().toNanos();

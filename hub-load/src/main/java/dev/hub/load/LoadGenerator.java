@@ -66,8 +66,11 @@ public final class LoadGenerator {
     dialer = new Dialer(vertx, options.sourceAddresses(), options.subscribers() + 1, options.payloadBytes() + 1024);
     publisher = onContext(publisherLoop, () -> Publisher.connect(vertx, dialer, options, timeline))
         .await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    // Room to read /proc at the window's edges even when the storm took every other descriptor.
+    FileDescriptorReserve reserve = new FileDescriptorReserve();
     PacedConnector.Report<Subscriber> storm = new PacedConnector<Subscriber>(loops.get(0), loops,
         options.connectsPerSecond(), this::openSubscriber).open(options.subscribers()).await();
+    reserve.close();
     List<Subscriber> subscribers = storm.opened();
     try {
       if (publisher.window() != null) {

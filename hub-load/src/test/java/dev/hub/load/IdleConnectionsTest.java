@@ -3,9 +3,13 @@ package dev.hub.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.testkit.HubCluster;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,26 +18,30 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class IdleConnectionsTest {
   @Test
-  void opensHoldsAndMeasuresConnectionsOnANode() throws Exception {
+  void theIdleCommandOpensHoldsAndMeasuresConnectionsOnANode() {
     try (HubCluster cluster = HubCluster.start(1)) {
-      URI url = URI.create("ws://127.0.0.1:" + cluster.node(0).port() + "/ws");
+      String url = "ws://127.0.0.1:" + cluster.node(0).port() + "/ws";
       long self = ProcessHandle.current().pid(); // the node runs in this JVM
-      IdleOptions options = new IdleOptions(List.of(url), 200, Target.HUB, "idle-room", 0, List.of(),
-          Duration.ofMillis(300), List.of(self));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-      IdleResult result = IdleConnections.run(options);
+      int code = LoadMain.execute(new String[] {"idle", "--urls", url, "--connections", "200", "--subscribe",
+          "idle-room", "--connects-per-second", "0", "--hold", "300ms", "--server-pids", Long.toString(self)},
+          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
 
-      assertThat(result.opened()).isEqualTo(200);
-      assertThat(result.failed()).isZero();
-      assertThat(result.closedDuringHold()).isZero();
-      assertThat(result.connectsPerSecond()).isPositive();
-      ServerMemory memory = result.servers().get(0);
-      assertThat(memory.error()).isNull();
-      assertThat(memory.rssBefore()).isPositive();
-      assertThat(memory.heapBefore()).isPositive();
-      assertThat(memory.heapAfter()).isPositive();
-      assertThat(result.heapBytesPerConnection()).isNotNull();
-      assertThat(result.toJson().getInteger("opened")).isEqualTo(200);
+      assertThat(code).isZero();
+      String stdout = out.toString(StandardCharsets.UTF_8);
+      assertThat(stdout.lines()).as("one JSON line").hasSize(1);
+      JsonObject result = new JsonObject(stdout);
+      assertThat(result.getInteger("opened")).isEqualTo(200);
+      assertThat(result.getInteger("failed")).isZero();
+      assertThat(result.getInteger("closedDuringHold")).isZero();
+      assertThat(result.getDouble("connectsPerSecond")).isPositive();
+      JsonObject memory = result.getJsonArray("servers").getJsonObject(0);
+      assertThat(memory.getString("error")).isNull();
+      assertThat(memory.getLong("rssBefore")).isPositive();
+      assertThat(memory.getLong("heapBefore")).isPositive();
+      assertThat(memory.getLong("heapAfter")).isPositive();
+      assertThat(result.getDouble("heapBytesPerConnection")).isNotNull();
     }
   }
 
