@@ -31,9 +31,15 @@ public final class IdleConnections {
     try {
       List<Context> loops = EventLoops.contexts(vertx, loopCount).await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       Dialer dialer = new Dialer(vertx, options.sourceAddresses(), options.connections(), 65_536);
+      // One per loop, not per connection: a subscriber's histograms are a few hundred KB.
+      List<LoopStats> stats = new ArrayList<>();
+      loops.forEach(loop -> stats.add(new LoopStats()));
+      Timeline timeline = new Timeline();
+      FileDescriptorReserve reserve = new FileDescriptorReserve();
       PacedConnector.Report<Subscriber> storm = new PacedConnector<Subscriber>(loops.get(0), loops,
-          options.connectsPerSecond(), (index, loop) -> open(vertx, dialer, options, index))
+          options.connectsPerSecond(), (index, loop) -> open(vertx, dialer, options, index, stats.get(loop), timeline))
           .open(options.connections()).await();
+      reserve.close();
       try {
         List<ServerMemory.Reading> after = read(options.serverPids());
         long holdEnd = System.nanoTime() + options.hold().toNanos();
@@ -55,13 +61,14 @@ public final class IdleConnections {
     }
   }
 
-  private static Future<Subscriber> open(Vertx vertx, Dialer dialer, IdleOptions options, int index) {
+  /** Nothing is published: the statistics and the clock are there because a subscriber needs them. */
+  private static Future<Subscriber> open(Vertx vertx, Dialer dialer, IdleOptions options, int index, LoopStats stats,
+                                         Timeline timeline) {
     URI url = options.urls().get(index % options.urls().size());
     boolean hub = options.target() == Target.HUB;
-    // Nothing is published: the statistics and clock are only there because a subscriber needs them.
     return dialer.dial(index, url, hub ? "user=idle-" + index : null)
-        .compose(socket -> new Subscriber(vertx, socket, options.target(), new LoopStats(), new Timeline(), null,
-            null, false, hub ? options.channel() : null).ready());
+        .compose(socket -> new Subscriber(vertx, socket, options.target(), stats, timeline, null, null, false,
+            hub ? options.channel() : null).ready());
   }
 
   private static List<ServerMemory.Reading> read(List<Long> pids) {

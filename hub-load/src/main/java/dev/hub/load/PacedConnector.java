@@ -8,17 +8,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens many connections as a paced storm: at most {@code perSecond} started a second, at most
  * {@value #MAX_IN_FLIGHT} in flight, spread over the event loops. A server (or this process) out of
  * sockets fails connections fast and forever, so after {@value #GIVE_UP_AFTER} failures in a row it
- * stops starting new ones instead of hammering on: the storm always ends. Its bookkeeping runs on
- * one coordinator context; each open runs on the loop its socket will live on.
+ * stops starting new ones instead of hammering on. Every open has timeouts of its own; should
+ * none end for {@value #STALL_SECONDS} s all the same (this process out of memory, say), the storm
+ * ends, counting those in flight as failed: it always ends. Its bookkeeping runs on one
+ * coordinator context; each open runs on the loop its socket will live on.
  */
 final class PacedConnector<T> {
   static final int MAX_IN_FLIGHT = 256;
   static final int GIVE_UP_AFTER = 100;
+  static final long STALL_SECONDS = 60;
   private static final int DISTINCT_REASONS = 5;
   private static final long TICK_MS = 5;
 
@@ -59,6 +63,7 @@ final class PacedConnector<T> {
   private double allowance;
   private long started;
   private long lastTick;
+  private long lastEnded;
   private long timer = -1;
 
   /** @param perSecond opens started per second; 0 for no pacing (the in-flight bound still holds) */
@@ -80,6 +85,7 @@ final class PacedConnector<T> {
     results = new Object[total];
     started = System.nanoTime();
     lastTick = started;
+    lastEnded = started;
     allowance = 1;
     Vertx vertx = coordinator.owner();
     if (count > 0) {
@@ -95,7 +101,19 @@ final class PacedConnector<T> {
       allowance = Math.min(Math.max(1, perSecond / 20), allowance + perSecond * (now - lastTick) / 1e9);
     }
     lastTick = now;
+    if (inFlight > 0 && now - lastEnded > TimeUnit.SECONDS.toNanos(STALL_SECONDS)) {
+      stall();
+      return;
+    }
     startWhileAllowed();
+  }
+
+  private void stall() {
+    givenUp = true;
+    failed += inFlight;
+    reasons.merge("no answer within " + STALL_SECONDS + " s", inFlight, Integer::sum);
+    inFlight = 0;
+    finishIfDone();
   }
 
   private void startWhileAllowed() {
@@ -112,6 +130,10 @@ final class PacedConnector<T> {
   }
 
   private void ended(int index, T opened, Throwable failure) {
+    if (done.future().isComplete()) {
+      return; // after a stall; Vert.x's close ends its socket
+    }
+    lastEnded = System.nanoTime();
     inFlight--;
     if (failure == null) {
       results[index] = opened;
@@ -119,13 +141,23 @@ final class PacedConnector<T> {
     } else {
       failed++;
       failedInARow++;
-      String reason = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+      String reason = reason(failure);
       if (reasons.containsKey(reason) || reasons.size() < DISTINCT_REASONS) {
         reasons.merge(reason, 1, Integer::sum);
       }
       givenUp |= failedInARow >= GIVE_UP_AFTER;
     }
     startWhileAllowed();
+  }
+
+  /** The failure's message and its cause's: "Failed to open a socket." alone hides "Too many open files". */
+  private static String reason(Throwable failure) {
+    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    Throwable cause = failure.getCause();
+    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+      message += ": " + cause.getMessage();
+    }
+    return message;
   }
 
   @SuppressWarnings("unchecked")

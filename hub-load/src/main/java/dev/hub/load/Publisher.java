@@ -26,6 +26,7 @@ final class Publisher {
   private static final long TICK_MS = 1;
   private static final int ACK_RING = 1 << 16;
   private static final int DISTINCT_REASONS = 5;
+  private static final long EXPIRY_SCAN_NANOS = 100_000_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -49,6 +50,7 @@ final class Publisher {
   private long start;
   private long end;
   private long timer = -1;
+  private long lastExpiry;
 
   private Publisher(Vertx vertx, WebSocket socket, LoadOptions options, Timeline timeline) {
     this.vertx = vertx;
@@ -107,7 +109,11 @@ final class Publisher {
     if (options.mode() == Mode.RATE) {
       sendDue(now);
     } else {
-      window.expire(now - options.lossTimeout().toNanos());
+      // A scan of the whole window; every 100 ms is soon enough for a timeout of seconds.
+      if (now - lastExpiry >= EXPIRY_SCAN_NANOS) {
+        lastExpiry = now;
+        window.expire(now - options.lossTimeout().toNanos());
+      }
       pump();
     }
   }

@@ -10,23 +10,27 @@ public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBef
 
   /** One reading of a server's memory: {@link #rss} and {@link #heap} are null when unreadable. */
   record Reading(Long rss, Long heap, String error) {
-    /** Reads RSS, then runs a full GC and reads the heap; blocks. */
+    /**
+     * Runs a full GC and reads the heap, then reads RSS; blocks. RSS after the collection, both
+     * times: before it, RSS holds whatever garbage earlier work left, and the growth could come out
+     * negative.
+     */
     static Reading of(long pid) {
       Long rss = null;
       Long heap = null;
       StringBuilder errors = new StringBuilder();
       try {
-        rss = ProcessStats.rssBytes(pid);
-      } catch (Exception e) {
-        errors.append("rss: ").append(e.getMessage()).append("; ");
-      }
-      try {
         heap = HeapProbe.usedAfterGc(pid);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        errors.append("heap: interrupted");
+        errors.append("heap: interrupted; ");
       } catch (Exception e) {
-        errors.append("heap: ").append(e.getMessage());
+        errors.append("heap: ").append(e.getMessage()).append("; ");
+      }
+      try {
+        rss = ProcessStats.rssBytes(pid);
+      } catch (Exception e) {
+        errors.append("rss: ").append(e.getMessage());
       }
       return new Reading(rss, heap, errors.length() == 0 ? null : errors.toString());
     }
