@@ -169,6 +169,7 @@ public final class LoadMain {
         "hub-load: load, baseline and connection-capacity runs against hub nodes",
         "",
         "usage: java -jar hub-load.jar [run|baseline|idle] [--name value ...]",
+        "       java -jar hub-load.jar scenario <1|2|3|all> [--help]   the README's benchmark scenarios",
         "  results: one JSON line on stdout; a readable summary on stderr. Bad options exit 2.",
         "  durations: 10 (seconds), 10s, 500ms, 2m. Lists: comma-separated.",
         "",

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * CPU time and memory of processes, from Linux {@code /proc}: this process through the JVM, servers
  * by pid. Reading {@code /proc} is a file read, so never call these on an event loop.
  */
-final class ProcessStats {
+public final class ProcessStats {
   /**
    * Clock ticks per second of {@code /proc/<pid>/stat}'s times: USER_HZ, which Linux fixes at 100 on
    * every mainstream architecture ({@code getconf CLK_TCK} prints it).
@@ -32,7 +32,7 @@ final class ProcessStats {
    *
    * @throws IOException when the process does not exist (or this is not Linux)
    */
-  static long cpuMicros(long pid) throws IOException {
+  public static long cpuMicros(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     // The command name, field 2, is in parentheses and may hold spaces: count fields after it.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -7,6 +7,7 @@ import dev.hub.load.LoadGenerator;
 import dev.hub.load.LoadOptions;
 import dev.hub.load.LoadResult;
 import dev.hub.load.Mode;
+import dev.hub.load.ProcessStats;
 import dev.hub.load.Target;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -17,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark scenarios of the README, each one command. Servers run as child processes
@@ -83,9 +87,11 @@ final class Scenarios {
     }
     List<RunRecord> runs = new ArrayList<>();
     List<LatencyPlot.Point> points = new ArrayList<>();
+    Map<Integer, Double> idleCpu = new TreeMap<>();
     for (int nodes : settings.clusterSizes()) {
       try (ServerProcesses servers = servers("2-hub-" + nodes)) {
         List<ServerProcesses.Server> cluster = servers.startHubs(settings.hubJar(), nodes, NODE_HEAP, nodeConfig);
+        idleCpu.put(nodes, idleCpuSecondsPerSecond(cluster));
         for (double eventsPerSecond : settings.rates()) {
           RunRecord record = run("2", nodes + (nodes == 1 ? " node " : " nodes ") + rate(eventsPerSecond), nodes,
               options(cluster, Target.HUB, Mode.RATE, eventsPerSecond));
@@ -110,13 +116,23 @@ final class Scenarios {
       report.text(String.format(Locale.ROOT, "- at %s, two nodes' remote p99 / baseline p99: **%.2f** (target at most 1.20)",
           rate(lowest), p99Ratio));
     }
+    for (Map.Entry<Integer, Double> idle : idleCpu.entrySet()) {
+      report.extra("2", new JsonObject().put("label", "idle " + idle.getKey()).put("nodes", idle.getKey())
+          .put("idleServerCpuSecondsPerSecond", idle.getValue()));
+    }
+    report.text("- server CPU with no clients, summed over the nodes (Hazelcast heartbeats, timers): "
+        + idleCpu.entrySet().stream().map(e -> String.format(Locale.ROOT, "%d node(s) %.1f ms/s", e.getKey(), e.getValue() * 1000))
+        .collect(Collectors.joining(", ")));
     for (double eventsPerSecond : settings.rates()) {
       RunRecord one = find(runs, 1, eventsPerSecond);
       RunRecord two = find(runs, 2, eventsPerSecond);
       if (one != null && two != null) {
         report.text(String.format(Locale.ROOT,
-            "- at %s, server CPU per delivery, two nodes summed / one node: **%.2f** (target at most 1.30)",
-            rate(eventsPerSecond), two.number("cpu.serverMicrosPerDelivery") / one.number("cpu.serverMicrosPerDelivery")));
+            "- at %s, server CPU per delivery, two nodes summed / one node: **%.2f** (target at most 1.30); "
+                + "net of idle CPU: %.2f µs / %.2f µs = **%.2f**",
+            rate(eventsPerSecond), two.number("cpu.serverMicrosPerDelivery") / one.number("cpu.serverMicrosPerDelivery"),
+            netMicrosPerDelivery(two, idleCpu.get(2)), netMicrosPerDelivery(one, idleCpu.get(1)),
+            netMicrosPerDelivery(two, idleCpu.get(2)) / netMicrosPerDelivery(one, idleCpu.get(1))));
       }
     }
     long lost = runs.stream().mapToLong(r -> Math.max(0, r.count("lost"))).sum();
@@ -134,9 +150,9 @@ final class Scenarios {
   void three() throws Exception {
     long openFiles = OpenFiles.limit();
     // The node and this process each need a descriptor per connection, and the node some for its
-    // jars, its cluster sockets and its logs.
+    // jars, its cluster sockets and its logs, and jcmd's attach needs one more to read its heap.
     int connections = settings.idleConnections() > 0 ? settings.idleConnections()
-        : (int) Math.max(1000, Math.min(100_000, openFiles - 600));
+        : (int) Math.max(1000, Math.min(100_000, openFiles - 1000));
     report.text("## Scenario 3: connection capacity, " + connections + " idle connections on one node\n");
     report.text("Open-file limit per process here: " + (openFiles == Long.MAX_VALUE ? "unlimited" : openFiles)
         + " (`ulimit -n`); each connection takes one in the node and one in the load generator.\n");
@@ -164,6 +180,33 @@ final class Scenarios {
 
   private static String kib(Double bytes) {
     return bytes == null ? "not measured" : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024);
+  }
+
+  /**
+   * What the servers burn with no client at all, in CPU seconds per second: at 10 events/s it is
+   * a large part of the per-delivery figure, and it grows with the cluster whatever the load.
+   */
+  private double idleCpuSecondsPerSecond(List<ServerProcesses.Server> servers) throws Exception {
+    // Let start-up work (JIT, partition assignment) settle first.
+    Thread.sleep(settings.quick() ? 500 : 5_000);
+    long before = 0;
+    for (ServerProcesses.Server server : servers) {
+      before += ProcessStats.cpuMicros(server.pid());
+    }
+    long began = System.nanoTime();
+    Thread.sleep(settings.quick() ? 1_000 : 10_000);
+    long after = 0;
+    for (ServerProcesses.Server server : servers) {
+      after += ProcessStats.cpuMicros(server.pid());
+    }
+    return (after - before) / 1e6 / ((System.nanoTime() - began) / 1e9);
+  }
+
+  /** Server CPU per delivery once the idle CPU of the same window is taken off. */
+  private static double netMicrosPerDelivery(RunRecord run, double idleSecondsPerSecond) {
+    double window = run.number("measuredSeconds");
+    double deliveries = run.number("deliveriesPerSecond") * window;
+    return (run.number("cpu.serverSeconds") - idleSecondsPerSecond * window) * 1e6 / deliveries;
   }
 
   private RunRecord run(String scenario, String label, int nodes, LoadOptions options) throws Exception {

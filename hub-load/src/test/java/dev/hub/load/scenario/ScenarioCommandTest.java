@@ -25,7 +25,9 @@ class ScenarioCommandTest {
         "--out", out.toString()));
 
     assertThat(code).isZero();
-    List<JsonObject> runs = Files.readAllLines(out.resolve("results.jsonl")).stream().map(JsonObject::new).toList();
+    List<JsonObject> lines = Files.readAllLines(out.resolve("results.jsonl")).stream().map(JsonObject::new).toList();
+    List<JsonObject> runs = lines.stream().filter(line -> line.containsKey("result")).toList();
+    assertThat(lines).filteredOn(line -> line.containsKey("idleServerCpuSecondsPerSecond")).hasSize(2);
     assertThat(runs).extracting(run -> run.getString("label")).containsExactly("baseline 10 events/s",
         "1 node 10 events/s", "1 node 50 events/s", "2 nodes 10 events/s", "2 nodes 50 events/s");
     for (JsonObject run : runs) {
@@ -40,7 +42,7 @@ class ScenarioCommandTest {
     assertThat(twoNodes.getInteger("remoteSubscribers")).isEqualTo(20);
     assertThat(twoNodes.getJsonObject("latency").getJsonObject("remote").getLong("count")).isPositive();
     String report = Files.readString(out.resolve("report.md"));
-    assertThat(report).contains("knee with 1 node(s)", "knee with 2 node(s)", "remote p99 / baseline p99",
+    assertThat(report).contains("knee with 1 node(s)", "net of idle CPU", "knee with 2 node(s)", "remote p99 / baseline p99",
         "events lost over every hub run: **0**");
     assertThat(out.resolve("latency-vs-rate.png")).isNotEmptyFile();
     assertThat(Files.readAllBytes(out.resolve("latency-vs-rate.png"))).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
