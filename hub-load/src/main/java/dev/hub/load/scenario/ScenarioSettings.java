@@ -53,8 +53,9 @@ record ScenarioSettings(Path hubJar, Path out, boolean quick, boolean pin, int s
       return new ScenarioSettings(hubJar, out, true, pin, subscribers == null ? 40 : subscribers, Duration.ofMillis(500),
           Duration.ofSeconds(2), List.of(10.0, 50.0), List.of(1, 2), connections == null ? 200 : connections);
     }
-    return new ScenarioSettings(hubJar, out, false, pin, subscribers == null ? 1000 : subscribers, Duration.ofSeconds(3),
-        Duration.ofSeconds(10), List.of(10.0, 30.0, 50.0, 70.0, 100.0), List.of(1, 2, 3),
+    // 20 s windows: at 10 events/s a 10 s window holds 100 events, and its p99 is one event's.
+    return new ScenarioSettings(hubJar, out, false, pin, subscribers == null ? 1000 : subscribers, Duration.ofSeconds(5),
+        Duration.ofSeconds(20), List.of(10.0, 30.0, 50.0, 70.0, 100.0), List.of(1, 2, 3),
         connections == null ? 0 : connections);
   }
 
