@@ -50,9 +50,14 @@ final class EmbeddedHub {
     this.sockets = sockets;
   }
 
+  /** Call on the benchmark thread, which acts as the event loop of every socket. */
   static EmbeddedHub start() {
+    EventLoopThreads.expectCurrent();
     Vertx vertx = Vertx.vertx();
+    // The per-connection rate limit out of the way (its check still runs): a benchmark sends far
+    // more frames per second on one connection than the default allows.
     HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "bench")
+        .put("limits", new JsonObject().put("ratePerSecond", 1_000_000).put("burst", 1_000_000))
         .put("channels", new JsonArray().add(new JsonObject().put("pattern", "feed:*")
             .put("history", new JsonObject().put("size", 1000)))));
     Clock clock = Clock.systemUTC();
@@ -107,6 +112,17 @@ final class EmbeddedHub {
     return subscribed;
   }
 
+  /** Opens one connection for the user; fails unless it got {@code connected}. */
+  EmbeddedChannel connect(String user) {
+    EmbeddedChannel socket = sockets.open("/ws?user=" + user);
+    List<String> replies = EmbeddedSockets.readTexts(socket);
+    if (replies.size() != 1 || !"connected".equals(new JsonObject(replies.get(0)).getString("type"))) {
+      throw new IllegalStateException(user + " did not connect: " + replies);
+    }
+    opened.add(socket);
+    return socket;
+  }
+
   /** Fails unless the socket received exactly these bytes as one text frame since the last read. */
   void expectReceived(EmbeddedChannel socket, Buffer bytes) {
     List<String> texts = EmbeddedSockets.readTexts(socket);
@@ -134,6 +150,7 @@ final class EmbeddedHub {
 
   void close() throws Exception {
     sockets.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
+    // Not Future.await(): Vert.x refuses that on an event-loop thread, which this one is.
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }

@@ -81,13 +81,21 @@ final class EmbeddedSockets {
 
   /** Sends a text frame from the client side, masked as clients must, and runs what it causes. */
   static void sendText(EmbeddedChannel channel, String text) {
+    channel.writeInbound(clientFrame(text));
+    settle(channel);
+  }
+
+  /** A text frame's bytes as a client sends them: masked, in one buffer. */
+  static ByteBuf clientFrame(String text) {
     EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
     client.writeOutbound(new TextWebSocketFrame(text));
+    ByteBuf frame = Unpooled.buffer();
     for (Object encoded; (encoded = client.readOutbound()) != null; ) {
-      channel.writeInbound(encoded);
+      frame.writeBytes((ByteBuf) encoded);
+      ReferenceCountUtil.release(encoded);
     }
     client.finishAndReleaseAll();
-    settle(channel);
+    return frame;
   }
 
   /** The text frames the server has written to this socket since the last read, decoded. */
