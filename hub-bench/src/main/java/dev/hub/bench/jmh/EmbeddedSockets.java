@@ -25,21 +25,22 @@ import java.util.List;
  * Server-side WebSockets with no socket under them, for driving the hub's real connection code
  * from a benchmark thread.
  *
- * <p>Each socket is a Netty {@link EmbeddedChannel} carrying the pipeline Vert.x's HTTP/1 server
- * builds for an accepted TCP connection (Vert.x's request decoder and response encoder, and a
+ * <p>Each socket is a Netty {@link EmbeddedChannel} carrying the handlers Vert.x's HTTP/1 server
+ * puts on an accepted TCP connection (Vert.x's request decoder and response encoder, and a
  * {@link VertxHandler} around an {@link Http1xServerConnection}). A real upgrade request is
  * written into it, so Vert.x does the real handshake, swaps in Netty's WebSocket codec and hands
  * the request handler a real {@code ServerWebSocket}. What is stood in, and why:
  * <ul>
- *   <li>the TCP socket: an embedded channel keeps every outbound frame in a queue instead of
- *       writing it to the kernel, so {@link #drain} releases them; a benchmark then measures the
- *       hub and Vert.x, not the kernel or a client;
- *   <li>the event loop: the channel's {@code EmbeddedEventLoop} treats every thread as its own, so
- *       the benchmark thread runs the connection code as its event loop would, with no hand-off.
- *       Each socket gets a Vert.x context on its channel's loop; on a node a whole gateway shares
- *       one loop, which changes nothing the write path looks at;
- *   <li>the pipeline: Vert.x's server also adds idle-state and flow-control handlers; with the
- *       hub's options (no compression, no TLS, no idle timeout) none of them is on the write path.
+ *   <li>the TCP socket: an embedded channel keeps what is written in a queue instead of handing it
+ *       to the kernel, and {@link #drain} releases it; a benchmark then measures the hub, Vert.x
+ *       and Netty, not the kernel or a client;
+ *   <li>the event loop: an {@code EmbeddedEventLoop} takes every thread for its own, so the
+ *       benchmark thread (a Vert.x event-loop thread, see {@link EventLoopThreads}) runs the
+ *       connection code as the socket's loop would, with no hand-off. Each socket has a Vert.x
+ *       context on its own channel's loop, where on a node a gateway's sockets share one;
+ *   <li>handlers the hub's server options leave out (compression, TLS, idle timeouts, activity
+ *       logging) are left out here too; the HTTP/2 cleartext probe Vert.x also adds removes itself
+ *       before the upgrade.
  * </ul>
  */
 final class EmbeddedSockets {
@@ -103,7 +104,8 @@ final class EmbeddedSockets {
     EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
     List<String> texts = new ArrayList<>();
     for (Object written; (written = channel.readOutbound()) != null; ) {
-      if (written instanceof ByteBuf bytes && !bytes.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1")) {
+      // The 101 response to the upgrade is the one thing written that is not a frame.
+      if (written instanceof ByteBuf bytes && !bytes.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 ")) {
         client.writeInbound(bytes);
       } else {
         ReferenceCountUtil.release(written);
