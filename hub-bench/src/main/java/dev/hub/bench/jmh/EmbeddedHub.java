@@ -67,7 +67,8 @@ final class EmbeddedHub {
     SessionServices services = new SessionServices(vertx, config, "bench-member", new OpenAuthenticator(), registry,
         new Publisher(new ClusterBus(vertx.eventBus(), metrics), history, config, clock), history,
         new LocalPresenceStore(), clock);
-    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser());
+    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(),
+        config.limits().connectionsPerUser());
     WebSocketEndpoint endpoint = new WebSocketEndpoint(services, gate, new OriginPolicy(config.security().origins()),
         metrics);
     Router router = Router.router(vertx);
