@@ -37,8 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsPrepend = {EventLoopThreads.EXECUTOR, EventLoopThreads.EXECUTOR_CLASS})
 // Longer warm-up than the others: a publish is slow until the JIT has compiled its deep path, and
-// at first it runs few enough times a second that this takes about five seconds.
-@Warmup(iterations = 6, time = 1)
+// at first it runs so few times a second that this takes five seconds on two cores, eight when
+// pinned to one (where the JIT shares the core).
+@Warmup(iterations = 10, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class InboundPublishBench {
 
