@@ -80,7 +80,7 @@ final class BenchCluster implements AutoCloseable {
     Config config = new Config();
     config.setClusterName(clusterName);
     config.setProperty("hazelcast.phone.home.enabled", "false");
-    // No SLF4J binding on this class path: Hazelcast's own log lines would only be noise here.
+    // Hazelcast's own log lines would only be noise in the report.
     config.setProperty("hazelcast.logging.type", "none");
     // Members are started one after the other, so the first is master before the next looks.
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
