@@ -1,6 +1,8 @@
 package dev.hub.load;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,6 +28,15 @@ final class LoadFrames {
   static final long ABSENT = Long.MIN_VALUE;
 
   private LoadFrames() {
+  }
+
+  /** A hub frame other than an event, parsed whole (they are rare); null if it is not a JSON object. */
+  static JsonObject control(Buffer message) {
+    try {
+      return new JsonObject(message);
+    } catch (DecodeException | ClassCastException e) {
+      return null;
+    }
   }
 
   private static byte[] marker(String key) {

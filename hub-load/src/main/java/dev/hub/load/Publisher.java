@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -205,10 +204,8 @@ final class Publisher {
   }
 
   private void onControl(Buffer message) {
-    JsonObject frame;
-    try {
-      frame = new JsonObject(message);
-    } catch (DecodeException | ClassCastException e) {
+    JsonObject frame = LoadFrames.control(message);
+    if (frame == null) {
       return;
     }
     String type = String.valueOf(frame.getValue("type"));

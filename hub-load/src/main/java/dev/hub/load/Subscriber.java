@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -134,10 +133,8 @@ final class Subscriber {
 
   /** Hub frames other than events: rare, so parsed whole. */
   private void onControl(Buffer message) {
-    JsonObject frame;
-    try {
-      frame = new JsonObject(message);
-    } catch (DecodeException | ClassCastException e) {
+    JsonObject frame = LoadFrames.control(message);
+    if (frame == null) {
       return;
     }
     String type = String.valueOf(frame.getValue("type"));
