@@ -6,6 +6,7 @@ import dev.hub.api.OperationsApi;
 import dev.hub.config.HubConfig;
 import dev.hub.routing.LocalRegistry;
 import dev.hub.session.SessionServices;
+import dev.hub.transport.NodeServerOptions;
 import dev.hub.transport.WebSocketEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,8 +14,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +51,7 @@ final class GatewayVerticle extends VerticleBase {
     return node.clusterBus().attach(registry)
         .compose(consumer -> {
           fanout = consumer;
-          return vertx.createHttpServer(serverOptions(config)).requestHandler(router()).listen();
+          return vertx.createHttpServer(NodeServerOptions.of(config, port)).requestHandler(router()).listen();
         })
         .onSuccess(listening -> {
           server = listening;
@@ -74,29 +73,6 @@ final class GatewayVerticle extends VerticleBase {
     router.getWithRegex("^/(hub-client\\.js|console\\.js|console\\.css)?$")
         .handler(StaticHandler.create("webroot").setMaxAgeSeconds(60));
     return router;
-  }
-
-  private HttpServerOptions serverOptions(HubConfig config) {
-    // Frames up to twice the limit reach the connection, which answers too_large before closing
-    // with 1009; bigger ones are cut off by Netty (also 1009) before they are buffered whole.
-    int wireLimit = config.limits().frameBytes() * 2;
-    HttpServerOptions options = new HttpServerOptions();
-    if (config.security().tls().enabled()) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(config.security().tls().certFile())
-          .setKeyPath(config.security().tls().keyFile()));
-    }
-    return options
-        .setPort(port)
-        .setHost(config.node().host())
-        .setMaxWebSocketFrameSize(wireLimit)
-        .setMaxWebSocketMessageSize(wireLimit)
-        // No event-bus handler per socket: that registration per connection is what the hub avoids.
-        .setRegisterWebSocketWriteHandlers(false)
-        // Compression would deflate the shared, pre-encoded event once per socket.
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false)
-        .setWebSocketClosingTimeout(2);
   }
 
   /** Graceful stop: every client gets {@code reconnect} and close 1012, then the server closes. */

@@ -12,11 +12,11 @@ import dev.hub.routing.LocalRegistry;
 import dev.hub.routing.Publisher;
 import dev.hub.session.SessionServices;
 import dev.hub.transport.ConnectionGate;
+import dev.hub.transport.NodeServerOptions;
 import dev.hub.transport.WebSocketEndpoint;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -74,19 +74,7 @@ final class EmbeddedHub {
     Router router = Router.router(vertx);
     router.get("/ws").handler(endpoint);
     return new EmbeddedHub(vertx, config, registry,
-        new EmbeddedSockets((VertxInternal) vertx, serverOptions(config), router));
-  }
-
-  /** The WebSocket options {@code GatewayVerticle} gives the hub's HTTP server. */
-  private static HttpServerOptions serverOptions(HubConfig config) {
-    int wireLimit = config.limits().frameBytes() * 2;
-    return new HttpServerOptions()
-        .setMaxWebSocketFrameSize(wireLimit)
-        .setMaxWebSocketMessageSize(wireLimit)
-        .setRegisterWebSocketWriteHandlers(false)
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false)
-        .setWebSocketClosingTimeout(2);
+        new EmbeddedSockets((VertxInternal) vertx, NodeServerOptions.of(config, 0), router));
   }
 
   /**
