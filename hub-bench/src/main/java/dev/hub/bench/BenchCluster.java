@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Three clustered Vert.x instances in this JVM, each with a Hazelcast member of its own, all on
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * "C".
  */
 final class BenchCluster implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BenchCluster.class);
   static final int SIZE = 3;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -122,7 +125,7 @@ final class BenchCluster implements AutoCloseable {
     try {
       Future.join(closing).await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      System.err.println("closing the nodes: " + e);
+      log.warn("closing the nodes: {}", e.toString());
     }
   }
 

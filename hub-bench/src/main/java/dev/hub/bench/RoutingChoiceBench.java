@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Measures the routing choice made in {@code dev.hub.routing.ClusterBus} (one clustered consumer
@@ -28,6 +30,7 @@ import org.HdrHistogram.Histogram;
  * at its time limit (its partial figures are printed), 1 if the cluster could not run.
  */
 public final class RoutingChoiceBench {
+  private static final Logger log = LoggerFactory.getLogger(RoutingChoiceBench.class);
   private static final int CHURN_WARMUP_CYCLES = 200;
   private static final int PROPAGATION_WARMUP_PROBES = 10;
   private static final long FANOUT_WARMUP_EVENTS = 20_000;
@@ -83,8 +86,7 @@ public final class RoutingChoiceBench {
       System.out.println(json(settings, results).encode());
       exit = results.complete() ? 0 : 2;
     } catch (Exception e) {
-      System.err.println("benchmark failed: " + e);
-      e.printStackTrace();
+      log.error("benchmark failed", e);
       exit = 1;
     } finally {
       if (cluster != null) {

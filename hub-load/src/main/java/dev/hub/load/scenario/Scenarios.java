@@ -21,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The benchmark scenarios of the README, each one command. Servers run as child processes
@@ -28,6 +30,7 @@ import java.util.stream.Collectors;
  * {@code results.jsonl} and the tables to {@code report.md}.
  */
 final class Scenarios {
+  private static final Logger log = LoggerFactory.getLogger(Scenarios.class);
   static final String CHANNEL = "bench";
   /** Events in flight in the maximum-throughput runs: enough to keep every socket busy, few enough to bound latency. */
   private static final int MAX_IN_FLIGHT = 20;
@@ -164,9 +167,9 @@ final class Scenarios {
           Target.HUB, null, 0, List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"),
           settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(5),
           nodes.stream().map(ServerProcesses.Server::pid).toList());
-      System.err.println("opening " + connections + " idle connections ...");
+      log.info("opening {} idle connections ...", connections);
       IdleResult result = IdleConnections.run(options);
-      System.err.println(result.summary());
+      log.info("idle connections:\n{}", result.summary());
       report.extra("3", new JsonObject().put("label", "hub idle").put("result", result.toJson()));
       report.text(String.format(Locale.ROOT, """
           | connections asked | opened | failed | connects/s | heap per connection (after full GC) | RSS per connection |
@@ -210,7 +213,7 @@ final class Scenarios {
    * the whole p99. Twice the lowest rate, for the warm-up plus one second.
    */
   private void warmUp(List<ServerProcesses.Server> cluster, Target target) throws Exception {
-    System.err.println("warming up " + cluster.size() + " " + target + " server(s) ...");
+    log.info("warming up {} {} server(s) ...", cluster.size(), target);
     LoadOptions options = options(cluster, target, Mode.RATE, settings.rates().get(0) * 2)
         .withWarmup(settings.quick() ? Duration.ofMillis(500) : Duration.ofSeconds(10)).withDuration(Duration.ofSeconds(1));
     LoadResult result = LoadGenerator.run(options);
@@ -227,9 +230,9 @@ final class Scenarios {
   }
 
   private RunRecord run(String scenario, String label, int nodes, LoadOptions options) throws Exception {
-    System.err.println("running " + label + " ...");
+    log.info("running {} ...", label);
     LoadResult result = LoadGenerator.run(options);
-    System.err.println(result.summary());
+    log.info("{}:\n{}", label, result.summary());
     RunRecord record = new RunRecord(scenario, label, nodes, result.toJson());
     report.run(record);
     return record;
