@@ -1,7 +1,9 @@
 package dev.hub.load.scenario;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,10 +35,10 @@ final class LatencyPlot {
         .yAxisTitle("latency (ms, log scale)").build();
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
     Map<Integer, List<Point>> byNodes = new TreeMap<>();
     for (Point point : points) {
-      byNodes.computeIfAbsent(point.nodes(), n -> new java.util.ArrayList<>()).add(point);
+      byNodes.computeIfAbsent(point.nodes(), n -> new ArrayList<>()).add(point);
     }
     byNodes.forEach((nodes, series) -> {
       double[] rates = series.stream().mapToDouble(Point::eventsPerSecond).toArray();

@@ -71,7 +71,7 @@ final class Scenarios {
       List<ServerProcesses.Server> nodes = servers.startHubs(settings.hubJar(), 1, NODE_HEAP, nodeConfig);
       hub = run("1", "hub max", 1, options(nodes, Target.HUB, Mode.MAX, 0));
     }
-    report.text(table(List.of(baseline, hub), false));
+    report.text(table(List.of(baseline, hub)));
     double throughput = hub.number("deliveriesPerSecond") / baseline.number("deliveriesPerSecond");
     double cpu = hub.number("cpu.serverMicrosPerDelivery") / baseline.number("cpu.serverMicrosPerDelivery");
     report.text(String.format(Locale.ROOT, "- hub / baseline deliveries per second: **%.2f** (target at least 0.90)%n"
@@ -109,7 +109,7 @@ final class Scenarios {
     }
     List<RunRecord> all = new ArrayList<>(List.of(baseline));
     all.addAll(runs);
-    report.text(table(all, true));
+    report.text(table(all));
     for (int nodes : settings.clusterSizes()) {
       report.text(String.format(Locale.ROOT, "- knee with %d node(s) (highest rate with p99 under %.0f ms and no loss): **%s**",
           nodes, KNEE_P99_MS, knee(runs, nodes)));
@@ -268,7 +268,7 @@ final class Scenarios {
         .findFirst().orElse(null);
   }
 
-  private static String table(List<RunRecord> runs, boolean latency) {
+  private static String table(List<RunRecord> runs) {
     StringBuilder table = new StringBuilder();
     table.append("| run | events/s | deliveries/s | lost | p50 local | p99 local | p99.9 local | p50 remote | p99 remote "
         + "| p99.9 remote | server CPU µs/delivery | load CPU µs/delivery |\n");
