@@ -1,4 +1,4 @@
-// Types for @hub/client (hub-client.js). The wire contract is PROTOCOL.md, version 1.
+// Types for @hub/client (hub-client.js). The wire contract is docs/protocol.md, version 1.
 
 /** An event as clients receive it: `type` plus whatever the publisher sent, and the fields the hub adds. */
 export interface HubEvent {
@@ -8,7 +8,7 @@ export interface HubEvent {
   offset?: number;
   epoch?: string;
   from?: string;
-  /** Payload bytes of a binary frame (PROTOCOL.md section 7). */
+  /** Payload bytes of a binary frame (docs/protocol.md section 7). */
   binary?: Uint8Array;
   [field: string]: unknown;
 }

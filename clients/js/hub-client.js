@@ -1,4 +1,4 @@
-// @hub/client: a client for the hub WebSocket protocol (PROTOCOL.md, version 1).
+// @hub/client: a client for the hub WebSocket protocol (docs/protocol.md, version 1).
 // One ES module, no build step, no dependency. Runs in browsers and in Node 20+ (give it a
 // WebSocket class there, e.g. the `ws` package's, since Node 20 has none built in).
 
@@ -457,7 +457,7 @@ function withParams(url, token, user) {
   return url + (url.includes('?') ? '&' : '?') + params.join('&');
 }
 
-/** [4-byte big-endian header length][UTF-8 JSON event][payload bytes] (PROTOCOL.md section 7). */
+/** [4-byte big-endian header length][UTF-8 JSON event][payload bytes] (docs/protocol.md section 7). */
 function decodeBinary(data) {
   const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
     : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -172,7 +172,7 @@ $('clear-log').addEventListener('click', () => { $('log').textContent = ''; });
 
 // ---- cluster panel ------------------------------------------------------------------------------
 
-// GET /api/stats (PROTOCOL.md section 8) is read tolerantly: its exact shape is not pinned yet, so
+// GET /api/stats (docs/protocol.md section 8) is read tolerantly: its exact shape is not pinned yet, so
 // known spellings are looked for and anything else is shown as plain key/values. Until a node
 // serves it, the panel shows what the connection itself knows. Override window.hubConsole.renderStats
 // to render a richer shape.

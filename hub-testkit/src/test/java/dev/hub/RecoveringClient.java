@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A client that follows a history channel across node failures as PROTOCOL.md section 6 asks of
+ * A client that follows a history channel across node failures as docs/protocol.md section 6 asks of
  * real clients: when its connection closes it reconnects to the next node, with backoff and jitter,
  * and resubscribes with {@code since} set to the last offset it saw. It records every event of the
  * channel exactly as received and never drops a duplicate: proving the server sends each one once

@@ -49,7 +49,7 @@ public final class HubMain {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "hub-shutdown"));
     log.info("serving on {}:{} (metrics at /metrics, readiness at /ready) as a member of {} with {} member(s)",
         config.node().host(), node.port(), config.cluster().name(), node.clusterSize());
-    // The one line scripts and tests wait for (PROTOCOL.md section 9); it goes to stdout on its own.
+    // The one line scripts and tests wait for (docs/protocol.md section 9); it goes to stdout on its own.
     System.out.printf("hub ready node=%s port=%d cluster=%s members=%d%n",
         node.nodeId(), node.port(), config.cluster().name(), node.clusterSize());
     System.out.flush();

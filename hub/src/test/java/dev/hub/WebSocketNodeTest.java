@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One node on a plain Vert.x, on a free port, with real WebSocket and HTTP clients on their own
- * Vert.x: the wire contract of PROTOCOL.md as a client sees it.
+ * Vert.x: the wire contract of docs/protocol.md as a client sees it.
  */
 class WebSocketNodeTest {
   private static final long WAIT_MS = TestSocket.WAIT.toMillis();
@@ -236,7 +236,7 @@ class WebSocketNodeTest {
   }
 
   /**
-   * PROTOCOL.md section 5 limits the per-connection message rate, and section 7 gives binary
+   * docs/protocol.md section 5 limits the per-connection message rate, and section 7 gives binary
    * frames the same limits as text frames: a flood of binary frames must end like a text flood.
    */
   @Test

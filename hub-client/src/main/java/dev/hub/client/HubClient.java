@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A client of the hub's WebSocket protocol (PROTOCOL.md) on Vert.x, with the JavaScript client's
+ * A client of the hub's WebSocket protocol (docs/protocol.md) on Vert.x, with the JavaScript client's
  * behaviour: reconnect with jittered backoff, each attempt on the next URL of the list; frames sent
  * while disconnected wait in a bounded queue; on reconnect every channel is subscribed again and
  * history channels resume from the last offset seen; a connection silent for 2.5 heartbeats is

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The load generator's frames, and the cheap way it reads its events back. An event is
  * {@code {"type":"load","s":<sequence>,"t":<send time>,"p":"xxx..."}}, padded to the payload size;
- * a hub adds its own fields after these (PROTOCOL.md section 3), a baseline server returns it
+ * a hub adds its own fields after these (docs/protocol.md section 3), a baseline server returns it
  * unchanged. Subscribers find {@code "s":} and {@code "t":} by scanning bytes, never parsing the
  * frame: at tens of thousands of deliveries a second, a JSON parse per delivery would make the load
  * generator the thing measured.

@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * Publishes events through a hub cluster from any JVM service on the same clustered event bus.
  *
- * <p>The contract is only an address and JSON (PROTOCOL.md section 8): this class sends
+ * <p>The contract is only an address and JSON (docs/protocol.md section 8): this class sends
  * {@code {"channel"|"user", "event"}} to {@value #ADDRESS}, where exactly one hub node takes it
  * and delivers the event once to every connection of its audience. It needs nothing from the hub
  * but vertx-core.

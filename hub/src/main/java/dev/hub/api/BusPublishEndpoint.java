@@ -12,7 +12,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
 /**
- * {@code hub.publish} on the event bus (PROTOCOL.md section 8): JVM services send
+ * {@code hub.publish} on the event bus (docs/protocol.md section 8): JVM services send
  * {@code {"channel"|"user", "event"}} and get {@code {"offset","epoch"}} back, or a failure whose
  * code is the HTTP status and whose message starts with the error code. Every node serves the
  * address; the event bus gives each request to exactly one of them, so each event is published

@@ -21,7 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The HTTP API of a node (PROTOCOL.md section 8): the admin check on {@code /api/*},
+ * The HTTP API of a node (docs/protocol.md section 8): the admin check on {@code /api/*},
  * {@code POST /api/publish} for any backend, and {@code GET /api/channels/{channel}/history} and
  * {@code .../presence}. Health, readiness, metrics and stats are in {@link OperationsApi}.
  */

@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /**
- * What operators and their tools read (PROTOCOL.md section 8): {@code GET /health} (the process
+ * What operators and their tools read (docs/protocol.md section 8): {@code GET /health} (the process
  * answers), {@code GET /ready} (see {@link Readiness}), {@code GET /metrics} (Prometheus text) and
  * {@code GET /api/stats} (the whole cluster; admin only, as all of {@code /api}). Mount it after
  * {@link HttpApi}, whose admin check guards {@code /api/*}.

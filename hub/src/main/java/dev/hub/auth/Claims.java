@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The claims the hub reads from a verified token (PROTOCOL.md section 1): {@code sub}, {@code exp},
+ * The claims the hub reads from a verified token (docs/protocol.md section 1): {@code sub}, {@code exp},
  * {@code channels}, {@code publish}, {@code broadcast}, {@code rpc} and {@code admin}. A claim of
  * the wrong type refuses the token: guessing what {@code "channels": "room:*"} meant could grant
  * more than the issuer intended.

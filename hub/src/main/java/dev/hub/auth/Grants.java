@@ -3,7 +3,7 @@ package dev.hub.auth;
 import java.util.List;
 
 /**
- * What one connection may do, read from its token's claims (PROTOCOL.md section 1): channel
+ * What one connection may do, read from its token's claims (docs/protocol.md section 1): channel
  * patterns it may subscribe and publish to, whether it may broadcast, event-bus address patterns
  * it may call with {@code rpc}, and whether it may use the HTTP API.
  */

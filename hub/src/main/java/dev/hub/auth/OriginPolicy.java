@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The {@code Origin} allow-list (PROTOCOL.md section 1). A browser sends its page's origin with
+ * The {@code Origin} allow-list (docs/protocol.md section 1). A browser sends its page's origin with
  * every WebSocket handshake and attaches the user's cookies whatever the origin, so without this
  * check any site could open a socket in the user's name (cross-site WebSocket hijacking).
  * Clients that are not browsers send no {@code Origin} and are let through: they carry a token.

@@ -3,7 +3,7 @@ package dev.hub.config;
 import java.util.List;
 
 /**
- * How tokens are verified (PROTOCOL.md section 1). At least one key source is set unless the node
+ * How tokens are verified (docs/protocol.md section 1). At least one key source is set unless the node
  * runs in open mode. Key files are named here and read when the node starts.
  *
  * @param secret HMAC secret for HS256/384/512, or null

@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The merged configuration JSON to validated records, with the defaults of PROTOCOL.md. */
+/** The merged configuration JSON to validated records, with the defaults of docs/protocol.md. */
 public final class ConfigReader {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 

@@ -1,7 +1,7 @@
 package dev.hub.config;
 
 /**
- * Per-connection and per-node limits (PROTOCOL.md section 5). Each one keeps a single client
+ * Per-connection and per-node limits (docs/protocol.md section 5). Each one keeps a single client
  * from costing the node more than its share.
  *
  * @param frameBytes largest frame accepted; bigger ones get {@code too_large} and close 1009

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Every setting that has a command-line flag and an environment variable (PROTOCOL.md section 9),
+ * Every setting that has a command-line flag and an environment variable (docs/protocol.md section 9),
  * with where it lives in the configuration file. A flag wins over the variable, the variable over
  * the file, the file over the default.
  */

@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
  * One event of a channel's history: its offset, and its bytes as clients receive them but without
  * {@code offset} and {@code epoch}, which are spliced in on the way out.
  *
- * @param binary whether the bytes are a binary event frame (PROTOCOL.md section 7)
+ * @param binary whether the bytes are a binary event frame (docs/protocol.md section 7)
  */
 public record StoredEvent(long offset, boolean binary, Buffer bytes) {
   private static final byte TEXT = 'T';

@@ -8,7 +8,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Binary client frames (PROTOCOL.md section 7): {@code [4-byte big-endian header length][UTF-8 JSON
+ * Binary client frames (docs/protocol.md section 7): {@code [4-byte big-endian header length][UTF-8 JSON
  * header][payload bytes]}, where the header is a {@code publish}, {@code broadcast} or
  * {@code direct} frame (or the event shorthand) and the payload travels as the event's data.
  */

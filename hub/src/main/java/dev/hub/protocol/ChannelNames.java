@@ -1,6 +1,6 @@
 package dev.hub.protocol;
 
-/** Channel name rules (PROTOCOL.md section 4): 1 to 255 characters of {@code A-Z a-z 0-9 _ - . : @ /}. */
+/** Channel name rules (docs/protocol.md section 4): 1 to 255 characters of {@code A-Z a-z 0-9 _ - . : @ /}. */
 public final class ChannelNames {
   public static final int MAX_LENGTH = 255;
 

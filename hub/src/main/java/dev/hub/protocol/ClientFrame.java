@@ -4,7 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A frame a client sends, decoded and validated (PROTOCOL.md section 2). Every frame may carry an
+ * A frame a client sends, decoded and validated (docs/protocol.md section 2). Every frame may carry an
  * {@code id} (a string or a number, else null) that the reply to it repeats.
  */
 public sealed interface ClientFrame {

@@ -1,6 +1,6 @@
 package dev.hub.protocol;
 
-/** WebSocket close codes the hub uses (RFC 6455 section 7.4 and PROTOCOL.md sections 5 and 6). */
+/** WebSocket close codes the hub uses (RFC 6455 section 7.4 and docs/protocol.md sections 5 and 6). */
 public final class CloseCode {
   /** No close: the connection stays open after the error. */
   public static final int NONE = 0;

@@ -1,7 +1,7 @@
 package dev.hub.protocol;
 
 /**
- * The closed catalogue of error codes a client can receive, mirroring section 5 of PROTOCOL.md.
+ * The closed catalogue of error codes a client can receive, mirroring section 5 of docs/protocol.md.
  *
  * <p>Each code knows its wire string, the WebSocket close code that follows it (or none: the
  * connection stays open) and the HTTP status it maps to when it reaches an HTTP caller.

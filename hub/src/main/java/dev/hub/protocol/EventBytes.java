@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * edit splices the two fields before the closing brace instead of parsing and encoding the event
  * again.
  *
- * <p>A text event is its JSON. A binary event (PROTOCOL.md section 7) is
+ * <p>A text event is its JSON. A binary event (docs/protocol.md section 7) is
  * {@code [4-byte big-endian length][event JSON][payload bytes]}; the splice rewrites the length.
  */
 public final class EventBytes {

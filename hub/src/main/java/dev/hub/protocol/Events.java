@@ -3,7 +3,7 @@ package dev.hub.protocol;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** Rules for events (PROTOCOL.md section 3): what an event must be, and the fields the hub sets. */
+/** Rules for events (docs/protocol.md section 3): what an event must be, and the fields the hub sets. */
 public final class Events {
   public static final String TYPE = "type";
   public static final String TIMESTAMP = "timestamp";

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Text frames to {@link ClientFrame} values. Pure: no I/O, no state. Every rule a frame breaks
- * becomes a {@link HubException} with the code PROTOCOL.md section 5 lists and, when the frame's
+ * becomes a {@link HubException} with the code docs/protocol.md section 5 lists and, when the frame's
  * {@code id} could be read, that id.
  */
 public final class FrameCodec {

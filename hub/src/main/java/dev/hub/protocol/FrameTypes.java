@@ -2,7 +2,7 @@ package dev.hub.protocol;
 
 import java.util.Set;
 
-/** The {@code type} strings of PROTOCOL.md sections 2 and 3. */
+/** The {@code type} strings of docs/protocol.md sections 2 and 3. */
 public final class FrameTypes {
   public static final String AUTH = "auth";
   public static final String PING = "ping";

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A server's publish request, the body of {@code POST /api/publish} and of a {@code hub.publish}
- * event-bus message (PROTOCOL.md section 8): {@code {"channel":...,"event":...}},
+ * event-bus message (docs/protocol.md section 8): {@code {"channel":...,"event":...}},
  * {@code {"user":...,"event":...}} or {@code {"event":...}} for everyone.
  *
  * @param channel the channel, or null

@@ -3,7 +3,7 @@ package dev.hub.protocol;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** Builders for the frames the server sends (PROTOCOL.md sections 1, 2, 5 and 6). */
+/** Builders for the frames the server sends (docs/protocol.md sections 1, 2, 5 and 6). */
 public final class ServerFrames {
 
   private ServerFrames() {

@@ -9,7 +9,7 @@ public final class Addresses {
    * published here once and reaches each node once.
    */
   public static final String FANOUT = "hub.fanout";
-  /** Where JVM services send {@code {"channel"|"user", "event"}} to publish (PROTOCOL.md section 8). */
+  /** Where JVM services send {@code {"channel"|"user", "event"}} to publish (docs/protocol.md section 8). */
   public static final String PUBLISH = "hub.publish";
   /** Header of a fan-out message naming its {@link Audience}. */
   public static final String AUDIENCE_HEADER = "hub-audience";

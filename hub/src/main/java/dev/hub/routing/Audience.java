@@ -1,7 +1,7 @@
 package dev.hub.routing;
 
 /**
- * Who an event is for (PROTOCOL.md section 3): everyone, a channel's subscribers, or every
+ * Who an event is for (docs/protocol.md section 3): everyone, a channel's subscribers, or every
  * connection of one user. {@link #key()} is its wire form between nodes.
  */
 public sealed interface Audience {

@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
  * An event on its way to every node: its audience and its bytes exactly as clients receive them.
  *
  * @param offset the event's offset in a history channel, or 0 when the channel keeps no history
- * @param binary whether the bytes are a binary frame (PROTOCOL.md section 7) rather than text
+ * @param binary whether the bytes are a binary frame (docs/protocol.md section 7) rather than text
  */
 public record FanoutEvent(Audience audience, Buffer bytes, long offset, boolean binary) {
 

@@ -13,7 +13,7 @@ public interface Outbound {
   /**
    * Sends an event already encoded; the bytes are shared with other connections.
    *
-   * @param binary true for a binary frame (PROTOCOL.md section 7), false for a text frame
+   * @param binary true for a binary frame (docs/protocol.md section 7), false for a text frame
    */
   void sendEncoded(Buffer encodedFrame, boolean binary);
 

@@ -15,7 +15,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * {@code rpc}: forwards the client's body to a JVM service on the event bus, with the caller's
- * user and connection in headers, and sends the reply back as {@code rpc_result} (PROTOCOL.md
+ * user and connection in headers, and sends the reply back as {@code rpc_result} (docs/protocol.md
  * section 8). Only addresses the {@code rpc} claim permits, never the hub's own.
  */
 final class RpcHandler implements FrameHandler<ClientFrame.Rpc> {

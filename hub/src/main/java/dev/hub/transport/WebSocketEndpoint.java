@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * {@code GET /ws}: authenticates before the upgrade (a refused token is an HTTP 401, PROTOCOL.md
+ * {@code GET /ws}: authenticates before the upgrade (a refused token is an HTTP 401, docs/protocol.md
  * section 1), upgrades, and gives each socket a {@link Connection} and a {@link Session}. One per
  * event loop; it keeps that loop's live connections for the heartbeat and a graceful stop.
  */

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Flags over environment over file over defaults (PROTOCOL.md section 9), and the refusals. */
+/** Flags over environment over file over defaults (docs/protocol.md section 9), and the refusals. */
 class ConfigLoaderTest {
 
-  /** The example configuration file of PROTOCOL.md section 9, as printed there. */
+  /** The example configuration file of docs/protocol.md section 9, as printed there. */
   private static final String PROTOCOL_EXAMPLE = """
       {
         "channels": [

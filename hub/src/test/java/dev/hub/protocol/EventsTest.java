@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The fields the hub adds or overwrites on an event (PROTOCOL.md section 3). */
+/** The fields the hub adds or overwrites on an event (docs/protocol.md section 3). */
 class EventsTest {
   private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
 

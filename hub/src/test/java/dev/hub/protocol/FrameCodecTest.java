@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Golden tests of the client frames of PROTOCOL.md section 2 and the errors of section 5. */
+/** Golden tests of the client frames of docs/protocol.md section 2 and the errors of section 5. */
 class FrameCodecTest {
 
   private static JsonObject json(String text) {
