@@ -37,6 +37,13 @@ public enum ErrorCode {
   TIMEOUT("timeout", CloseCode.NONE, 504),
   /** The service answered an {@code rpc} with a failure. */
   RPC_FAILED("rpc_failed", CloseCode.NONE, 502),
+  /**
+   * History cannot be served or numbered here now: this node does not see a majority of the
+   * cluster, or the cluster store did not answer in time (docs/protocol.md section 10).
+   */
+  UNAVAILABLE("unavailable", CloseCode.NONE, 503),
+  /** Over the node's limit of history channels, or a connection starts new ones too fast. */
+  TOO_MANY_CHANNELS("too_many_channels", CloseCode.NONE, 429),
   /** A bug; logged with the connection id. */
   INTERNAL("internal", CloseCode.NONE, 500);
 
