@@ -19,7 +19,6 @@ import dev.hub.routing.Publisher;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The HTTP API of a node (docs/protocol.md section 8): the origin and admin checks on {@code /api/*},
@@ -36,6 +35,7 @@ public final class HttpApi {
   private final Authenticator authenticator;
   private final OriginPolicy origins;
   private final HubMetrics metrics;
+  private final BodyGate bodies;
 
   public HttpApi(HubConfig config, Publisher publisher, HistoryStore history, PresenceStore presence,
                  Authenticator authenticator, OriginPolicy origins, HubMetrics metrics) {
@@ -46,13 +46,16 @@ public final class HttpApi {
     this.authenticator = authenticator;
     this.origins = origins;
     this.metrics = metrics;
+    // A publish body becomes one event, which a client could not send in a frame over this either.
+    this.bodies = new BodyGate(config.limits().frameBytes());
   }
 
   public void mount(Router router) {
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.limits().frameBytes()));
+    // The body waits, paused, until the caller is admitted: nothing is read for a refused one.
+    router.route("/api/*").handler(bodies::hold);
     router.route("/api/*").handler(this::requireOrigin);
     router.route("/api/*").handler(this::requireAdmin);
-    router.post("/api/publish").handler(this::publish);
+    router.post("/api/publish").handler(bodies::requireJson).handler(bodies::read).handler(this::publish);
     router.get("/api/channels/:channel/history").handler(this::history);
     router.get("/api/channels/:channel/presence").handler(this::presence);
     router.route("/api/*").failureHandler(ctx -> ApiErrors.send(ctx, failureOf(ctx)));
