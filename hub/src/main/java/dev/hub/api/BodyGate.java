@@ -31,8 +31,8 @@ final class BodyGate {
   /**
    * Pauses the request until a later handler reads its body. Vert.x 5 drops body bytes that arrive
    * while nobody reads them, and the admin check may complete later than the body arrives. A
-   * paused request stops the connection's reads once a few chunks are queued, so a client cannot
-   * make the node buffer what it has not admitted.
+   * paused request stops the connection's reads once 16 chunks (of at most 8 KiB) are queued, so
+   * a client cannot make the node buffer more than that of what it has not admitted.
    */
   void hold(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
