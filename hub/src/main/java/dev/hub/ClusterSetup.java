@@ -9,12 +9,12 @@ import dev.hub.config.ClusterConfig;
 import dev.hub.config.ConfigException;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HazelcastHistoryStore;
+import dev.hub.metrics.VertxMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
 import java.util.Properties;
@@ -43,10 +43,7 @@ final class ClusterSetup {
     // The event bus carries events between nodes over its own TCP connections, on the same
     // address as the cluster member, on a port of the system's choosing.
     options.getEventBusOptions().setHost(cluster.host()).setPort(0);
-    // vertx-micrometer keeps registries in a JVM-wide map by name: a name of its own keeps each
-    // node's figures apart when several nodes share a JVM (the test kit does).
-    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-        .setRegistryName("hub-" + UUID.randomUUID()));
+    options.setMetricsOptions(VertxMeters.options("hub-" + UUID.randomUUID()));
     return Vertx.builder().with(options).withClusterManager(manager)
         .withMetrics(new MicrometerMetricsFactory(meters)).buildClustered();
   }

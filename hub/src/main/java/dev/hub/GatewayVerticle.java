@@ -27,6 +27,7 @@ final class GatewayVerticle extends VerticleBase {
   private final NodeServices node;
   private final int port;
   private LocalRegistry registry;
+  private OriginPolicy origins;
   private WebSocketEndpoint endpoint;
   private MessageConsumer<Buffer> fanout;
   private HttpServer server;
@@ -46,8 +47,8 @@ final class GatewayVerticle extends VerticleBase {
     registry = new LocalRegistry(node.metrics());
     SessionServices sessions = new SessionServices(vertx, config, node.memberId(), node.authenticator(), registry,
         node.publisher(), node.history(), node.presence(), node.clock());
-    endpoint = new WebSocketEndpoint(sessions, node.gate(), new OriginPolicy(config.security().origins()),
-        node.metrics());
+    origins = OriginPolicy.forNode(config);
+    endpoint = new WebSocketEndpoint(sessions, node.gate(), origins, node.metrics());
     return node.clusterBus().attach(registry)
         .compose(consumer -> {
           fanout = consumer;
@@ -63,7 +64,7 @@ final class GatewayVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/ws").handler(endpoint);
-    new HttpApi(node.config(), node.publisher(), node.history(), node.presence(), node.authenticator(),
+    new HttpApi(node.config(), node.publisher(), node.history(), node.presence(), node.authenticator(), origins,
         node.metrics()).mount(router);
     // After HttpApi: its admin check guards /api/stats too.
     new OperationsApi(vertx, node.readiness(), node.meters(), node.stats()).mount(router);

@@ -238,7 +238,8 @@ class DeliveryNodeTest {
 
   private String http(HttpMethod method, String path, String body, int expectedStatus) throws Exception {
     HttpResult result = OnEventLoop.run(clientVertx, () -> httpClient.request(method, node.port(), "127.0.0.1", path)
-        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(request -> body == null ? request.send()
+            : request.putHeader("content-type", "application/json").send(body))
         .compose(response -> response.body().map(bytes -> new HttpResult(response.statusCode(), bytes.toString()))))
         .await(WAIT_MS, TimeUnit.MILLISECONDS);
     assertThat(result.status()).as(method + " " + path).isEqualTo(expectedStatus);

@@ -324,7 +324,7 @@ class JwtAuthenticationTest {
             if (token != null) {
               request.putHeader("Authorization", "Bearer " + token);
             }
-            return request.send(Buffer.buffer(body.encode()));
+            return request.putHeader("Content-Type", "application/json").send(Buffer.buffer(body.encode()));
           })
           .compose(response -> response.end().map(response.statusCode())))
           .await(10, TimeUnit.SECONDS);

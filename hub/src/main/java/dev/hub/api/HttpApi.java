@@ -2,6 +2,7 @@ package dev.hub.api;
 
 import dev.hub.auth.Authenticator;
 import dev.hub.auth.Credentials;
+import dev.hub.auth.OriginPolicy;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HistoryQuery;
 import dev.hub.history.HistoryStore;
@@ -18,10 +19,9 @@ import dev.hub.routing.Publisher;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The HTTP API of a node (docs/protocol.md section 8): the admin check on {@code /api/*},
+ * The HTTP API of a node (docs/protocol.md section 8): the origin and admin checks on {@code /api/*},
  * {@code POST /api/publish} for any backend, and {@code GET /api/channels/{channel}/history} and
  * {@code .../presence}. Health, readiness, metrics and stats are in {@link OperationsApi}.
  */
@@ -33,25 +33,45 @@ public final class HttpApi {
   private final HistoryStore history;
   private final PresenceStore presence;
   private final Authenticator authenticator;
+  private final OriginPolicy origins;
   private final HubMetrics metrics;
+  private final BodyGate bodies;
 
   public HttpApi(HubConfig config, Publisher publisher, HistoryStore history, PresenceStore presence,
-                 Authenticator authenticator, HubMetrics metrics) {
+                 Authenticator authenticator, OriginPolicy origins, HubMetrics metrics) {
     this.config = config;
     this.publisher = publisher;
     this.history = history;
     this.presence = presence;
     this.authenticator = authenticator;
+    this.origins = origins;
     this.metrics = metrics;
+    // A publish body becomes one event, which a client could not send in a frame over this either.
+    this.bodies = new BodyGate(config.limits().frameBytes());
   }
 
   public void mount(Router router) {
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(config.limits().frameBytes()));
+    // The body waits, paused, until the caller is admitted: nothing is read for a refused one.
+    router.route("/api/*").handler(bodies::hold);
+    router.route("/api/*").handler(this::requireOrigin);
     router.route("/api/*").handler(this::requireAdmin);
-    router.post("/api/publish").handler(this::publish);
+    router.post("/api/publish").handler(bodies::requireJson).handler(bodies::read).handler(this::publish);
     router.get("/api/channels/:channel/history").handler(this::history);
     router.get("/api/channels/:channel/presence").handler(this::presence);
     router.route("/api/*").failureHandler(ctx -> ApiErrors.send(ctx, failureOf(ctx)));
+  }
+
+  /**
+   * A page on a site the node does not trust must not use the API, whatever token the browser
+   * holds for it; in open mode, where no token is needed, that is any site but this machine's.
+   */
+  private void requireOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    if (!origins.allows(origin)) {
+      refuse(ctx, new HubException(ErrorCode.FORBIDDEN, "origin " + origin + " is not allowed"));
+      return;
+    }
+    ctx.next();
   }
 
   /** The HTTP API acts for the whole system, so it needs a token with the {@code admin} claim. */

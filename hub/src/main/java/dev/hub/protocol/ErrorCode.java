@@ -44,6 +44,11 @@ public enum ErrorCode {
   UNAVAILABLE("unavailable", CloseCode.NONE, 503),
   /** Over the node's limit of history channels, or a connection starts new ones too fast. */
   TOO_MANY_CHANNELS("too_many_channels", CloseCode.NONE, 429),
+  /**
+   * HTTP API only: a body whose {@code Content-Type} is not {@code application/json}. A browser posts
+   * forms and {@code text/plain} cross-site without asking first; JSON it does not.
+   */
+  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", CloseCode.NONE, 415),
   /** A bug; logged with the connection id. */
   INTERNAL("internal", CloseCode.NONE, 500);
 
