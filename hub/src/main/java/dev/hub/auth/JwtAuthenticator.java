@@ -36,9 +36,9 @@ public final class JwtAuthenticator implements Authenticator {
 
   /** Reads the configured keys and builds the verifier; fails with a {@link ConfigException}. */
   public static Future<JwtAuthenticator> create(Vertx vertx, AuthConfig config) {
-    return JwtKeys.load(vertx, config).map(options -> {
+    return JwtKeys.load(vertx, config).map(keys -> {
       try {
-        return new JwtAuthenticator(JWTAuth.create(vertx, options), config.leewaySeconds());
+        return new JwtAuthenticator(JWTAuth.create(vertx, keys.all()), config.leewaySeconds());
       } catch (RuntimeException e) {
         throw new ConfigException("cannot use the configured JWT keys: " + e.getMessage(), e);
       }
