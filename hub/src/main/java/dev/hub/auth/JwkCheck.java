@@ -62,6 +62,7 @@ final class JwkCheck {
    * with its {@code alg} set so that vertx-auth-jwt's own defaults never apply.
    */
   static List<JsonObject> usable(JsonObject key) throws Unusable {
+    // A kid that is not a string would make vertx-auth-jwt skip the key; say so here instead.
     text(key, "kid");
     String use = text(key, "use");
     if (use != null && !"sig".equals(use)) {
@@ -82,6 +83,11 @@ final class JwkCheck {
       case "oct" -> oct(key);
       default -> throw new Unusable("unsupported kty " + kty + " (RSA, EC, OKP or oct)");
     };
+    // vertx-auth-jwt reads x5c for RSA keys only (rsa() checks it); an expired chain beside
+    // other key members still says the issuer no longer vouches for the key.
+    if (!"RSA".equals(kty) && key.containsKey("x5c")) {
+      certificateKey(key);
+    }
     return algorithms.stream().map(alg -> key.copy().put("alg", alg)).toList();
   }
 

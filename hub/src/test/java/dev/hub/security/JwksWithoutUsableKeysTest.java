@@ -91,6 +91,8 @@ class JwksWithoutUsableKeysTest {
             .put("x", "AAAA"), "unsupported crv Ed448"),
         Arguments.of("an expired x5c certificate", new JsonObject().put("kty", "RSA").put("kid", "k-x5c")
             .put("x5c", new JsonArray().add(EXPIRED_CERTIFICATE)), "x5c certificate expired"),
+        Arguments.of("an EC key with an expired x5c", publicJson(TestTokens.ec("k-ec-x5c"))
+            .put("x5c", new JsonArray().add(EXPIRED_CERTIFICATE)), "x5c certificate expired"),
         Arguments.of("a weak RSA key", publicJson(weak), "1024 bits"),
         Arguments.of("key_ops without verify", rsaJson("k-ops").put("key_ops", new JsonArray().add("encrypt")),
             "key_ops"),
