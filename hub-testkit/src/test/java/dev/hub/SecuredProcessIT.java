@@ -42,6 +42,15 @@ class SecuredProcessIT {
   }
 
   @Test
+  void aTokenTtlUnderOneSecondIsRefusedWithExit2() throws Exception {
+    Process mint = start(List.of("token", "--sub", "alice", "--ttl", "500ms"), List.of("HUB_JWT_SECRET=" + SECRET));
+    assertThat(mint.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    String output = new String(mint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(mint.exitValue()).as(output).isEqualTo(2);
+    assertThat(output).contains("--ttl").contains("at least 1s").doesNotContain("eyJ");
+  }
+
+  @Test
   void aMintedTokenOpensASecuredNode() throws Exception {
     String cluster = "hub-secured-" + UUID.randomUUID().toString().substring(0, 8);
     Process node = start(List.of("--port", "0", "--cluster-name", cluster), List.of("HUB_JWT_SECRET=" + SECRET));

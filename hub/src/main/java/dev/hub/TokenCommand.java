@@ -41,7 +41,7 @@ final class TokenCommand {
   static String usage() {
     return "Usage: java -jar hub.jar token --sub <user> [--channels a,b*] [--publish a,b*] [--rpc addr*]\n"
         + "                             [--broadcast] [--admin] [--ttl 1h] [--jwt-secret ... | --config ...]\n"
-        + "Prints an HS256 token signed with the configured secret.\n";
+        + "Prints an HS256 token signed with the configured secret, expiring after --ttl (at least 1s).\n";
   }
 
   private record Parsed(TokenMinter.Grant grant, List<String> nodeFlags) {

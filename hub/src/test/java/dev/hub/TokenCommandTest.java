@@ -53,4 +53,19 @@ class TokenCommandTest {
     assertThatThrownBy(() -> TokenCommand.run(List.of("--sub", "a", "--jwt-secret", SECRET, "--ttl", "soon"), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("--ttl");
   }
+
+  @Test
+  void refusesATtlUnderOneSecondRatherThanMintATokenThatNeverExpires() {
+    for (String ttl : List.of("0s", "500ms", "0ms")) {
+      assertThatThrownBy(() -> TokenCommand.run(List.of("--sub", "a", "--jwt-secret", SECRET, "--ttl", ttl), Map.of()))
+          .as("--ttl " + ttl).isInstanceOf(ConfigException.class).hasMessageContaining("--ttl")
+          .hasMessageContaining("at least 1s");
+    }
+  }
+
+  @Test
+  void aOneSecondTtlExpires() throws Exception {
+    String token = TokenCommand.run(List.of("--sub", "a", "--jwt-secret", SECRET, "--ttl", "1s"), Map.of());
+    assertThat(SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime()).isNotNull();
+  }
 }

@@ -12,12 +12,22 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Verifies JWTs with vertx-auth-jwt: the signature with a configured key of the algorithm the
- * token names (and of its {@code kid}, when it has one), {@code exp} and {@code nbf} within the
- * leeway, and {@code iss} / {@code aud} when configured. A token without {@code exp} never
- * expires, as in Centrifugo; issuers should always set one.
+ * token names, {@code exp} and {@code nbf} within the leeway, and {@code iss} / {@code aud} when
+ * configured. A token without {@code exp} never expires, as in Centrifugo; issuers should always
+ * set one.
+ *
+ * <p>Which key checks a token (README, "Keys"): a token naming the {@code kid} of a JWKS key is
+ * checked with that key alone; a token naming a {@code kid} no JWKS key has, with the keys that have
+ * no {@code kid} (the HMAC secret, the PEM key, JWKS keys without one); a token without {@code kid},
+ * with every key of its algorithm.
+ *
+ * <p>Before vertx-auth-jwt sees a token, the {@link TokenHeader} must show a signature under an
+ * algorithm some key verifies: vertx-auth-jwt left without keys would accept unsigned tokens, so
+ * this holds even if its provider were somehow built with none.
  *
  * <p>Every refusal is an {@code unauthorized} {@link HubException} whose message says what was
  * wrong in general terms (expired, bad signature, unknown key), never which key was tried.
@@ -25,29 +35,38 @@ import java.util.Optional;
 public final class JwtAuthenticator implements Authenticator {
   /** Longer tokens are refused before they are parsed: a token is a few hundred bytes. */
   static final int MAX_TOKEN_LENGTH = 16 * 1024;
+  private static final String NO_KEY = "no key for its algorithm or key id";
 
-  private final JWTAuth jwt;
+  private final JWTAuth all;
+  private final JWTAuth withKid;
+  private final Set<String> algorithms;
+  private final Set<String> kids;
   private final int leewaySeconds;
 
-  private JwtAuthenticator(JWTAuth jwt, int leewaySeconds) {
-    this.jwt = jwt;
+  /**
+   * @param all checks tokens without {@code kid} or with one no JWKS key has
+   * @param withKid checks tokens naming one of {@code kids}
+   * @param algorithms the algorithms the keys verify; a token naming another is refused unseen
+   */
+  JwtAuthenticator(JWTAuth all, JWTAuth withKid, Set<String> algorithms, Set<String> kids, int leewaySeconds) {
+    this.all = all;
+    this.withKid = withKid;
+    this.algorithms = Set.copyOf(algorithms);
+    this.kids = Set.copyOf(kids);
     this.leewaySeconds = leewaySeconds;
   }
 
   /** Reads the configured keys and builds the verifier; fails with a {@link ConfigException}. */
   public static Future<JwtAuthenticator> create(Vertx vertx, AuthConfig config) {
-    return JwtKeys.load(vertx, config).map(options -> {
+    return JwtKeys.load(vertx, config).map(keys -> {
       try {
-        return new JwtAuthenticator(JWTAuth.create(vertx, options), config.leewaySeconds());
+        JWTAuth all = JWTAuth.create(vertx, keys.all());
+        JWTAuth withKid = keys.withKid() == null ? all : JWTAuth.create(vertx, keys.withKid());
+        return new JwtAuthenticator(all, withKid, keys.algorithms(), keys.kids(), config.leewaySeconds());
       } catch (RuntimeException e) {
         throw new ConfigException("cannot use the configured JWT keys: " + e.getMessage(), e);
       }
     });
-  }
-
-  /** The vertx-auth-jwt provider, also used to mint development tokens. */
-  public JWTAuth provider() {
-    return jwt;
   }
 
   @Override
@@ -65,13 +84,27 @@ public final class JwtAuthenticator implements Authenticator {
 
   private Future<Identity> verify(String token) {
     if (token.length() > MAX_TOKEN_LENGTH) {
-      return Future.failedFuture(new HubException(ErrorCode.UNAUTHORIZED, "token refused: too long"));
+      return refused("too long");
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    TokenHeader header;
+    try {
+      header = TokenHeader.of(token);
+    } catch (TokenHeader.Refused e) {
+      return refused(e.getMessage());
+    }
+    if (!algorithms.contains(header.alg())) {
+      return refused(NO_KEY);
+    }
+    JWTAuth provider = header.kid() != null && kids.contains(header.kid()) ? withKid : all;
+    return provider.authenticate(new TokenCredentials(token))
         .recover(failure -> Future.failedFuture(new HubException(ErrorCode.UNAUTHORIZED,
             "token refused: " + reason(failure, token))))
         // The verified payload as it was signed: vertx-auth-jwt's principal leaves out exp and nbf.
         .map(user -> withLeeway(Claims.identity(user.attributes().getJsonObject("accessToken"))));
+  }
+
+  private static <T> Future<T> refused(String reason) {
+    return Future.failedFuture(new HubException(ErrorCode.UNAUTHORIZED, "token refused: " + reason));
   }
 
   /** A token accepted within the leeway must not be expired at once on the live connection. */
@@ -99,7 +132,7 @@ public final class JwtAuthenticator implements Authenticator {
       return "bad signature";
     }
     if (failure instanceof io.vertx.ext.auth.NoSuchKeyIdException) {
-      return "no key for its algorithm or key id";
+      return NO_KEY;
     }
     return "malformed";
   }

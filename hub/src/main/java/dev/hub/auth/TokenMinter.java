@@ -18,6 +18,12 @@ import java.util.List;
  * application's own login; this exists for the README walkthrough and for scripts.
  */
 public final class TokenMinter {
+  /**
+   * The shortest lifetime a minted token may have. vertx-auth-jwt writes {@code exp} only for a
+   * lifetime of at least one whole second: a shorter one would mint a token that never expires.
+   */
+  public static final Duration MIN_TTL = Duration.ofSeconds(1);
+
   private final JWTAuth signer;
   private final AuthConfig config;
 
@@ -36,9 +42,18 @@ public final class TokenMinter {
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.secret())));
   }
 
+  /**
+   * Signs a token for the grant, with an {@code exp} {@code ttl} (whole seconds) from now.
+   *
+   * @throws ConfigException without a {@code sub}, or with a {@code ttl} under {@link #MIN_TTL}
+   */
   public String mint(Grant grant) {
     if (grant.sub() == null || grant.sub().isBlank()) {
       throw new ConfigException("a token needs --sub <user id>");
+    }
+    if (grant.ttl() == null || grant.ttl().compareTo(MIN_TTL) < 0) {
+      throw new ConfigException("--ttl must be at least 1s (it was " + (grant.ttl() == null ? "unset"
+          : grant.ttl().toMillis() + "ms") + "): a shorter one would mint a token that never expires");
     }
     JsonObject claims = new JsonObject()
         .put(Claims.CHANNELS, new JsonArray(grant.channels()))

@@ -27,7 +27,7 @@ public enum Setting {
   JWT_SECRET("jwt-secret", "HUB_JWT_SECRET", "jwt.secret", Kind.TEXT,
       "HMAC secret (HS256/384/512), at least 32 characters"),
   JWT_PUBLIC_KEY("jwt-public-key", "HUB_JWT_PUBLIC_KEY", "jwt.publicKey", Kind.TEXT,
-      "PEM file of an RSA (RS256) or EC P-256 (ES256) public key"),
+      "PEM file of an RSA (RS256), EC (ES256/384/512 by curve) or Ed25519 (EdDSA) public key"),
   JWKS("jwks", "HUB_JWKS", "jwt.jwks", Kind.TEXT, "JWKS file of public keys"),
   JWT_ISSUER("jwt-issuer", "HUB_JWT_ISSUER", "jwt.issuer", Kind.TEXT, "required iss claim"),
   JWT_AUDIENCE("jwt-audience", "HUB_JWT_AUDIENCE", "jwt.audience", Kind.TEXT, "required aud claim"),

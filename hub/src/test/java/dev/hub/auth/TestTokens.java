@@ -5,13 +5,16 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -56,6 +59,15 @@ public final class TestTokens {
     }
   }
 
+  /** An Ed25519 key pair (nimbus makes it with Google Tink). */
+  public static OctetKeyPair ed25519(String kid) {
+    try {
+      return new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Claims for a user, valid for an hour, changed by {@code more}. */
   public static JWTClaimsSet claims(String sub, Consumer<JWTClaimsSet.Builder> more) {
     Instant now = Instant.now();
@@ -79,8 +91,13 @@ public final class TestTokens {
   }
 
   public static String hmac(JWSAlgorithm alg, byte[] secret, JWTClaimsSet claims) {
+    return hmac(alg, secret, claims, null);
+  }
+
+  /** An HMAC token whose header names {@code kid} (none when null). */
+  public static String hmac(JWSAlgorithm alg, byte[] secret, JWTClaimsSet claims, String kid) {
     try {
-      return sign(new MACSigner(secret), new JWSHeader(alg), claims);
+      return sign(new MACSigner(secret), new JWSHeader.Builder(alg).keyID(kid).build(), claims);
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
@@ -102,6 +119,20 @@ public final class TestTokens {
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  public static String eddsa(OctetKeyPair key, JWTClaimsSet claims, boolean withKid) {
+    try {
+      JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(withKid ? key.getKeyID() : null).build();
+      return sign(new Ed25519Signer(key), header, claims);
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A token made of these segments as they are: base64url of the header and payload JSON, then {@code rest}. */
+  public static String raw(String header, String payload, String rest) {
+    return Base64URL.encode(header) + "." + Base64URL.encode(payload) + rest;
   }
 
   /** {@code alg: none}, no signature: what an attacker sends hoping the server skips verification. */

@@ -1,0 +1,69 @@
+package dev.hub.security;
+
+import dev.hub.HubNode;
+import dev.hub.WsClient;
+import dev.hub.config.ConfigReader;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real secured node on a Vert.x of its own, port 0, for the attack tests: what {@code /api/stats}
+ * and a WebSocket upgrade answer to a token. {@link #close()} closes the Vert.x and everything on it.
+ */
+final class SecuredNode implements AutoCloseable {
+  private final Vertx vertx;
+  private final HubNode node;
+
+  private SecuredNode(Vertx vertx, HubNode node) {
+    this.vertx = vertx;
+    this.node = node;
+  }
+
+  /** Starts a node whose {@code jwt} section is {@code jwt}; throws what its start failed with. */
+  static SecuredNode start(JsonObject jwt) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject config = new JsonObject().put("port", 0).put("eventLoops", 1).put("jwt", jwt);
+      return new SecuredNode(vertx, HubNode.deploy(vertx, ConfigReader.read(config)).await(30, TimeUnit.SECONDS));
+    } catch (Exception | Error e) {
+      vertx.close().await(30, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** The HTTP status of {@code GET /api/stats} with this bearer token (admin only; 200 when let in). */
+  int stats(String token) throws Exception {
+    HttpClient http = vertx.createHttpClient();
+    try {
+      RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+          .setPort(node.port()).setURI("/api/stats").putHeader("Authorization", "Bearer " + token);
+      // Built on the event loop: see dev.hub.OnEventLoop for why a chain built on the test thread can hang.
+      Promise<Integer> status = Promise.promise();
+      vertx.getOrCreateContext().runOnContext(v -> http.request(options)
+          .compose(request -> request.send())
+          .compose(response -> response.body().map(body -> response.statusCode()))
+          .onComplete(status));
+      return status.future().await(10, TimeUnit.SECONDS);
+    } finally {
+      http.close();
+    }
+  }
+
+  /** What a WebSocket upgrade with {@code ?token=} gets: 101 when accepted, else the refusal. */
+  WsClient.Answer upgrade(String token) {
+    return WsClient.upgrade(vertx, node.port(), "/ws?token=" + token, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  @Override
+  public void close() throws Exception {
+    Future<Void> closed = vertx.close();
+    closed.await(30, TimeUnit.SECONDS);
+  }
+}
