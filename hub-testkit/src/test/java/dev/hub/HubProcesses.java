@@ -135,6 +135,11 @@ final class HubProcesses implements AutoCloseable {
     }
   }
 
+  /** The Hazelcast port node {@code index} is told to listen on. */
+  int clusterPort(int index) {
+    return clusterPorts.get(index);
+  }
+
   /** The log directory, for failure messages. */
   Path logs() {
     return logs.toAbsolutePath();

@@ -5,6 +5,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.spi.properties.ClusterProperty;
 import dev.hub.config.ClusterConfig;
 import dev.hub.config.ConfigException;
 import dev.hub.config.HubConfig;
@@ -55,6 +56,10 @@ final class ClusterSetup {
     Config config = load(cluster.config());
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.local.localAddress", cluster.host());
+    // Hazelcast binds its member port to every interface unless told otherwise, and open source
+    // Hazelcast lets whoever reaches that port join with full rights: listen on the cluster host
+    // only, and open outgoing member connections from it too. This wins over the file's setting.
+    config.setProperty(ClusterProperty.SOCKET_BIND_ANY.getName(), "false");
     NetworkConfig network = config.getNetworkConfig();
     if (cluster.port() != null) {
       network.setPort(cluster.port());
