@@ -145,7 +145,13 @@ final class HubProcesses implements AutoCloseable {
     return logs.toAbsolutePath();
   }
 
-  private String members() {
+  /** The cluster's name, unique to this instance. */
+  String clusterName() {
+    return cluster;
+  }
+
+  /** Every member address the nodes are told to join, {@code 127.0.0.1:<port>,...}. */
+  String members() {
     return clusterPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
   }
 
