@@ -51,7 +51,8 @@ final class ClusterSetup {
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setRegistryName("hub-" + UUID.randomUUID()));
     return Vertx.builder().with(options).withClusterManager(manager)
-        .withMetrics(new MicrometerMetricsFactory(meters)).buildClustered();
+        .withMetrics(new MicrometerMetricsFactory(meters)).buildClustered()
+        .onSuccess(vertx -> ClusterExposure.report(cluster, vertx));
   }
 
   /**
