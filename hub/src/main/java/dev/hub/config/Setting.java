@@ -20,7 +20,7 @@ public enum Setting {
   CLUSTER_CONFIG("cluster-config", "HUB_CLUSTER_CONFIG", "cluster.config", Kind.TEXT,
       "Hazelcast configuration file, or classpath:hub-cluster/<name>.xml"),
   CLUSTER_HOST("cluster-host", "HUB_CLUSTER_HOST", "cluster.host", Kind.TEXT,
-      "address the cluster member binds and advertises"),
+      "the one address the cluster member and event bus bind and advertise"),
   CLUSTER_PORT("cluster-port", "HUB_CLUSTER_PORT", "cluster.port", Kind.INT, "first cluster port tried"),
   CLUSTER_BUS_PORT("cluster-bus-port", "HUB_CLUSTER_BUS_PORT", "cluster.busPort", Kind.INT,
       "event-bus port between nodes, on the cluster host (0: any free port)"),
