@@ -135,12 +135,23 @@ final class HubProcesses implements AutoCloseable {
     }
   }
 
+  /** The Hazelcast port node {@code index} is told to listen on. */
+  int clusterPort(int index) {
+    return clusterPorts.get(index);
+  }
+
   /** The log directory, for failure messages. */
   Path logs() {
     return logs.toAbsolutePath();
   }
 
-  private String members() {
+  /** The cluster's name, unique to this instance. */
+  String clusterName() {
+    return cluster;
+  }
+
+  /** Every member address the nodes are told to join, {@code 127.0.0.1:<port>,...}. */
+  String members() {
     return clusterPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
   }
 

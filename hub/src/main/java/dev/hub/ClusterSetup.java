@@ -5,7 +5,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.spi.properties.ClusterProperty;
 import dev.hub.config.ClusterConfig;
+import dev.hub.config.ClusterTlsConfig;
 import dev.hub.config.ConfigException;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HazelcastHistoryStore;
@@ -14,6 +16,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
@@ -39,19 +45,44 @@ final class ClusterSetup {
     Config config = hazelcastConfig(cluster);
     HazelcastHistoryStore.configure(config, hub.channels());
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
-    VertxOptions options = new VertxOptions();
-    // The event bus carries events between nodes over its own TCP connections, on the same
-    // address as the cluster member, on a port of the system's choosing.
-    options.getEventBusOptions().setHost(cluster.host()).setPort(0);
+    VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(cluster));
     options.setMetricsOptions(VertxMeters.options("hub-" + UUID.randomUUID()));
     return Vertx.builder().with(options).withClusterManager(manager)
-        .withMetrics(new MicrometerMetricsFactory(meters)).buildClustered();
+        .withMetrics(new MicrometerMetricsFactory(meters)).buildClustered()
+        .onSuccess(vertx -> ClusterExposure.report(cluster, vertx));
+  }
+
+  /**
+   * The event bus carries every event between nodes over TCP connections of its own, on the
+   * cluster member's address. With cluster TLS, each node proves itself with its certificate and
+   * accepts only peers the cluster CA signed, in both directions; without it, anyone who reaches
+   * the port may send messages.
+   */
+  static EventBusOptions eventBusOptions(ClusterConfig cluster) {
+    EventBusOptions options = new EventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
+    ClusterTlsConfig tls = cluster.tls();
+    if (tls.enabled()) {
+      options.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile()))
+          // Inbound: a peer without a certificate of the cluster CA is refused at the handshake.
+          .setClientAuth(ClientAuth.REQUIRED)
+          // Outbound: the event bus's client trusts every server certificate unless told not to,
+          // and would send each event to any member whose server speaks TLS. (It checks no
+          // hostname either: node certificates are per pod or host, so the CA alone says who is a node.)
+          .setTrustAll(false);
+    }
+    return options;
   }
 
   static Config hazelcastConfig(ClusterConfig cluster) {
     Config config = load(cluster.config());
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.local.localAddress", cluster.host());
+    // Hazelcast binds its member port to every interface unless told otherwise, and open source
+    // Hazelcast lets whoever reaches that port join with full rights: listen on the cluster host
+    // only, and open outgoing member connections from it too. This wins over the file's setting.
+    config.setProperty(ClusterProperty.SOCKET_BIND_ANY.getName(), "false");
     NetworkConfig network = config.getNetworkConfig();
     if (cluster.port() != null) {
       network.setPort(cluster.port());

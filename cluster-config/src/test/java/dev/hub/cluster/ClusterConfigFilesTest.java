@@ -92,6 +92,17 @@ class ClusterConfigFilesTest {
         .containsExactly(!kubernetes, kubernetes, false);
   }
 
+  /**
+   * Hazelcast listens on every interface by default, and any process that reaches the port joins:
+   * a file used without the hub (which forces this too) must still bind one address.
+   */
+  @ParameterizedTest
+  @MethodSource("files")
+  void memberListensOnItsOwnAddressOnly(String file) {
+    assertThat(parse(file).getProperty("hazelcast.socket.bind.any"))
+        .as("hazelcast.socket.bind.any in %s (null: Hazelcast's default, true)", file).isEqualTo("false");
+  }
+
   @Test
   void kubernetesFileTakesTheServiceDnsFromTheVariable() {
     JoinConfig join = parse("kubernetes.xml").getNetworkConfig().getJoin();

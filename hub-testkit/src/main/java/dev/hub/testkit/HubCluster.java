@@ -217,6 +217,8 @@ public final class HubCluster implements AutoCloseable {
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.getNetworkConfig().setPort(memberPorts.get(memberPorts.size() - 1)).setPortAutoIncrement(true);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    // As a node does: listen on 127.0.0.1 only, not on every interface of the machine.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     var join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -128,12 +128,15 @@ public final class ConfigReader {
       }
     }
     Integer port = json.containsKey("port") ? range(json, "port", 5701, 1, 65535) : null;
+    JsonObject tls = json.getJsonObject("tls", new JsonObject());
     return new ClusterConfig(
         json.getString("name", "hub"),
         json.getString("config", ClusterConfig.LOOPBACK),
         json.getString("host", "127.0.0.1"),
         port,
-        List.copyOf(members));
+        List.copyOf(members),
+        range(json, "busPort", 0, 0, 65535),
+        new ClusterTlsConfig(text(tls, "cert"), text(tls, "key"), text(tls, "ca")));
   }
 
   private static LimitsConfig limits(JsonObject json) {

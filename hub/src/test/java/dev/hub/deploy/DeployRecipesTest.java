@@ -34,6 +34,11 @@ class DeployRecipesTest {
   private static final Path DEPLOY = Path.of("..", "deploy");
   private static final int HTTP_PORT = 8080;
   private static final int HAZELCAST_PORT = 5701;
+  /** The fixed event-bus port the recipes give HUB_CLUSTER_BUS_PORT, so a NetworkPolicy or firewall can name it. */
+  private static final int BUS_PORT = 5702;
+  /** The keys of the cluster TLS secret, as cert-manager and {@code kubernetes.io/tls} name them. */
+  private static final Map<String, String> CLUSTER_TLS_KEYS = Map.of("HUB_CLUSTER_TLS_CERT", "tls.crt",
+      "HUB_CLUSTER_TLS_KEY", "tls.key", "HUB_CLUSTER_TLS_CA", "ca.crt");
   /** Variables the cluster configuration files read themselves (as {@code ${NAME}}), beside the settings. */
   private static final Set<String> CLUSTER_FILE_VARIABLES = Set.of("HUB_K8S_SERVICE_DNS");
 
@@ -48,14 +53,23 @@ class DeployRecipesTest {
       Map<String, String> env = stringMap(map(hub, "environment"));
       assertKnownVariables(env.keySet());
       assertThat(env).containsEntry("HUB_PORT", String.valueOf(HTTP_PORT)).containsEntry("HUB_NODE_ID", name);
-      assertThat(list(hub, "expose")).map(String::valueOf).contains(String.valueOf(HTTP_PORT), String.valueOf(HAZELCAST_PORT));
+      assertThat(list(hub, "expose")).map(String::valueOf).contains(String.valueOf(HTTP_PORT), String.valueOf(HAZELCAST_PORT),
+          String.valueOf(BUS_PORT));
       String address = String.valueOf(map(map(hub, "networks"), "hub").get("ipv4_address"));
       assertThat(env.get("HUB_CLUSTER_HOST")).isEqualTo(address);
       assertThat(env.get("HUB_MEMBERS")).contains(address + ":" + HAZELCAST_PORT);
       assertClusterConfigExists(env.get("HUB_CLUSTER_CONFIG"));
     }
     Map<String, Object> lb = map(services, "lb");
-    assertThat(list(lb, "ports")).map(String::valueOf).contains(HTTP_PORT + ":" + HTTP_PORT);
+    // The nodes run in open mode: the load balancer, their only way in, is for this machine only.
+    assertThat(list(lb, "ports")).map(String::valueOf).as("the load balancer's published ports")
+        .containsExactly("127.0.0.1:" + HTTP_PORT + ":" + HTTP_PORT);
+    for (Map<String, Object> service : services.values().stream().map(DeployRecipesTest::<Map<String, Object>>cast)
+        .toList()) {
+      if (service.containsKey("ports")) {
+        assertThat(list(service, "ports")).map(String::valueOf).as("published ports").allMatch(p -> p.startsWith("127.0.0.1:"));
+      }
+    }
     assertThat(list(lb, "volumes")).anyMatch(volume -> String.valueOf(volume).startsWith("./haproxy.cfg:"));
 
     String haproxy = Files.readString(DEPLOY.resolve("compose/haproxy.cfg"));
@@ -68,7 +82,8 @@ class DeployRecipesTest {
   @Test
   void dockerfileRunsTheFatJarOnTheHubsPorts() throws IOException {
     String dockerfile = Files.readString(DEPLOY.resolve("docker/Dockerfile"));
-    assertThat(dockerfile).containsPattern("(?m)^EXPOSE " + HTTP_PORT + " " + HAZELCAST_PORT + "$");
+    assertThat(dockerfile).containsPattern("(?m)^EXPOSE " + HTTP_PORT + " " + HAZELCAST_PORT + " " + BUS_PORT + "$")
+        .containsPattern("\\bHUB_CLUSTER_BUS_PORT=" + BUS_PORT + "\\b");
     assertThat(dockerfile).contains("/src/hub/target/hub.jar").containsPattern("(?m)^ENTRYPOINT \\[\"java\",.*\"-jar\"");
     Matcher env = Pattern.compile("\\b(HUB_[A-Z_]+)=").matcher(dockerfile);
     List<String> names = new ArrayList<>();
@@ -94,7 +109,7 @@ class DeployRecipesTest {
       }
     }
     assertThat(byKind).containsKeys("Service/hub-cluster", "Service/hub", "StatefulSet/hub",
-        "PodDisruptionBudget/hub");
+        "PodDisruptionBudget/hub", "NetworkPolicy/hub");
 
     Map<String, Object> headless = map(byKind.get("Service/hub-cluster"), "spec");
     assertThat(headless.get("clusterIP")).isEqualTo("None");
@@ -107,7 +122,8 @@ class DeployRecipesTest {
     Map<String, Object> container = maps(pod, "containers").get(0);
     Map<String, Integer> containerPorts = new HashMap<>();
     maps(container, "ports").forEach(p -> containerPorts.put((String) p.get("name"), (Integer) p.get("containerPort")));
-    assertThat(containerPorts).containsEntry("http", HTTP_PORT).containsEntry("hazelcast", HAZELCAST_PORT);
+    assertThat(containerPorts).containsEntry("http", HTTP_PORT).containsEntry("hazelcast", HAZELCAST_PORT)
+        .containsEntry("eventbus", BUS_PORT);
 
     Map<String, Object> ready = map(map(container, "readinessProbe"), "httpGet");
     assertThat(ready).containsEntry("path", "/ready").containsEntry("port", "http");
@@ -123,6 +139,10 @@ class DeployRecipesTest {
     assertThat(map(map(env.get("HUB_CLUSTER_HOST"), "valueFrom"), "fieldRef").get("fieldPath"))
         .isEqualTo("status.podIP");
     assertThat(env.get("HUB_PORT").get("value")).isEqualTo(String.valueOf(HTTP_PORT));
+    assertThat(env.get("HUB_CLUSTER_BUS_PORT").get("value")).isEqualTo(String.valueOf(BUS_PORT));
+    assertClusterTlsFromTheSecret(pod, container, env);
+    assertNetworkPolicyAdmitsClusterPortsFromHubPodsOnly(byKind.get("NetworkPolicy/hub"),
+        map(map(map(set, "template"), "metadata"), "labels"), containerPorts);
 
     // The pod gets SIGTERM after preStop, then needs the drain delay, the drain timeout (5 s by
     // default) and time to leave the cluster before Kubernetes kills it.
@@ -141,6 +161,47 @@ class DeployRecipesTest {
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(HAZELCAST_PORT);
     assertThat(config.getNetworkConfig().getJoin().getKubernetesConfig().getProperty("service-dns"))
         .isEqualTo("hub-cluster.default.svc.cluster.local");
+  }
+
+  /** The three cluster TLS variables name files of one mounted secret, under the keys the README documents. */
+  private static void assertClusterTlsFromTheSecret(Map<String, Object> pod, Map<String, Object> container,
+                                                    Map<String, Map<String, Object>> env) {
+    Map<String, Object> mount = maps(container, "volumeMounts").stream()
+        .filter(m -> "cluster-tls".equals(m.get("name"))).findFirst().orElseThrow(() -> new AssertionError(
+            "the hub container mounts a volume named cluster-tls"));
+    assertThat(mount.get("readOnly")).isEqualTo(true);
+    Map<String, Object> volume = maps(pod, "volumes").stream().filter(v -> "cluster-tls".equals(v.get("name")))
+        .findFirst().orElseThrow(() -> new AssertionError("the pod has a volume named cluster-tls"));
+    assertThat(map(volume, "secret").get("secretName")).isEqualTo("hub-cluster-tls");
+    CLUSTER_TLS_KEYS.forEach((variable, key) -> assertThat(env.get(variable)).as(variable).isNotNull()
+        .extracting(v -> v.get("value")).isEqualTo(mount.get("mountPath") + "/" + key));
+  }
+
+  /**
+   * Hazelcast (which authenticates no member) and the event bus are reachable from hub pods only,
+   * on the ports the statefulset uses; the HTTP port from anywhere.
+   */
+  private static void assertNetworkPolicyAdmitsClusterPortsFromHubPodsOnly(Map<String, Object> policy,
+                                                                           Map<String, Object> podLabels,
+                                                                           Map<String, Integer> containerPorts) {
+    Map<String, Object> spec = map(policy, "spec");
+    assertThat(map(spec, "podSelector").get("matchLabels")).isEqualTo(podLabels);
+    assertThat(list(spec, "policyTypes")).contains("Ingress");
+    Map<Integer, List<Map<String, Object>>> fromByPort = new HashMap<>();
+    for (Map<String, Object> rule : maps(spec, "ingress")) {
+      List<Map<String, Object>> from = rule.containsKey("from") ? maps(rule, "from") : List.of();
+      for (Map<String, Object> port : maps(rule, "ports")) {
+        Object number = port.get("port");
+        fromByPort.put(number instanceof Integer n ? n : containerPorts.get(String.valueOf(number)), from);
+      }
+    }
+    assertThat(fromByPort).as("ports the policy admits").containsOnlyKeys(HTTP_PORT, HAZELCAST_PORT, BUS_PORT);
+    assertThat(fromByPort.get(HTTP_PORT)).as("peers admitted to the HTTP port (none listed: anyone)").isEmpty();
+    for (int port : List.of(HAZELCAST_PORT, BUS_PORT)) {
+      assertThat(fromByPort.get(port)).as("peers admitted to port %d", port).hasSize(1)
+          .allSatisfy(peer -> assertThat(peer).containsOnlyKeys("podSelector")
+              .extracting(p -> map(p, "podSelector").get("matchLabels")).isEqualTo(podLabels));
+    }
   }
 
   private static void assertKnownVariables(java.util.Collection<String> names) {
