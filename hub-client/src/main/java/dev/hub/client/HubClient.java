@@ -28,7 +28,10 @@ import java.util.function.Consumer;
  * while disconnected wait in a bounded queue; on reconnect every channel is subscribed again and
  * history channels resume from the last offset seen; a connection silent for 2.5 heartbeats is
  * dead; {@code reconnect} / close 1012 moves to the next URL at once; requests are matched to
- * replies by {@code id}.
+ * replies by {@code id}. What the hub says about a live subscription (docs/protocol.md section 4)
+ * is acted on: a new epoch is adopted and reported ({@link Subscription#resetHandler}), an
+ * overflow is resumed at once, a forbidden channel ends ({@link Subscription#endHandler}), and a
+ * subscribe refused as {@code unavailable} is retried with the reconnect backoff.
  *
  * <p>All state belongs to the context the client was created on; methods may be called from any
  * thread and hop onto it. Handlers run on it.
@@ -140,6 +143,7 @@ public final class HubClient {
       closed = true;
       cancelTimers();
       cancel(reconnectTimer);
+      channels.values().forEach(this::cancelRetry);
       WebSocket current = socket;
       socket = null;
       if (current != null) {
@@ -289,8 +293,13 @@ public final class HubClient {
       case "error" -> onError(frame);
       default -> {
         Long id = idOf(frame);
+        boolean unsolicited = frame.getValue("id") == null;
         if (REPLIES.contains(type) && id != null && pending.containsKey(id)) {
           settle(id, null, frame);
+        } else if ("subscribed".equals(type) && unsolicited) {
+          onServerSubscribed(frame);
+        } else if ("unsubscribed".equals(type) && unsolicited) {
+          onServerUnsubscribed(frame);
         } else if (!REPLIES.contains(type)) {
           onEvent(frame);
         }
@@ -330,20 +339,43 @@ public final class HubClient {
   }
 
   private void onEvent(JsonObject event) {
-    ChannelState channel = event.getString("channel") == null ? null : channels.get(event.getString("channel"));
-    Long offset = event.getLong("offset");
-    if (channel != null && offset != null) {
-      // Recovery replays from `since`; anything at or below what we have is a duplicate.
-      if (channel.offset != null && offset <= channel.offset && event.getString("epoch", "").equals(channel.epoch)) {
-        return;
-      }
-      channel.offset = offset;
-      channel.epoch = event.getString("epoch");
+    ChannelState channel = event.getValue("channel") instanceof String name ? channels.get(name) : null;
+    if (channel != null && !channel.advance(event)) {
+      return;
     }
     if (channel != null) {
-      List.copyOf(channel.handlers).forEach(handler -> handler.handle(event));
+      List.copyOf(channel.subscriptions).forEach(subscription -> subscription.event(event));
     }
     eventHandlers.forEach(handler -> handler.accept(event));
+  }
+
+  /** The epoch changed under a live subscription: adopt the server's position and tell the subscribers. */
+  private void onServerSubscribed(JsonObject frame) {
+    ChannelState channel = frame.getValue("channel") instanceof String name ? channels.get(name) : null;
+    if (channel != null && channel.adopt(frame) && Boolean.FALSE.equals(frame.getValue("recovered"))) {
+      List.copyOf(channel.subscriptions).forEach(subscription -> subscription.reset(frame));
+    }
+  }
+
+  /** The server ended a subscription: resume at once after an overflow, otherwise it is over. */
+  private void onServerUnsubscribed(JsonObject frame) {
+    String name = frame.getValue("channel") instanceof String text ? text : null;
+    ChannelState channel = name == null ? null : channels.get(name);
+    if (channel == null) {
+      return;
+    }
+    if ("overflow".equals(frame.getValue("reason"))) {
+      // Subscribing again with `since` = what we hold recovers what fell behind, with no gap.
+      if (state == State.CONNECTED) {
+        sendSubscribe(name);
+      }
+      return;
+    }
+    channels.remove(name);
+    cancelRetry(channel);
+    channel.ready.tryFail(new HubClientException(frame.getString("reason", "unsubscribed"),
+        "the hub ended the subscription to " + name));
+    List.copyOf(channel.subscriptions).forEach(subscription -> subscription.end(frame));
   }
 
   private static Long idOf(JsonObject frame) {
@@ -443,38 +475,46 @@ public final class HubClient {
    */
   public Subscription subscribe(String channel, Handler<JsonObject> handler) {
     Promise<JsonObject> ready = Promise.promise();
+    Subscription subscription = new Subscription(handler, ready.future(),
+        stopped -> context.runOnContext(v -> unsubscribe(channel, stopped)));
     context.runOnContext(v -> {
       ChannelState entry = channels.get(channel);
-      if (entry == null) {
+      boolean first = entry == null;
+      if (first) {
         entry = new ChannelState();
         channels.put(channel, entry);
-        entry.handlers.add(handler);
-        entry.ready.future().onComplete(ready);
-        if (state == State.CONNECTED) {
-          sendSubscribe(channel);
-        }
-      } else {
-        entry.handlers.add(handler);
-        entry.ready.future().onComplete(ready);
+      }
+      entry.subscriptions.add(subscription);
+      entry.ready.future().onComplete(ready);
+      if (first && state == State.CONNECTED) {
+        sendSubscribe(channel);
       }
     });
-    return new Subscription(ready.future(), () -> context.runOnContext(v -> {
-      ChannelState entry = channels.get(channel);
-      if (entry == null || !entry.handlers.remove(handler) || !entry.handlers.isEmpty()) {
-        return;
-      }
-      channels.remove(channel);
-      if (state == State.CONNECTED) {
-        request(new JsonObject().put("type", "unsubscribe").put("channel", channel));
-      }
-    }));
+    return subscription;
+  }
+
+  private void unsubscribe(String channel, Subscription subscription) {
+    ChannelState entry = channels.get(channel);
+    if (entry == null || !entry.subscriptions.remove(subscription) || !entry.subscriptions.isEmpty()) {
+      return;
+    }
+    channels.remove(channel);
+    cancelRetry(entry);
+    if (state == State.CONNECTED) {
+      request(new JsonObject().put("type", "unsubscribe").put("channel", channel));
+    }
   }
 
   private void sendSubscribe(String channel) {
     ChannelState entry = channels.get(channel);
+    if (entry == null) {
+      return;
+    }
+    cancelRetry(entry);
     JsonObject frame = new JsonObject().put("type", "subscribe").put("channel", channel);
-    if (entry.offset != null && entry.epoch != null) {
-      frame.put("since", new JsonObject().put("offset", entry.offset).put("epoch", entry.epoch));
+    JsonObject since = entry.since();
+    if (since != null) {
+      frame.put("since", since);
     }
     request(frame).onComplete(result -> {
       if (channels.get(channel) != entry) {
@@ -482,12 +522,15 @@ public final class HubClient {
       }
       if (result.succeeded()) {
         JsonObject reply = result.result();
-        // Without recovery nothing is replayed: the position is the channel's latest.
-        if (reply.getLong("offset") != null && !Boolean.TRUE.equals(reply.getBoolean("recovered"))) {
-          entry.offset = reply.getLong("offset");
-          entry.epoch = reply.getString("epoch");
-        }
+        entry.retries = 0;
+        entry.replied(reply);
         entry.ready.tryComplete(reply);
+        if (since != null && Boolean.FALSE.equals(reply.getValue("recovered"))) {
+          List.copyOf(entry.subscriptions).forEach(subscription -> subscription.reset(reply));
+        }
+      } else if (result.cause() instanceof HubClientException e && "unavailable".equals(e.code())) {
+        // This node cannot serve the channel now (no majority, store not answering): try again.
+        retrySubscribe(channel, entry);
       } else if (result.cause() instanceof HubClientException e
           && !Set.of("disconnected", "closed", "timeout").contains(e.code())) {
         // Refused by the hub (forbidden, bad_channel, ...): give up. Otherwise resent on reconnect.
@@ -495,6 +538,22 @@ public final class HubClient {
         entry.ready.tryFail(e);
       }
     });
+  }
+
+  /** Subscribes again after the reconnect backoff's delay; a reconnect in between resubscribes anyway. */
+  private void retrySubscribe(String channel, ChannelState entry) {
+    long delay = options.backoff().delay(entry.retries++, options.random());
+    entry.retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
+      entry.retryTimer = -1;
+      if (channels.get(channel) == entry && state == State.CONNECTED) {
+        sendSubscribe(channel);
+      }
+    });
+  }
+
+  private void cancelRetry(ChannelState entry) {
+    cancel(entry.retryTimer);
+    entry.retryTimer = -1;
   }
 
   public Future<JsonObject> publish(String channel, JsonObject event) {
@@ -553,12 +612,5 @@ public final class HubClient {
       this.promise = promise;
       this.timer = timer;
     }
-  }
-
-  private static final class ChannelState {
-    final List<Handler<JsonObject>> handlers = new ArrayList<>();
-    final Promise<JsonObject> ready = Promise.promise();
-    Long offset;
-    String epoch;
   }
 }
