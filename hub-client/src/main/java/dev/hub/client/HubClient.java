@@ -50,7 +50,7 @@ public final class HubClient {
   private final List<Consumer<JsonObject>> eventHandlers = new CopyOnWriteArrayList<>();
   private final Map<Long, Pending> pending = new LinkedHashMap<>();
   private final Deque<JsonObject> queue = new ArrayDeque<>();
-  private final Map<String, ChannelState> channels = new LinkedHashMap<>();
+  private final Channels channels;
 
   private volatile State state = State.IDLE;
   private volatile String node;
@@ -74,6 +74,7 @@ public final class HubClient {
     this.options = options;
     this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setConnectTimeout((int) options.connectTimeoutMs()));
+    this.channels = new Channels(vertx, options, this::request, () -> state == State.CONNECTED);
   }
 
   /** Creates a client; call {@link #connect()} to start. */
@@ -143,7 +144,7 @@ public final class HubClient {
       closed = true;
       cancelTimers();
       cancel(reconnectTimer);
-      channels.values().forEach(this::cancelRetry);
+      channels.cancelRetries();
       WebSocket current = socket;
       socket = null;
       if (current != null) {
@@ -297,9 +298,9 @@ public final class HubClient {
         if (REPLIES.contains(type) && id != null && pending.containsKey(id)) {
           settle(id, null, frame);
         } else if ("subscribed".equals(type) && unsolicited) {
-          onServerSubscribed(frame);
+          channels.serverSubscribed(frame);
         } else if ("unsubscribed".equals(type) && unsolicited) {
-          onServerUnsubscribed(frame);
+          channels.serverUnsubscribed(frame);
         } else if (!REPLIES.contains(type)) {
           onEvent(frame);
         }
@@ -318,7 +319,7 @@ public final class HubClient {
     // Subscriptions first, then the queue: a queued publish must not overtake our own subscribe.
     List<JsonObject> queued = new ArrayList<>(queue);
     queue.clear();
-    channels.keySet().forEach(this::sendSubscribe);
+    channels.resubscribeAll();
     for (int i = 0; i < queued.size(); i++) {
       if (!transmit(queued.get(i))) {
         List<JsonObject> rest = new ArrayList<>(queued.subList(i, queued.size()));
@@ -339,43 +340,9 @@ public final class HubClient {
   }
 
   private void onEvent(JsonObject event) {
-    ChannelState channel = event.getValue("channel") instanceof String name ? channels.get(name) : null;
-    if (channel != null && !channel.advance(event)) {
-      return;
+    if (channels.deliver(event)) {
+      eventHandlers.forEach(handler -> handler.accept(event));
     }
-    if (channel != null) {
-      List.copyOf(channel.subscriptions).forEach(subscription -> subscription.event(event));
-    }
-    eventHandlers.forEach(handler -> handler.accept(event));
-  }
-
-  /** The epoch changed under a live subscription: adopt the server's position and tell the subscribers. */
-  private void onServerSubscribed(JsonObject frame) {
-    ChannelState channel = frame.getValue("channel") instanceof String name ? channels.get(name) : null;
-    if (channel != null && channel.adopt(frame) && Boolean.FALSE.equals(frame.getValue("recovered"))) {
-      List.copyOf(channel.subscriptions).forEach(subscription -> subscription.reset(frame));
-    }
-  }
-
-  /** The server ended a subscription: resume at once after an overflow, otherwise it is over. */
-  private void onServerUnsubscribed(JsonObject frame) {
-    String name = frame.getValue("channel") instanceof String text ? text : null;
-    ChannelState channel = name == null ? null : channels.get(name);
-    if (channel == null) {
-      return;
-    }
-    if ("overflow".equals(frame.getValue("reason"))) {
-      // Subscribing again with `since` = what we hold recovers what fell behind, with no gap.
-      if (state == State.CONNECTED) {
-        sendSubscribe(name);
-      }
-      return;
-    }
-    channels.remove(name);
-    cancelRetry(channel);
-    channel.ready.tryFail(new HubClientException(frame.getString("reason", "unsubscribed"),
-        "the hub ended the subscription to " + name));
-    List.copyOf(channel.subscriptions).forEach(subscription -> subscription.end(frame));
   }
 
   private static Long idOf(JsonObject frame) {
@@ -471,89 +438,15 @@ public final class HubClient {
 
   /**
    * Calls {@code handler} with every event of {@code channel}, across reconnects; history
-   * channels resume from the last offset seen.
+   * channels resume from the last offset seen. See {@link Subscription} for what the hub may say
+   * about the subscription later.
    */
   public Subscription subscribe(String channel, Handler<JsonObject> handler) {
     Promise<JsonObject> ready = Promise.promise();
     Subscription subscription = new Subscription(handler, ready.future(),
-        stopped -> context.runOnContext(v -> unsubscribe(channel, stopped)));
-    context.runOnContext(v -> {
-      ChannelState entry = channels.get(channel);
-      boolean first = entry == null;
-      if (first) {
-        entry = new ChannelState();
-        channels.put(channel, entry);
-      }
-      entry.subscriptions.add(subscription);
-      entry.ready.future().onComplete(ready);
-      if (first && state == State.CONNECTED) {
-        sendSubscribe(channel);
-      }
-    });
+        stopped -> context.runOnContext(v -> channels.remove(channel, stopped)));
+    context.runOnContext(v -> channels.add(channel, subscription, ready));
     return subscription;
-  }
-
-  private void unsubscribe(String channel, Subscription subscription) {
-    ChannelState entry = channels.get(channel);
-    if (entry == null || !entry.subscriptions.remove(subscription) || !entry.subscriptions.isEmpty()) {
-      return;
-    }
-    channels.remove(channel);
-    cancelRetry(entry);
-    if (state == State.CONNECTED) {
-      request(new JsonObject().put("type", "unsubscribe").put("channel", channel));
-    }
-  }
-
-  private void sendSubscribe(String channel) {
-    ChannelState entry = channels.get(channel);
-    if (entry == null) {
-      return;
-    }
-    cancelRetry(entry);
-    JsonObject frame = new JsonObject().put("type", "subscribe").put("channel", channel);
-    JsonObject since = entry.since();
-    if (since != null) {
-      frame.put("since", since);
-    }
-    request(frame).onComplete(result -> {
-      if (channels.get(channel) != entry) {
-        return;
-      }
-      if (result.succeeded()) {
-        JsonObject reply = result.result();
-        entry.retries = 0;
-        entry.replied(reply);
-        entry.ready.tryComplete(reply);
-        if (since != null && Boolean.FALSE.equals(reply.getValue("recovered"))) {
-          List.copyOf(entry.subscriptions).forEach(subscription -> subscription.reset(reply));
-        }
-      } else if (result.cause() instanceof HubClientException e && "unavailable".equals(e.code())) {
-        // This node cannot serve the channel now (no majority, store not answering): try again.
-        retrySubscribe(channel, entry);
-      } else if (result.cause() instanceof HubClientException e
-          && !Set.of("disconnected", "closed", "timeout").contains(e.code())) {
-        // Refused by the hub (forbidden, bad_channel, ...): give up. Otherwise resent on reconnect.
-        channels.remove(channel);
-        entry.ready.tryFail(e);
-      }
-    });
-  }
-
-  /** Subscribes again after the reconnect backoff's delay; a reconnect in between resubscribes anyway. */
-  private void retrySubscribe(String channel, ChannelState entry) {
-    long delay = options.backoff().delay(entry.retries++, options.random());
-    entry.retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
-      entry.retryTimer = -1;
-      if (channels.get(channel) == entry && state == State.CONNECTED) {
-        sendSubscribe(channel);
-      }
-    });
-  }
-
-  private void cancelRetry(ChannelState entry) {
-    cancel(entry.retryTimer);
-    entry.retryTimer = -1;
   }
 
   public Future<JsonObject> publish(String channel, JsonObject event) {
