@@ -52,7 +52,8 @@ final class ChannelState {
 
   /** Moves the position for one of the channel's events; false for a duplicate, which is dropped. */
   boolean advance(JsonObject event) {
-    if (!history || !(event.getValue("offset") instanceof Number number) || !(event.getValue("epoch") instanceof String named)) {
+    if (!history || !(event.getValue("offset") instanceof Number number)
+        || !(event.getValue("epoch") instanceof String named)) {
       return true;
     }
     long at = number.longValue();

@@ -39,8 +39,8 @@ final class FakeHub {
       int connection = hub.sockets.size();
       hub.sockets.add(ws);
       ws.textMessageHandler(text -> hub.received.add(new Received(connection, new JsonObject(text))));
-      ws.writeTextMessage(new JsonObject().put("type", "connected").put("node", "fake").put("connectionId", "c" + connection)
-          .put("heartbeat", 30_000).encode());
+      ws.writeTextMessage(new JsonObject().put("type", "connected").put("node", "fake")
+          .put("connectionId", "c" + connection).put("heartbeat", 30_000).encode());
     });
     return server.listen(0, "127.0.0.1").map(hub);
   }

@@ -122,7 +122,8 @@ class HubClientWireTest {
     fake.send(tick(1, "E2"));
     fence("reset");
     assertThat(resets).containsExactly(notice);
-    assertThat(events).extracting(e -> e.getString("epoch") + "/" + e.getLong("offset")).containsExactly("E1/6", "E2/1");
+    assertThat(events).extracting(e -> e.getString("epoch") + "/" + e.getLong("offset"))
+        .containsExactly("E1/6", "E2/1");
     assertThat(resubscribeAfterDrop().getJsonObject("since")).isEqualTo(since(1, "E2"));
   }
 

@@ -42,7 +42,8 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     Future<Void> presence = options != null && options.presence()
         ? session.joinPresence(channel, options) : Future.succeededFuture();
     return presence
-        .compose(v -> stream == null ? Future.succeededFuture(plainReply(session, frame)) : startStream(session, frame, stream))
+        .compose(v -> stream == null
+            ? Future.succeededFuture(plainReply(session, frame)) : startStream(session, frame, stream))
         .recover(failure -> {
           session.removeSubscription(channel);
           return Future.failedFuture(failure);

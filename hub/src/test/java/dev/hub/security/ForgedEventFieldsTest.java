@@ -130,7 +130,8 @@ class ForgedEventFieldsTest {
   void aForgedPositionOnAChannelWithoutHistoryIsRemoved() {
     WsClient victim = victim();
     WsClient mallory = connect("mallory");
-    mallory.send(new JsonObject().put("type", "publish").put("id", 1).put("channel", "alerts").put("event", forged("p")));
+    mallory.send(new JsonObject().put("type", "publish").put("id", 1).put("channel", "alerts")
+        .put("event", forged("p")));
     JsonObject event = received(victim, "p");
     assertThat(event.getString("channel")).isEqualTo("alerts");
     event.remove("channel");
@@ -141,7 +142,8 @@ class ForgedEventFieldsTest {
   void aForgedPositionOnAHistoryChannelIsTheStoresOwn() {
     WsClient victim = victim();
     WsClient mallory = connect("mallory");
-    mallory.send(new JsonObject().put("type", "publish").put("id", 1).put("channel", "tasks").put("event", forged("h")));
+    mallory.send(new JsonObject().put("type", "publish").put("id", 1).put("channel", "tasks")
+        .put("event", forged("h")));
     JsonObject ack = mallory.await(f -> Integer.valueOf(1).equals(f.getValue("id")));
     JsonObject event = received(victim, "h");
     assertThat(List.of(event.getString("channel"), event.getLong("offset"), event.getString("epoch")))
