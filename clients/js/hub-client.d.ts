@@ -15,6 +15,24 @@ export interface HubEvent {
 
 export interface StreamPosition { offset: number; epoch: string; }
 
+/** A `subscribed` frame: a reply to a subscribe, or (no `id`) the server's word that the epoch changed. */
+export interface SubscribedFrame { type: 'subscribed'; id?: number; channel: string; offset?: number; epoch?: string | null; recovered?: boolean; }
+
+/** A subscription the hub ended (docs/protocol.md section 4): `forbidden` ends it for good; `overflow` is resumed by the client itself. */
+export interface UnsubscribedFrame { type: 'unsubscribed'; channel: string; reason: 'forbidden' | 'overflow' | string; }
+
+export interface SubscribeOptions {
+  /** Resume from this position (the server replays what came after it, or answers `recovered: false`). */
+  since?: StreamPosition;
+  /**
+   * What the handler got so far is not continuous with what follows: the channel's history was lost
+   * (a new epoch, announced by the server) or a resume could not recover. Reload what you show.
+   */
+  onReset?: (frame: SubscribedFrame) => void;
+  /** The hub ended the subscription for good (`forbidden`: a refreshed token no longer allows it). */
+  onEnd?: (frame: UnsubscribedFrame) => void;
+}
+
 export type HubState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'closed';
 
 export interface StateInfo {
@@ -76,8 +94,11 @@ export class HubError extends Error {
 
 export interface Unsubscribe {
   (): void;
-  /** Resolves with the first `subscribed` reply; rejects if the hub refuses (forbidden, bad_channel, ...). */
-  ready: Promise<{ type: 'subscribed'; channel: string; offset?: number; epoch?: string; recovered?: boolean }>;
+  /**
+   * Resolves with the first `subscribed` reply; rejects if the hub refuses (forbidden, bad_channel, ...) or
+   * ends the subscription before it. An `unavailable` refusal is retried with the reconnect backoff instead.
+   */
+  ready: Promise<SubscribedFrame>;
 }
 
 export interface PresenceReply { type: 'presence'; channel: string; users: { user: string; connections: number }[]; count: number; }
@@ -98,7 +119,12 @@ export class HubClient {
   on(name: 'state', fn: (state: HubState, info: StateInfo) => void): () => void;
   on(name: 'event', fn: (event: HubEvent) => void): () => void;
   on(name: 'connected', fn: (frame: { node: string; connectionId: string; user: string | null; heartbeat: number }) => void): () => void;
-  on(name: 'subscribed', fn: (reply: { channel: string; offset?: number; epoch?: string; recovered?: boolean }) => void): () => void;
+  /** Every `subscribed`: replies, and the server's own when a channel's epoch changes. */
+  on(name: 'subscribed', fn: (frame: SubscribedFrame) => void): () => void;
+  /** A subscription's stream was reset (see SubscribeOptions.onReset), for any channel. */
+  on(name: 'reset', fn: (frame: SubscribedFrame) => void): () => void;
+  /** The hub ended a subscription for good (see SubscribeOptions.onEnd), for any channel. */
+  on(name: 'unsubscribed', fn: (frame: UnsubscribedFrame) => void): () => void;
   on(name: 'disconnect', fn: (info: { url: string; code?: number; reason?: string; opened: boolean }) => void): () => void;
   on(name: 'dropped', fn: (frame: object) => void): () => void;
   on(name: 'error', fn: (error: Error) => void): () => void;
@@ -107,7 +133,13 @@ export class HubClient {
   reconnectNow(): void;
   close(): void;
 
-  subscribe(channel: string, handler: (event: HubEvent) => void, options?: { since?: StreamPosition }): Unsubscribe;
+  /**
+   * Calls `handler` with every event of `channel` (an event carrying `channel`), across reconnects. The
+   * resume position moves only forward within the epoch held, and to another epoch only on the server's
+   * `subscribed`.
+   */
+  subscribe(channel: string, handler: (event: HubEvent) => void, options?: SubscribeOptions): Unsubscribe;
+  /** The resume position of a history channel, or null. */
   position(channel: string): StreamPosition | null;
   publish(channel: string, event: { type: string; [field: string]: unknown }): Promise<Ack>;
   broadcast(event: { type: string; [field: string]: unknown }): Promise<Ack>;

@@ -65,7 +65,7 @@ export class HubClient {
     this.nextId = 1;
     this.pending = new Map(); // id -> {resolve, reject, timer, sent}
     this.queue = []; // {frame, request}
-    this.channels = new Map(); // channel -> {handlers:Set, offset, epoch, ready, readyResolve}
+    this.channels = new Map(); // channel -> {handlers:Map(handler -> hooks), offset, epoch, history, ready, retry, retries}
     this.listeners = new Map(); // event name -> Set
     this.timer = { reconnect: null, ping: null, watchdog: null, connect: null };
     this.lastSeen = 0;
@@ -76,7 +76,10 @@ export class HubClient {
 
   // ---- events ---------------------------------------------------------------------------------
 
-  /** Listen to 'state', 'event', 'error', 'subscribed', 'connected'; returns a function that stops listening. */
+  /**
+   * Listen to 'state', 'event', 'error', 'subscribed', 'reset', 'unsubscribed', 'connected', 'disconnect',
+   * 'dropped'; returns a function that stops listening.
+   */
   on(name, fn) {
     if (!this.listeners.has(name)) this.listeners.set(name, new Set());
     this.listeners.get(name).add(fn);
@@ -118,6 +121,7 @@ export class HubClient {
   close() {
     this.closedByUser = true;
     for (const key of Object.keys(this.timer)) this.clear(key);
+    for (const entry of this.channels.values()) this.clearRetry(entry);
     const socket = this.socket;
     this.socket = null;
     if (socket) { detach(socket); try { socket.close(1000); } catch { /* already closed */ } }
@@ -234,7 +238,11 @@ export class HubClient {
         if (SERVER_REPLIES.has(frame.type) && frame.id != null && this.pending.has(frame.id)) {
           return this.settle(frame.id, null, frame);
         }
-        if (frame.type === 'subscribed' || frame.type === 'unsubscribed') return;
+        // Without an id, `subscribed` and `unsubscribed` are the server's word on a live
+        // subscription (docs/protocol.md section 4); a reply nobody waits for any more is dropped.
+        if (frame.type === 'subscribed' && frame.id == null) return this.onServerSubscribed(frame);
+        if (frame.type === 'unsubscribed' && frame.id == null) return this.onServerUnsubscribed(frame);
+        if (SERVER_REPLIES.has(frame.type)) return;
         return this.onEvent(frame);
     }
   }
@@ -270,19 +278,47 @@ export class HubClient {
   }
 
   onEvent(event) {
-    const channel = event.channel != null ? this.channels.get(event.channel) : null;
-    if (channel && event.offset != null) {
-      // Recovery replays from `since`; anything at or below what we already have is a duplicate.
-      if (channel.epoch === event.epoch && channel.offset != null && event.offset <= channel.offset) return;
-      channel.offset = event.offset;
-      channel.epoch = event.epoch;
-    }
-    if (channel) {
-      for (const handler of [...channel.handlers]) {
+    const entry = typeof event.channel === 'string' ? this.channels.get(event.channel) : undefined;
+    if (entry && !advance(entry, event)) return;
+    if (entry) {
+      for (const handler of [...entry.handlers.keys()]) {
         try { handler(event); } catch (e) { this.emit('error', e); }
       }
     }
     this.emit('event', event);
+  }
+
+  /** The epoch changed under a live subscription: adopt the server's position, tell the application. */
+  onServerSubscribed(frame) {
+    const entry = this.channels.get(frame.channel);
+    if (!entry || !Number.isInteger(frame.offset)) return;
+    entry.history = true;
+    entry.offset = frame.offset;
+    entry.epoch = frame.epoch ?? null;
+    this.emit('subscribed', frame);
+    if (frame.recovered === false) this.reset(entry, frame);
+  }
+
+  /** The server ended a subscription: resume at once after an overflow, otherwise it is over. */
+  onServerUnsubscribed(frame) {
+    const entry = this.channels.get(frame.channel);
+    if (!entry) return;
+    if (frame.reason === 'overflow') {
+      // Subscribing again with `since` = what we hold recovers what fell behind, with no gap.
+      if (this.state === 'connected') this.sendSubscribe(frame.channel);
+      return;
+    }
+    this.channels.delete(frame.channel);
+    this.clearRetry(entry);
+    entry.readyReject(new HubError(frame.reason || 'unsubscribed', `the hub ended the subscription to ${frame.channel}`, frame));
+    this.emit('unsubscribed', frame);
+    for (const hooks of [...entry.handlers.values()]) call(this, hooks.onEnd, frame);
+  }
+
+  /** What the handlers got so far is not continuous with what follows: they should reload. */
+  reset(entry, frame) {
+    this.emit('reset', frame);
+    for (const hooks of [...entry.handlers.values()]) call(this, hooks.onReset, frame);
   }
 
   // ---- sending --------------------------------------------------------------------------------
@@ -361,23 +397,29 @@ export class HubClient {
 
   /**
    * Calls `handler` with every event of `channel`, across reconnects (history channels resume from
-   * the last offset seen). Returns a function that unsubscribes; its `ready` promise resolves with
-   * the first `subscribed` reply.
+   * the last offset seen). `options.onReset(frame)` is called when what the handler got so far is
+   * not continuous with what follows (a new epoch, or a resume that could not recover): reload.
+   * `options.onEnd(frame)` is called when the hub ends the subscription for good (a refreshed
+   * token no longer allows it). Returns a function that unsubscribes; its `ready` promise resolves
+   * with the first `subscribed` reply.
    */
   subscribe(channel, handler, options = {}) {
     let entry = this.channels.get(channel);
     const first = !entry;
     if (first) {
-      entry = { handlers: new Set(), offset: options.since?.offset ?? null, epoch: options.since?.epoch ?? null };
+      entry = { handlers: new Map(), offset: options.since?.offset ?? null, epoch: options.since?.epoch ?? null,
+        history: false, retry: null, retries: 0 };
       entry.ready = new Promise((resolve, reject) => { entry.readyResolve = resolve; entry.readyReject = reject; });
       entry.ready.catch(() => {});
       this.channels.set(channel, entry);
     }
-    entry.handlers.add(handler);
+    entry.handlers.set(handler, { onReset: options.onReset, onEnd: options.onEnd });
     if (first && this.state === 'connected') this.sendSubscribe(channel);
     const unsubscribe = () => {
       if (!entry.handlers.delete(handler) || entry.handlers.size > 0) return;
+      if (this.channels.get(channel) !== entry) return; // the hub ended it already
       this.channels.delete(channel);
+      this.clearRetry(entry);
       if (this.state === 'connected') this.request({ type: 'unsubscribe', channel });
     };
     unsubscribe.ready = entry.ready;
@@ -386,25 +428,51 @@ export class HubClient {
 
   sendSubscribe(channel) {
     const entry = this.channels.get(channel);
+    if (!entry) return;
+    this.clearRetry(entry);
     const frame = { type: 'subscribe', channel };
     if (entry.offset != null && entry.epoch != null) frame.since = { offset: entry.offset, epoch: entry.epoch };
     this.request(frame).then((reply) => {
       if (this.channels.get(channel) !== entry) return;
+      entry.retries = 0;
+      // A history channel's reply carries its position (epoch null while it has none yet).
+      entry.history = Number.isInteger(reply.offset);
       // Without recovery nothing is replayed: the position is the channel's latest. With
       // recovery the replayed events carry their own offsets.
-      if (reply.offset != null && reply.recovered !== true) {
+      if (entry.history && reply.recovered !== true) {
         entry.offset = reply.offset;
-        entry.epoch = reply.epoch;
+        entry.epoch = reply.epoch ?? null;
       }
       entry.readyResolve(reply);
       this.emit('subscribed', reply);
+      if (frame.since && reply.recovered === false) this.reset(entry, reply);
     }, (error) => {
+      if (this.channels.get(channel) !== entry) return;
       if (error.code === 'disconnected' || error.code === 'closed') return; // resent on reconnect
       if (error.code === 'timeout') { this.emit('error', error); return; } // kept: resent on reconnect
+      if (error.code === 'unavailable') { // this node cannot serve the channel now: try again later
+        this.emit('error', error);
+        this.retrySubscribe(channel, entry);
+        return;
+      }
       this.channels.delete(channel);
       entry.readyReject(error);
       this.emit('error', error);
     });
+  }
+
+  /** Subscribes again after the reconnect backoff's delay (a reconnect in between resubscribes anyway). */
+  retrySubscribe(channel, entry) {
+    const delay = backoffDelay(entry.retries++, this.backoff, this.random);
+    entry.retry = this.timers.setTimeout(() => {
+      entry.retry = null;
+      if (this.channels.get(channel) === entry && this.state === 'connected') this.sendSubscribe(channel);
+    }, delay);
+  }
+
+  clearRetry(entry) {
+    if (entry.retry != null) this.timers.clearTimeout(entry.retry);
+    entry.retry = null;
   }
 
   /** The last offset/epoch seen on a history channel, or null. */
@@ -443,6 +511,35 @@ export class HubClient {
     if (limit != null) frame.limit = limit;
     return this.request(frame);
   }
+}
+
+/**
+ * Moves a channel's resume position for one of its events; false for a duplicate. The position
+ * moves only forward within the epoch held, so an event that names another epoch (or a position
+ * far ahead in another) cannot make the client skip real events; another epoch comes only from the
+ * server's `subscribed` (docs/protocol.md section 6). A history channel with no epoch yet takes
+ * the epoch of its first event.
+ */
+function advance(entry, event) {
+  if (!entry.history || !Number.isInteger(event.offset) || typeof event.epoch !== 'string') return true;
+  if (entry.epoch == null) {
+    if (event.offset > (entry.offset ?? 0)) {
+      entry.offset = event.offset;
+      entry.epoch = event.epoch;
+    }
+    return true;
+  }
+  if (event.epoch !== entry.epoch) return true;
+  // Recovery replays from `since`; anything at or below what we already have is a duplicate.
+  if (event.offset <= entry.offset) return false;
+  entry.offset = event.offset;
+  return true;
+}
+
+/** Calls an application hook, reporting what it throws as an 'error'. */
+function call(hub, hook, frame) {
+  if (!hook) return;
+  try { hook(frame); } catch (e) { hub.emit('error', e); }
 }
 
 function detach(socket) {

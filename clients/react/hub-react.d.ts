@@ -1,5 +1,5 @@
 import type { ReactNode, Context } from 'react';
-import type { HubClient, HubClientOptions, HubEvent, HubState, Ack } from '@hub/client';
+import type { HubClient, HubClientOptions, HubEvent, HubState, Ack, SubscribedFrame, UnsubscribedFrame } from '@hub/client';
 
 export const HubContext: Context<HubClient | null>;
 
@@ -18,10 +18,18 @@ export function useHub(client?: HubClient): {
 export function useChannel(
   channel: string | null | undefined,
   onEvent?: (event: HubEvent) => void,
-  options?: { client?: HubClient },
+  options?: {
+    client?: HubClient;
+    /** The stream was reset (a new epoch, or a resume that could not recover): reload what you show. */
+    onReset?: (frame: SubscribedFrame) => void;
+    /** The hub ended the subscription (`forbidden`: a refreshed token no longer allows it). */
+    onEnd?: (frame: UnsubscribedFrame) => void;
+  },
 ): {
   isConnected: boolean;
   state: HubState;
   lastEvent: HubEvent | null;
+  /** The hub's `unsubscribed` frame once it ended the subscription, else null. */
+  ended: UnsubscribedFrame | null;
   publish(event: { type: string; [field: string]: unknown }): Promise<Ack>;
 };

@@ -39,23 +39,37 @@ export function useHub(client) {
 
 /**
  * Subscribes to `channel` for as long as the component is mounted (and the channel name stays the
- * same), calling the latest `onEvent` with every event; changing the callback does not resubscribe.
- * Returns { isConnected, state, lastEvent, publish }.
+ * same), calling the latest `onEvent` with every event; changing a callback does not resubscribe.
+ * The latest `onReset(frame)` is called when what the component got is not continuous with what
+ * follows (a new epoch, or a resume that could not recover: reload what it shows), the latest
+ * `onEnd(frame)` when the hub ends the subscription (a refreshed token no longer allows it).
+ * Returns { isConnected, state, lastEvent, ended, publish }; `ended` is the hub's `unsubscribed`
+ * frame once it ended the subscription, else null.
  */
-export function useChannel(channel, onEvent, { client } = {}) {
+export function useChannel(channel, onEvent, { client, onReset, onEnd } = {}) {
   const { hub, state, isConnected } = useHub(client);
   const handler = useRef(onEvent);
   handler.current = onEvent;
+  const notices = useRef({ onReset, onEnd });
+  notices.current = { onReset, onEnd };
   const [lastEvent, setLastEvent] = useState(null);
+  const [ended, setEnded] = useState(null);
   useEffect(() => {
+    setEnded(null);
     if (!channel) return undefined;
     return hub.subscribe(channel, (event) => {
       setLastEvent(event);
       if (handler.current) handler.current(event);
+    }, {
+      onReset: (frame) => notices.current.onReset?.(frame),
+      onEnd: (frame) => {
+        setEnded(frame);
+        notices.current.onEnd?.(frame);
+      },
     });
   }, [hub, channel]);
   const publish = useCallback((event) => hub.publish(channel, event), [hub, channel]);
-  return { isConnected, state, lastEvent, publish };
+  return { isConnected, state, lastEvent, ended, publish };
 }
 
 export { HubContext };

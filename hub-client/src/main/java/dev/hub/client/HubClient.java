@@ -28,7 +28,10 @@ import java.util.function.Consumer;
  * while disconnected wait in a bounded queue; on reconnect every channel is subscribed again and
  * history channels resume from the last offset seen; a connection silent for 2.5 heartbeats is
  * dead; {@code reconnect} / close 1012 moves to the next URL at once; requests are matched to
- * replies by {@code id}.
+ * replies by {@code id}. What the hub says about a live subscription (docs/protocol.md section 4)
+ * is acted on: a new epoch is adopted and reported ({@link Subscription#resetHandler}), an
+ * overflow is resumed at once, a forbidden channel ends ({@link Subscription#endHandler}), and a
+ * subscribe refused as {@code unavailable} is retried with the reconnect backoff.
  *
  * <p>All state belongs to the context the client was created on; methods may be called from any
  * thread and hop onto it. Handlers run on it.
@@ -47,7 +50,7 @@ public final class HubClient {
   private final List<Consumer<JsonObject>> eventHandlers = new CopyOnWriteArrayList<>();
   private final Map<Long, Pending> pending = new LinkedHashMap<>();
   private final Deque<JsonObject> queue = new ArrayDeque<>();
-  private final Map<String, ChannelState> channels = new LinkedHashMap<>();
+  private final Channels channels;
 
   private volatile State state = State.IDLE;
   private volatile String node;
@@ -71,6 +74,7 @@ public final class HubClient {
     this.options = options;
     this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setConnectTimeout((int) options.connectTimeoutMs()));
+    this.channels = new Channels(vertx, options, this::request, () -> state == State.CONNECTED);
   }
 
   /** Creates a client; call {@link #connect()} to start. */
@@ -140,6 +144,7 @@ public final class HubClient {
       closed = true;
       cancelTimers();
       cancel(reconnectTimer);
+      channels.cancelRetries();
       WebSocket current = socket;
       socket = null;
       if (current != null) {
@@ -289,8 +294,13 @@ public final class HubClient {
       case "error" -> onError(frame);
       default -> {
         Long id = idOf(frame);
+        boolean unsolicited = frame.getValue("id") == null;
         if (REPLIES.contains(type) && id != null && pending.containsKey(id)) {
           settle(id, null, frame);
+        } else if ("subscribed".equals(type) && unsolicited) {
+          channels.serverSubscribed(frame);
+        } else if ("unsubscribed".equals(type) && unsolicited) {
+          channels.serverUnsubscribed(frame);
         } else if (!REPLIES.contains(type)) {
           onEvent(frame);
         }
@@ -309,7 +319,7 @@ public final class HubClient {
     // Subscriptions first, then the queue: a queued publish must not overtake our own subscribe.
     List<JsonObject> queued = new ArrayList<>(queue);
     queue.clear();
-    channels.keySet().forEach(this::sendSubscribe);
+    channels.resubscribeAll();
     for (int i = 0; i < queued.size(); i++) {
       if (!transmit(queued.get(i))) {
         List<JsonObject> rest = new ArrayList<>(queued.subList(i, queued.size()));
@@ -330,20 +340,9 @@ public final class HubClient {
   }
 
   private void onEvent(JsonObject event) {
-    ChannelState channel = event.getString("channel") == null ? null : channels.get(event.getString("channel"));
-    Long offset = event.getLong("offset");
-    if (channel != null && offset != null) {
-      // Recovery replays from `since`; anything at or below what we have is a duplicate.
-      if (channel.offset != null && offset <= channel.offset && event.getString("epoch", "").equals(channel.epoch)) {
-        return;
-      }
-      channel.offset = offset;
-      channel.epoch = event.getString("epoch");
+    if (channels.deliver(event)) {
+      eventHandlers.forEach(handler -> handler.accept(event));
     }
-    if (channel != null) {
-      List.copyOf(channel.handlers).forEach(handler -> handler.handle(event));
-    }
-    eventHandlers.forEach(handler -> handler.accept(event));
   }
 
   private static Long idOf(JsonObject frame) {
@@ -439,62 +438,15 @@ public final class HubClient {
 
   /**
    * Calls {@code handler} with every event of {@code channel}, across reconnects; history
-   * channels resume from the last offset seen.
+   * channels resume from the last offset seen. See {@link Subscription} for what the hub may say
+   * about the subscription later.
    */
   public Subscription subscribe(String channel, Handler<JsonObject> handler) {
     Promise<JsonObject> ready = Promise.promise();
-    context.runOnContext(v -> {
-      ChannelState entry = channels.get(channel);
-      if (entry == null) {
-        entry = new ChannelState();
-        channels.put(channel, entry);
-        entry.handlers.add(handler);
-        entry.ready.future().onComplete(ready);
-        if (state == State.CONNECTED) {
-          sendSubscribe(channel);
-        }
-      } else {
-        entry.handlers.add(handler);
-        entry.ready.future().onComplete(ready);
-      }
-    });
-    return new Subscription(ready.future(), () -> context.runOnContext(v -> {
-      ChannelState entry = channels.get(channel);
-      if (entry == null || !entry.handlers.remove(handler) || !entry.handlers.isEmpty()) {
-        return;
-      }
-      channels.remove(channel);
-      if (state == State.CONNECTED) {
-        request(new JsonObject().put("type", "unsubscribe").put("channel", channel));
-      }
-    }));
-  }
-
-  private void sendSubscribe(String channel) {
-    ChannelState entry = channels.get(channel);
-    JsonObject frame = new JsonObject().put("type", "subscribe").put("channel", channel);
-    if (entry.offset != null && entry.epoch != null) {
-      frame.put("since", new JsonObject().put("offset", entry.offset).put("epoch", entry.epoch));
-    }
-    request(frame).onComplete(result -> {
-      if (channels.get(channel) != entry) {
-        return;
-      }
-      if (result.succeeded()) {
-        JsonObject reply = result.result();
-        // Without recovery nothing is replayed: the position is the channel's latest.
-        if (reply.getLong("offset") != null && !Boolean.TRUE.equals(reply.getBoolean("recovered"))) {
-          entry.offset = reply.getLong("offset");
-          entry.epoch = reply.getString("epoch");
-        }
-        entry.ready.tryComplete(reply);
-      } else if (result.cause() instanceof HubClientException e
-          && !Set.of("disconnected", "closed", "timeout").contains(e.code())) {
-        // Refused by the hub (forbidden, bad_channel, ...): give up. Otherwise resent on reconnect.
-        channels.remove(channel);
-        entry.ready.tryFail(e);
-      }
-    });
+    Subscription subscription = new Subscription(handler, ready.future(),
+        stopped -> context.runOnContext(v -> channels.remove(channel, stopped)));
+    context.runOnContext(v -> channels.add(channel, subscription, ready));
+    return subscription;
   }
 
   public Future<JsonObject> publish(String channel, JsonObject event) {
@@ -553,12 +505,5 @@ public final class HubClient {
       this.promise = promise;
       this.timer = timer;
     }
-  }
-
-  private static final class ChannelState {
-    final List<Handler<JsonObject>> handlers = new ArrayList<>();
-    final Promise<JsonObject> ready = Promise.promise();
-    Long offset;
-    String epoch;
   }
 }

@@ -33,20 +33,35 @@ public final class Events {
   }
 
   /**
-   * Sets the fields the hub owns on a copy of the event: {@code timestamp} unless the publisher set
-   * one, {@code channel} for channel events (null: none), and {@code from} for events published by a
-   * client. A client's own {@code from} is always replaced, so it cannot publish as someone else.
+   * Sets the fields the hub owns (docs/protocol.md section 3) on a copy of the event, whoever sent
+   * it and whatever it said in them:
    *
-   * @param fromClient true when a client published the event; then {@code from} is its user (or is
-   *     removed for an anonymous connection)
+   * <ul>
+   *   <li>{@code channel}: the channel for channel events, removed from broadcast and direct ones,
+   *       so a subscriber never files an event under a channel it was not published to;
+   *   <li>{@code offset}, {@code epoch}: always removed; only the history store numbers events,
+   *       and its position is spliced in after the append ({@link EventBytes#withPosition});
+   *   <li>{@code timestamp}: now for a client's event; a trusted server's own string is kept;
+   *   <li>{@code from}: a client's user (removed for an anonymous connection); a trusted server's
+   *       own is kept.
+   * </ul>
+   *
+   * @param channel the channel for channel events, or null for broadcast and direct events
+   * @param fromClient true when a client published the event, false for a trusted server (HTTP API
+   *     or event bus)
+   * @param user the publishing client's user, or null for an anonymous connection
    */
   public static JsonObject stamp(JsonObject event, String channel, boolean fromClient, String user, Instant now) {
     JsonObject stamped = event.copy();
-    if (!(stamped.getValue(TIMESTAMP) instanceof String)) {
-      stamped.put(TIMESTAMP, now.toString());
-    }
+    stamped.remove(OFFSET);
+    stamped.remove(EPOCH);
     if (channel != null) {
       stamped.put(CHANNEL, channel);
+    } else {
+      stamped.remove(CHANNEL);
+    }
+    if (fromClient || !(stamped.getValue(TIMESTAMP) instanceof String)) {
+      stamped.put(TIMESTAMP, now.toString());
     }
     if (fromClient) {
       if (user == null) {

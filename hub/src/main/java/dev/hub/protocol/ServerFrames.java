@@ -35,6 +35,11 @@ public final class ServerFrames {
     return withId(new JsonObject().put("type", FrameTypes.UNSUBSCRIBED), id).put("channel", channel);
   }
 
+  /** A subscription the server ended, with why; no {@code id}: no client frame asked for it. */
+  public static JsonObject unsubscribed(String channel, UnsubscribeReason reason) {
+    return unsubscribed(null, channel).put("reason", reason.wire());
+  }
+
   /** An ack; offset and epoch only for channels with history (null: left out). */
   public static JsonObject ack(Object id, Long offset, String epoch) {
     JsonObject ack = withId(new JsonObject().put("type", FrameTypes.ACK), id);

@@ -29,7 +29,8 @@ public final class Publisher {
   }
 
   /**
-   * An event a client published: {@code from} becomes the client's user whatever the event said.
+   * An event a client published: {@code from} becomes the client's user and {@code timestamp} the
+   * hub's clock, whatever the event said (see {@link Events#stamp}).
    *
    * @param user the publishing connection's user, or null for an anonymous connection
    * @param payload the binary part of a binary frame, or null for a text event
@@ -38,7 +39,10 @@ public final class Publisher {
     return publish(audience, Events.stamp(event, channelOf(audience), true, user, clock.instant()), payload);
   }
 
-  /** An event from a trusted server (HTTP API or event bus): its {@code from} is kept as sent. */
+  /**
+   * An event from a trusted server (HTTP API or event bus): its {@code from} and {@code timestamp}
+   * are kept as sent; its stream fields are the hub's, as for a client (see {@link Events#stamp}).
+   */
   public Future<PublishReceipt> publishFromServer(Audience audience, JsonObject event) {
     return publish(audience, Events.stamp(event, channelOf(audience), false, null, clock.instant()), null);
   }
@@ -55,11 +59,6 @@ public final class Publisher {
     boolean binary = payload != null;
     ChannelOptions options = audience instanceof Audience.Channel channel
         ? config.channelOptions(channel.name()) : null;
-    if (options != null && options.hasHistory()) {
-      // The store's offset and epoch are spliced in below; a publisher's own would be duplicates.
-      stamped.remove(Events.OFFSET);
-      stamped.remove(Events.EPOCH);
-    }
     Buffer bytes = binary ? EventBytes.binary(stamped.toBuffer(), payload) : stamped.toBuffer();
     if (options == null || !options.hasHistory()) {
       clusterBus.publish(new FanoutEvent(audience, bytes, 0, binary));

@@ -11,7 +11,9 @@ import java.util.Objects;
 
 /**
  * {@code auth}: authenticates a connection that came without a token, or refreshes the token of a
- * live one. A refresh must be for the same user: a connection never changes hands.
+ * live one. A refresh must be for the same user: a connection is registered and counted under its
+ * user and never changes hands, so a token for another user is refused with {@code unauthorized}
+ * (close 4401). A refresh replaces the grants, and the subscriptions they no longer allow end.
  */
 final class AuthHandler implements FrameHandler<ClientFrame.Auth> {
   @Override
@@ -23,6 +25,9 @@ final class AuthHandler implements FrameHandler<ClientFrame.Auth> {
             throw new HubException(ErrorCode.UNAUTHORIZED, "the token is for another user");
           }
           session.authenticated(fresh);
+          if (current != null) {
+            session.endForbiddenSubscriptions();
+          }
           return ServerFrames.authenticated(frame.id(), fresh.user());
         });
   }

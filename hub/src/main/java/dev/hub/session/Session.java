@@ -6,6 +6,7 @@ import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.ServerFrames;
+import dev.hub.protocol.UnsubscribeReason;
 import dev.hub.routing.Recipient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -290,6 +291,20 @@ public final class Session implements Recipient {
       services.registry().addConnection(this, fresh.user());
     }
     identity = fresh;
+  }
+
+  /**
+   * Ends every subscription the connection's grants no longer allow, after a token refresh, and
+   * tells the client with {@code unsubscribed} and reason {@code forbidden} (docs/protocol.md
+   * section 4). A subscribe still in flight is among them; it then fails with {@code forbidden}.
+   */
+  void endForbiddenSubscriptions() {
+    for (String channel : List.copyOf(channels)) {
+      if (!identity.grants().maySubscribe(channel)) {
+        unsubscribe(channel);
+        out.send(ServerFrames.unsubscribed(channel, UnsubscribeReason.FORBIDDEN));
+      }
+    }
   }
 
   public String connectionId() {

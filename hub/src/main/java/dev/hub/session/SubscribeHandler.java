@@ -42,14 +42,16 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     Future<Void> presence = options != null && options.presence()
         ? session.joinPresence(channel, options) : Future.succeededFuture();
     return presence
-        .compose(v -> stream == null ? Future.succeededFuture(plainReply(frame)) : startStream(session, frame, stream))
+        .compose(v -> stream == null
+            ? Future.succeededFuture(plainReply(session, frame)) : startStream(session, frame, stream))
         .recover(failure -> {
           session.removeSubscription(channel);
           return Future.failedFuture(failure);
         });
   }
 
-  private static JsonObject plainReply(ClientFrame.Subscribe frame) {
+  private static JsonObject plainReply(Session session, ClientFrame.Subscribe frame) {
+    requireStillAllowed(session, frame);
     JsonObject reply = ServerFrames.subscribed(frame.id(), frame.channel());
     return frame.since() == null ? reply : reply.put("recovered", false);
   }
@@ -59,6 +61,7 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     StreamPosition since = frame.since();
     if (since == null) {
       return session.services().history().latest(channel).map(latest -> {
+        requireStillAllowed(session, frame);
         session.reply(positioned(frame, latest.offset(), latest.epoch()));
         stream.start(latest.offset(), latest.epoch());
         return null;
@@ -74,6 +77,7 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
    */
   private static JsonObject replay(Session session, ClientFrame.Subscribe frame, ChannelStream stream,
                                    HistoryPage page) {
+    requireStillAllowed(session, frame);
     boolean recovered = page.complete() && page.epoch().equals(frame.since().epoch());
     session.reply(positioned(frame, page.latest(), page.epoch()).put("recovered", recovered));
     long position = recovered ? frame.since().offset() : page.latest();
@@ -86,6 +90,16 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     }
     stream.start(position, page.epoch());
     return null;
+  }
+
+  /**
+   * A token refresh may land while the subscribe waits on the cluster: its grants are checked
+   * again just before the reply, so a subscription the refresh ended is never confirmed.
+   */
+  private static void requireStillAllowed(Session session, ClientFrame.Subscribe frame) {
+    if (!session.identity().grants().maySubscribe(frame.channel())) {
+      throw new HubException(ErrorCode.FORBIDDEN, "the token no longer allows " + frame.channel(), frame.id());
+    }
   }
 
   private static JsonObject positioned(ClientFrame.Subscribe frame, long offset, String epoch) {

@@ -27,6 +27,27 @@ class EventsTest {
   }
 
   @Test
+  void clientsTimestampIsReplaced() {
+    assertThat(Events.stamp(json("{\"type\":\"chat\",\"timestamp\":\"2020-01-01T00:00:00Z\"}"), null, true, "alice", NOW))
+        .isEqualTo(json("{\"type\":\"chat\",\"from\":\"alice\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+  }
+
+  @Test
+  void streamFieldsAreRemovedFromBroadcastAndDirectEventsOfClientsAndServers() {
+    String forged = "{\"type\":\"alert\",\"channel\":\"alerts\",\"offset\":999,\"epoch\":\"forged\"}";
+    assertThat(Events.stamp(json(forged), null, true, "mallory", NOW))
+        .isEqualTo(json("{\"type\":\"alert\",\"from\":\"mallory\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(Events.stamp(json(forged), null, false, null, NOW))
+        .isEqualTo(json("{\"type\":\"alert\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+  }
+
+  @Test
+  void aPositionIsRemovedFromChannelEventsForTheStoreToSet() {
+    assertThat(Events.stamp(json("{\"type\":\"tick\",\"offset\":999,\"epoch\":\"forged\"}"), "feed", false, null, NOW))
+        .isEqualTo(json("{\"type\":\"tick\",\"channel\":\"feed\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+  }
+
+  @Test
   void channelIsAlwaysSetForChannelEvents() {
     assertThat(Events.stamp(json("{\"type\":\"chat\",\"channel\":\"elsewhere\"}"), "room:42", false, null, NOW))
         .isEqualTo(json("{\"type\":\"chat\",\"channel\":\"room:42\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
