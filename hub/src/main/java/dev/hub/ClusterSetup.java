@@ -9,6 +9,7 @@ import dev.hub.config.ClusterConfig;
 import dev.hub.config.ConfigException;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HazelcastHistoryStore;
+import dev.hub.presence.HazelcastPresenceStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +39,7 @@ final class ClusterSetup {
     ClusterConfig cluster = hub.cluster();
     Config config = hazelcastConfig(cluster);
     HazelcastHistoryStore.configure(config, hub.channels());
+    HazelcastPresenceStore.configure(config, hub.node().nodeId());
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
     VertxOptions options = new VertxOptions();
     // The event bus carries events between nodes over its own TCP connections, on the same
