@@ -56,8 +56,8 @@ public final class HazelcastPresenceStore implements PresenceStore {
   /**
    * Writes the presence map's settings into a member's configuration, and the member attribute
    * naming the hub node. Every hub member must have the same settings: they decide which partition
-   * holds an entry, and which copy survives a merge after a split (the larger side's: this node's
-   * side re-asserts its own connections then).
+   * holds an entry, and which copy survives a merge after a split (the larger side's; each node of
+   * the smaller side then writes its own connections again).
    */
   public static void configure(Config config, String nodeId) {
     config.getMemberAttributeConfig().setAttribute(HubMembers.NODE_ATTRIBUTE, nodeId);

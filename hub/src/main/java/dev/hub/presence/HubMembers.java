@@ -9,15 +9,15 @@ import com.hazelcast.cluster.Member;
  * merge after a network split (Hazelcast gives the member a new uuid then), so survivors can tell
  * whose entries a departed member held.
  */
-public final class HubMembers {
+final class HubMembers {
   /** The member attribute holding the hub node id; members without it are not hub nodes. */
-  public static final String NODE_ATTRIBUTE = "hub.node";
+  static final String NODE_ATTRIBUTE = "hub.node";
 
   private HubMembers() {
   }
 
   /** The hub node id of a member, or null for a member that is not a hub node (a service). */
-  public static String nodeId(Member member) {
+  static String nodeId(Member member) {
     return member.getAttribute(NODE_ATTRIBUTE);
   }
 

@@ -7,10 +7,6 @@ package dev.hub.presence;
  * first.
  */
 public record PresenceChange(String channel, String user, boolean joined, boolean left) {
-  public static PresenceChange none(String channel, String user) {
-    return new PresenceChange(channel, user, false, false);
-  }
-
   static PresenceChange joined(String channel, String user, boolean joined) {
     return new PresenceChange(channel, user, joined, false);
   }
