@@ -12,6 +12,7 @@ import dev.hub.config.ConfigException;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HazelcastHistoryStore;
 import dev.hub.metrics.VertxMeters;
+import dev.hub.presence.HazelcastPresenceStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,6 +45,7 @@ final class ClusterSetup {
     ClusterConfig cluster = hub.cluster();
     Config config = hazelcastConfig(cluster);
     HazelcastHistoryStore.configure(config, hub.channels());
+    HazelcastPresenceStore.configure(config, hub.node().nodeId());
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
     VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(cluster));
     options.setMetricsOptions(VertxMeters.options("hub-" + UUID.randomUUID()));

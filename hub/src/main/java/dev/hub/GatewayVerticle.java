@@ -45,7 +45,7 @@ final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     HubConfig config = node.config();
     registry = new LocalRegistry(node.metrics());
-    SessionServices sessions = new SessionServices(vertx, config, node.memberId(), node.authenticator(), registry,
+    SessionServices sessions = new SessionServices(vertx, config, node.authenticator(), registry,
         node.publisher(), node.history(), node.presence(), node.clock());
     origins = OriginPolicy.forNode(config);
     endpoint = new WebSocketEndpoint(sessions, node.gate(), origins, node.metrics());

@@ -1,7 +1,5 @@
 package dev.hub;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import dev.hub.auth.Authenticator;
 import dev.hub.auth.JwtAuthenticator;
@@ -15,17 +13,15 @@ import dev.hub.history.LocalHistoryStore;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.presence.HazelcastPresenceStore;
 import dev.hub.presence.LocalPresenceStore;
-import dev.hub.presence.PresenceChange;
+import dev.hub.presence.PresenceEvents;
+import dev.hub.presence.PresenceRecovery;
 import dev.hub.presence.PresenceStore;
 import dev.hub.protocol.CloseCode;
-import dev.hub.protocol.FrameTypes;
-import dev.hub.routing.Audience;
 import dev.hub.routing.ClusterBus;
 import dev.hub.routing.Publisher;
 import dev.hub.transport.ConnectionGate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,8 +35,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A running hub node: its verticles on a Vert.x instance, clustered or not. Start one with
@@ -49,8 +43,6 @@ import org.slf4j.LoggerFactory;
  * clustered keeps history and presence in its own memory.
  */
 public final class HubNode {
-  private static final Logger log = LoggerFactory.getLogger(HubNode.class);
-
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final HubConfig config;
@@ -59,6 +51,8 @@ public final class HubNode {
   private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   private final Instant startedAt;
+  /** Set once a clustered node has started its presence recovery; null otherwise. */
+  private volatile PresenceRecovery presenceRecovery;
 
   private HubNode(Vertx vertx, boolean ownsVertx, NodeServices services, ClusterMembership membership) {
     this.vertx = vertx;
@@ -99,8 +93,8 @@ public final class HubNode {
       self.set(node);
       NodeServices services = node.services;
       NodeReport.registerGauges(node, services.metrics(), membership, services.readiness());
-      watchMembers(node);
-      return vertx.deployVerticle(new PublishServiceVerticle(services))
+      return startPresence(node)
+          .compose(v -> vertx.deployVerticle(new PublishServiceVerticle(services)))
           .onSuccess(node.deployments::add)
           .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
           .compose(v -> vertx.deployVerticle(new StatsServiceVerticle(services)))
@@ -128,15 +122,11 @@ public final class HubNode {
     PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
     HubMetrics metrics = new HubMetrics(meters);
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
-    // Presence entries carry the Hazelcast member uuid because that is the id memberRemoved
-    // reports; Vert.x 5's node id (ClusterManager.getNodeId()) is a different, random uuid.
-    String memberId = hazelcast == null ? config.node().nodeId()
-        : hazelcast.getCluster().getLocalMember().getUuid().toString();
     ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser());
     // Stats are asked of Vert.x node ids: those are what the cluster manager lists.
     ClusterStats stats = new ClusterStats(vertx.eventBus(), membership.memberId(), membership::memberIds,
         () -> self.get().figures());
-    return new NodeServices(config, memberId, clusterBus, new Publisher(clusterBus, history, config, clock),
+    return new NodeServices(config, clusterBus, new Publisher(clusterBus, history, config, clock),
         history, presence, authenticator, gate, clock, metrics, meters,
         new Readiness(membership::isJoined, gate), stats);
   }
@@ -147,37 +137,19 @@ public final class HubNode {
   }
 
   /**
-   * When a member leaves the cluster, its presence entries go with it: every survivor tries, each
-   * entry is removed by exactly one of them, and that one announces the leave.
+   * Presence of a clustered node: checks that no other member has its id (the start fails if one
+   * has), then keeps the cluster's presence true as members leave and as the node merges back
+   * after a split.
    */
-  private static void watchMembers(HubNode node) {
+  private static Future<Void> startPresence(HubNode node) {
     HazelcastInstance hazelcast = hazelcast(node.vertx);
-    if (hazelcast == null) {
-      return;
+    if (!(node.services.presence() instanceof HazelcastPresenceStore store)) {
+      return Future.succeededFuture();
     }
-    Context context = node.vertx.getOrCreateContext();
-    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-      }
-
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        // Entries are recorded under the Hazelcast member uuid (see services), not Vert.x's node id.
-        String member = event.getMember().getUuid().toString();
-        context.runOnContext(v -> node.services.presence().removeNode(member)
-            .onSuccess(changes -> changes.forEach(node::announceLeave))
-            .onFailure(e -> log.warn("presence of departed member {} not cleared: {}", member, e.toString())));
-      }
-    });
-  }
-
-  private void announceLeave(PresenceChange change) {
-    var options = config.channelOptions(change.channel());
-    if (options != null && options.joinLeave()) {
-      services.publisher().notify(Audience.channel(change.channel()), new JsonObject().put("type", FrameTypes.LEAVE)
-          .put("channel", change.channel()).put("user", change.user().isEmpty() ? null : change.user()));
-    }
+    PresenceEvents events = new PresenceEvents(node.services.publisher(), node.config);
+    return PresenceRecovery.start(node.vertx, hazelcast, store, node.nodeId(), events)
+        .onSuccess(recovery -> node.presenceRecovery = recovery)
+        .mapEmpty();
   }
 
   private static Future<Void> deployGateways(HubNode node, int instances, int configuredPort) {
@@ -211,6 +183,11 @@ public final class HubNode {
       undeployed = undeployed.compose(v -> vertx.undeploy(deployment));
     }
     deployments.clear();
+    undeployed = undeployed.onComplete(v -> {
+      if (presenceRecovery != null) {
+        presenceRecovery.stop();
+      }
+    });
     return ownsVertx ? undeployed.eventually(vertx::close) : undeployed;
   }
 
@@ -273,6 +250,12 @@ public final class HubNode {
   /** This node's meters, as {@code GET /metrics} shows them. */
   public PrometheusMeterRegistry meters() {
     return services.meters();
+  }
+
+  /** Cluster members that hold data but are not hub nodes (services that are not lite members); 0 when not clustered. */
+  int foreignDataMembers() {
+    PresenceRecovery recovery = presenceRecovery;
+    return recovery == null ? 0 : recovery.foreignDataMembers();
   }
 
   /** True while a graceful stop is under way or done. */

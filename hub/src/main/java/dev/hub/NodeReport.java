@@ -18,6 +18,9 @@ final class NodeReport {
     // Read when scraped, which happens off the event loop (see OperationsApi).
     metrics.gauge("hub.cluster.safe", "1 when every partition's backup is in sync: another member may leave",
         () -> membership.isSafe() ? 1 : 0);
+    metrics.gauge("hub.cluster.foreign.data.members",
+        "Cluster members that hold data but are not hub nodes (services must be lite members); should be 0",
+        node::foreignDataMembers);
   }
 
   static JsonObject figures(HubNode node, NodeServices services, ClusterMembership membership, Instant startedAt) {

@@ -16,12 +16,11 @@ import java.time.Clock;
 /**
  * What every verticle of one node shares.
  *
- * @param memberId the node's Hazelcast member uuid (not the Vert.x node id), recorded with presence
  * @param metrics the node's own meters; {@code meters} is the registry {@code /metrics} shows
  * @param readiness what {@code /ready} answers
  * @param stats the node's side of {@code /api/stats}
  */
-record NodeServices(HubConfig config, String memberId, ClusterBus clusterBus, Publisher publisher,
+record NodeServices(HubConfig config, ClusterBus clusterBus, Publisher publisher,
                     HistoryStore history, PresenceStore presence, Authenticator authenticator,
                     ConnectionGate gate, Clock clock, HubMetrics metrics, PrometheusMeterRegistry meters,
                     Readiness readiness, ClusterStats stats) {

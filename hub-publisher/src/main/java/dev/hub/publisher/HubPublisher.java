@@ -19,7 +19,12 @@ import java.util.Objects;
  * hub.toChannel("tasks", new JsonObject().put("type", "task_created").put("taskId", 124));
  * }</pre>
  *
- * A refused request fails with a {@link io.vertx.core.eventbus.ReplyException} whose
+ * <p>The service joins the hub's cluster as a Hazelcast lite member
+ * ({@code hazelcastConfig.setLiteMember(true)}, or {@code <lite-member enabled="true"/>}): it must
+ * hold none of the hub's data, which only hub nodes can update (hub nodes log an error and count
+ * {@code hub_cluster_foreign_data_members} while a member that holds data is not one of them).
+ *
+ * <p>A refused request fails with a {@link io.vertx.core.eventbus.ReplyException} whose
  * {@code failureCode()} is the HTTP status of the same error and whose message starts with the
  * hub's error code ({@code invalid_frame: ...}); {@code NO_HANDLERS} means no hub node is up.
  */

@@ -1,6 +1,11 @@
 package dev.hub.testkit;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.internal.cluster.impl.ClusterServiceImpl;
 import dev.hub.HubNode;
 import dev.hub.auth.TokenMinter;
 import dev.hub.config.ConfigReader;
@@ -41,15 +46,18 @@ public final class HubCluster implements AutoCloseable {
 
   private final String clusterName;
   private final List<Integer> memberPorts;
+  private final UnaryOperator<JsonObject> settings;
   private final List<HubNode> nodes = new CopyOnWriteArrayList<>();
   private final List<HubNode> crashed = new CopyOnWriteArrayList<>();
   private final List<Vertx> services = new CopyOnWriteArrayList<>();
+  private final List<HazelcastInstance> dataMembers = new CopyOnWriteArrayList<>();
   private final List<HubTestClient> clients = new CopyOnWriteArrayList<>();
   private final Vertx clientVertx = Vertx.vertx();
 
-  private HubCluster(String clusterName, List<Integer> memberPorts) {
+  private HubCluster(String clusterName, List<Integer> memberPorts, UnaryOperator<JsonObject> settings) {
     this.clusterName = clusterName;
     this.memberPorts = memberPorts;
+    this.settings = settings;
   }
 
   /** The channel the kit's probes use to check that every node reaches every other. */
@@ -80,7 +88,7 @@ public final class HubCluster implements AutoCloseable {
   public static HubCluster start(int size, UnaryOperator<JsonObject> settings) {
     // One more port than nodes, for a non-hub service member.
     List<Integer> ports = freePorts(size + 1);
-    HubCluster cluster = new HubCluster("hub-test-" + UUID.randomUUID().toString().substring(0, 8), ports);
+    HubCluster cluster = new HubCluster("hub-test-" + UUID.randomUUID().toString().substring(0, 8), ports, settings);
     try {
       for (int i = 0; i < size; i++) {
         HubConfig config = ConfigReader.read(settings.apply(cluster.nodeSettings(i)));
@@ -96,23 +104,56 @@ public final class HubCluster implements AutoCloseable {
   }
 
   private JsonObject nodeSettings(int index) {
+    return nodeSettings("node-" + (index + 1), memberPorts.get(index));
+  }
+
+  private JsonObject nodeSettings(String nodeId, int memberPort) {
     JsonArray members = new JsonArray();
     memberPorts.forEach(port -> members.add("127.0.0.1:" + port));
     return new JsonObject()
         .put("open", true)
         .put("port", 0)
         .put("host", "127.0.0.1")
-        .put("nodeId", "node-" + (index + 1))
+        .put("nodeId", nodeId)
         .put("eventLoops", 2)
         .put("drainTimeoutMs", 3000)
         .put("cluster", new JsonObject()
             .put("name", clusterName)
             .put("host", "127.0.0.1")
-            .put("port", memberPorts.get(index))
+            .put("port", memberPort)
             .put("members", members));
   }
 
-  private void awaitMembers(int size) {
+  /**
+   * Starts one more node with this id, with the cluster's settings, and waits until every node
+   * sees it. Its cluster port is a free one outside the member list: it joins through the others.
+   *
+   * @throws AssertionError when the node does not start, with the cause the node gave
+   */
+  public HubNode startNode(String nodeId) {
+    int port = freePorts(1).get(0);
+    HubNode node;
+    try {
+      node = HubNode.start(ConfigReader.read(settings.apply(nodeSettings(nodeId, port))))
+          .await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("node " + nodeId + " did not start: " + e.getMessage(), e);
+    }
+    nodes.add(node);
+    awaitMembers(memberCount());
+    return node;
+  }
+
+  /** Members this kit started and has not crashed that Vert.x counts: nodes and services. */
+  private int memberCount() {
+    return nodes.size() - crashed.size() + services.size();
+  }
+
+  /**
+   * Waits until every running node sees {@code size} cluster members, itself and service members
+   * included.
+   */
+  public void awaitMembers(int size) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (nodes.stream().filter(node -> !crashed.contains(node)).anyMatch(node -> node.clusterSize() != size)) {
       if (System.nanoTime() > deadline) {
@@ -207,9 +248,38 @@ public final class HubCluster implements AutoCloseable {
 
   /**
    * Starts a clustered Vert.x that is a member of this cluster but not a hub node, as a JVM service
-   * that publishes or answers {@code rpc} would be.
+   * that publishes or answers {@code rpc} would be. It joins as a Hazelcast lite member, as every
+   * such service must: it holds no data, so it never has to run the hub's own cluster code (the
+   * presence updates), which it does not have.
    */
   public Vertx startService() {
+    Config config = memberConfig().setLiteMember(true);
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
+    try {
+      Vertx service = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
+          .buildClustered().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      services.add(service);
+      awaitMembers(memberCount());
+      return service;
+    } catch (Exception e) {
+      throw new AssertionError("could not start a service member: " + e, e);
+    }
+  }
+
+  /**
+   * Starts a plain Hazelcast member that holds data but is not a hub node: what a service
+   * misconfigured without {@code lite-member} would be. Hub nodes report it. It is a member once
+   * this returns; Vert.x does not count it (it has no Vert.x node id), nor does {@link #awaitMembers}.
+   */
+  public HazelcastInstance startDataMember() {
+    HazelcastInstance member = Hazelcast.newHazelcastInstance(memberConfig());
+    dataMembers.add(member);
+    return member;
+  }
+
+  /** A member of this cluster on the spare port (or the next free one after it). */
+  private Config memberConfig() {
     Config config = new Config();
     config.setClusterName(clusterName);
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -225,23 +295,48 @@ public final class HubCluster implements AutoCloseable {
     join.getTcpIpConfig().setEnabled(true);
     memberPorts.forEach(port -> join.getTcpIpConfig().addMember("127.0.0.1:" + port));
     config.getMultiMapConfig("__vertx.subs").setBackupCount(1);
-    VertxOptions options = new VertxOptions();
-    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
-    try {
-      Vertx service = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
-          .buildClustered().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      services.add(service);
-      awaitMembers(nodes.size() + services.size());
-      return service;
-    } catch (Exception e) {
-      throw new AssertionError("could not start a service member: " + e, e);
-    }
+    return config;
   }
 
   /** The Hazelcast member under a node, to inspect the cluster's own state. */
-  public static com.hazelcast.core.HazelcastInstance hazelcast(HubNode node) {
-    var manager = ((io.vertx.core.internal.VertxInternal) node.vertx()).clusterManager();
+  public static HazelcastInstance hazelcast(HubNode node) {
+    return hazelcast(node.vertx());
+  }
+
+  /** The Hazelcast member under a clustered Vert.x (a node's or a service's). */
+  public static HazelcastInstance hazelcast(Vertx vertx) {
+    var manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
     return ((HazelcastClusterManager) manager).getHazelcastInstance();
+  }
+
+  /**
+   * Cuts one node off from the others as a network split would: it and the others stop counting
+   * each other as members, so each side goes on as a cluster of its own (the survivors see the node
+   * leave, the node sees them leave). Hazelcast has no public call for it; this takes the path its
+   * own failure detector takes ({@code ClusterServiceImpl.suspectMember}). The node merges back at
+   * Hazelcast's next split-brain check ({@code hazelcast.merge.next.run.delay.seconds}, 5 s in
+   * {@code loopback.xml}), as after a real split: with a new member uuid, its side's data merged by
+   * each structure's merge policy. Wait for that with {@link #awaitMembers}.
+   */
+  public void splitNode(int index) {
+    HazelcastInstance isolated = hazelcast(node(index));
+    Member self = isolated.getCluster().getLocalMember();
+    List<Member> others = isolated.getCluster().getMembers().stream().filter(m -> !m.equals(self)).toList();
+    for (Member other : others) {
+      clusterService(isolated).suspectMember(other, "split by the test kit", true);
+    }
+    for (HubNode node : nodes) {
+      if (node != node(index) && !crashed.contains(node)) {
+        // Each member must be given its own view of the isolated one.
+        HazelcastInstance survivor = hazelcast(node);
+        survivor.getCluster().getMembers().stream().filter(m -> m.getUuid().equals(self.getUuid())).findFirst()
+            .ifPresent(seen -> clusterService(survivor).suspectMember(seen, "split by the test kit", true));
+      }
+    }
+  }
+
+  private static ClusterServiceImpl clusterService(HazelcastInstance instance) {
+    return ((HazelcastInstanceProxy) instance).getOriginal().node.getClusterService();
   }
 
   /** Stops one node gracefully (clients get {@code reconnect} and close 1012). */
@@ -274,6 +369,8 @@ public final class HubCluster implements AutoCloseable {
   @Override
   public void close() {
     clients.forEach(HubTestClient::close);
+    // First, and gracefully: partitions it owns move to the nodes before they stop.
+    dataMembers.forEach(member -> member.getLifecycleService().shutdown());
     List<Future<?>> closing = new ArrayList<>();
     for (HubNode node : nodes) {
       closing.add(node.isDraining() || crashed.contains(node) ? Future.succeededFuture() : node.stop());

@@ -1,12 +1,14 @@
 package dev.hub.presence;
 
 import io.vertx.core.Future;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Who is subscribed to each presence channel, cluster-wide. Implementations complete their futures
- * on the caller's Vert.x context.
+ * Who is subscribed to each presence channel, cluster-wide: per user, the set of their
+ * connections there. A user joins a channel when their first connection is added and leaves when
+ * their last is removed; across nodes each join and each leave is reported once. Adding a
+ * connection already there, or removing one that is not, changes nothing. Implementations complete
+ * their futures on the caller's Vert.x context.
  */
 public interface PresenceStore {
 
@@ -16,13 +18,6 @@ public interface PresenceStore {
   /** Forgets a subscription; the change says whether it was the user's last connection there. */
   Future<PresenceChange> remove(String channel, PresenceEntry entry);
 
-  /** Users subscribed to the channel, with their number of connections. */
+  /** Users subscribed to the channel (an anonymous one as ""), with their number of connections. */
   Future<Map<String, Integer>> users(String channel);
-
-  /**
-   * Forgets every entry of a node that left the cluster.
-   *
-   * @return the users that left a channel because of it
-   */
-  Future<List<PresenceChange>> removeNode(String nodeId);
 }

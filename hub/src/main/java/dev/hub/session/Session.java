@@ -13,12 +13,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import dev.hub.config.ChannelOptions;
 import dev.hub.presence.PresenceEntry;
-import dev.hub.protocol.FrameTypes;
+import dev.hub.presence.PresenceEvents;
 import dev.hub.routing.Audience;
 import dev.hub.routing.FanoutEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,8 @@ public final class Session implements Recipient {
   private final SessionServices services;
   private final Set<String> channels = new LinkedHashSet<>();
   private final Map<String, ChannelStream> streams = new HashMap<>();
-  private final Set<String> presenceChannels = new HashSet<>();
+  /** Presence channels of this connection, with the recording of its entry there (a removal waits for it). */
+  private final Map<String, Future<Void>> presenceChannels = new HashMap<>();
   private int rpcInFlight;
   private Identity identity;
   private boolean closed;
@@ -230,40 +230,40 @@ public final class Session implements Recipient {
     if (stream != null) {
       stream.close();
     }
-    return presenceChannels.remove(channel) ? leavePresence(channel) : Future.succeededFuture();
+    Future<Void> joined = presenceChannels.remove(channel);
+    return joined == null ? Future.succeededFuture() : leavePresence(channel, joined);
   }
 
   /** Records this connection in the channel's presence, and announces the user if it is new there. */
-  Future<Void> joinPresence(String channel, ChannelOptions options) {
-    presenceChannels.add(channel);
-    return services.presence().add(channel, presenceEntry()).map(change -> {
-      if (change.joined() && options.joinLeave()) {
-        announce(FrameTypes.JOIN, channel);
-      }
+  Future<Void> joinPresence(String channel) {
+    Future<Void> joined = services.presence().add(channel, presenceEntry()).map(change -> {
+      presenceEvents().announce(change);
       return null;
     });
+    presenceChannels.put(channel, joined);
+    return joined;
   }
 
-  private Future<Void> leavePresence(String channel) {
-    ChannelOptions options = services.config().channelOptions(channel);
-    return services.presence().remove(channel, presenceEntry()).<Void>map(change -> {
-      if (change.left() && options != null && options.joinLeave()) {
-        announce(FrameTypes.LEAVE, channel);
-      }
+  /**
+   * Removes the entry once its recording is done, whatever its outcome: a removal that overtook
+   * the recording would leave the entry behind for good.
+   */
+  private Future<Void> leavePresence(String channel, Future<Void> joined) {
+    return joined.<Void>eventually(() -> services.presence().remove(channel, presenceEntry()).map(change -> {
+      presenceEvents().announce(change);
       return null;
-    }).recover(e -> {
+    })).recover(e -> {
       log.warn("connection {}: presence of {} not removed: {}", connectionId, channel, e.toString());
       return Future.succeededFuture();
     });
   }
 
-  private void announce(String type, String channel) {
-    services.publisher().notify(Audience.channel(channel),
-        new JsonObject().put("type", type).put("channel", channel).put("user", user()));
+  private PresenceEvents presenceEvents() {
+    return new PresenceEvents(services.publisher(), services.config());
   }
 
   private PresenceEntry presenceEntry() {
-    return new PresenceEntry(user() == null ? "" : user(), connectionId, services.memberId());
+    return new PresenceEntry(user() == null ? "" : user(), connectionId, services.nodeId());
   }
 
   /** Counts an rpc in flight; false when the connection already has as many as it may. */

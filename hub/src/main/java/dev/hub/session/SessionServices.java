@@ -9,13 +9,8 @@ import dev.hub.routing.Publisher;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
-/**
- * What the sessions of one event loop share.
- *
- * @param memberId this node's Hazelcast member uuid, recorded with presence
- *     entries so they can be removed when the node dies
- */
-public record SessionServices(Vertx vertx, HubConfig config, String memberId, Authenticator authenticator,
+/** What the sessions of one event loop share. */
+public record SessionServices(Vertx vertx, HubConfig config, Authenticator authenticator,
                               LocalRegistry registry, Publisher publisher, HistoryStore history,
                               PresenceStore presence, Clock clock) {
 

@@ -40,7 +40,7 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     ChannelOptions options = session.services().config().channelOptions(channel);
     ChannelStream stream = session.addSubscription(channel, options);
     Future<Void> presence = options != null && options.presence()
-        ? session.joinPresence(channel, options) : Future.succeededFuture();
+        ? session.joinPresence(channel) : Future.succeededFuture();
     return presence
         .compose(v -> stream == null
             ? Future.succeededFuture(plainReply(session, frame)) : startStream(session, frame, stream))

@@ -82,7 +82,7 @@ class SessionTest {
     registry = new LocalRegistry();
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
     history = new LocalHistoryStore(clock);
-    SessionServices services = new SessionServices(vertx, config, "member-1", new OpenAuthenticator(), registry,
+    SessionServices services = new SessionServices(vertx, config, new OpenAuthenticator(), registry,
         new Publisher(clusterBus, history, config, clock), history, new LocalPresenceStore(), clock);
     result(onContext(() -> clusterBus.attach(registry)));
     session = onContext(() -> {

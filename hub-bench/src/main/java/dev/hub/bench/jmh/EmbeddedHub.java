@@ -64,7 +64,7 @@ final class EmbeddedHub {
     HubMetrics metrics = HubMetrics.detached();
     LocalRegistry registry = new LocalRegistry(metrics);
     LocalHistoryStore history = new LocalHistoryStore(clock);
-    SessionServices services = new SessionServices(vertx, config, "bench-member", new OpenAuthenticator(), registry,
+    SessionServices services = new SessionServices(vertx, config, new OpenAuthenticator(), registry,
         new Publisher(new ClusterBus(vertx.eventBus(), metrics), history, config, clock), history,
         new LocalPresenceStore(), clock);
     ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(),
