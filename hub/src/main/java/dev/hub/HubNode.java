@@ -132,7 +132,8 @@ public final class HubNode {
     // reports; Vert.x 5's node id (ClusterManager.getNodeId()) is a different, random uuid.
     String memberId = hazelcast == null ? config.node().nodeId()
         : hazelcast.getCluster().getLocalMember().getUuid().toString();
-    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser());
+    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser(),
+        config.limits().unauthenticatedPerIp(), config.limits().unauthenticatedPerNode());
     // Stats are asked of Vert.x node ids: those are what the cluster manager lists.
     ClusterStats stats = new ClusterStats(vertx.eventBus(), membership.memberId(), membership::memberIds,
         () -> self.get().figures());

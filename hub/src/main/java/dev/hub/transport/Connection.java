@@ -30,7 +30,7 @@ import org.slf4j.MDC;
 
 /**
  * One WebSocket: enforces the frame size, message rate and outbound buffer limits, the auth
- * timeout, the per-user connection limit and the token's expiry; decodes
+ * timeout, the per-user and unauthenticated connection limits and the token's expiry; decodes
  * text frames for its {@link Session}, and writes what the session sends. Runs on one event loop;
  * its {@link ChannelGuard} reports what happens below Vert.x.
  */
@@ -49,12 +49,11 @@ public final class Connection implements Outbound {
   private final HubMetrics metrics;
   private final Context context;
   private final OutboundBytes outbound;
-  private final ConnectionGate gate;
+  private final ConnectionPlaces places;
   private Session session;
   private long lastHeardNanos;
   private boolean closing;
   private boolean closed;
-  private String countedUser;
   private Integer sentCloseCode;
 
   /**
@@ -71,7 +70,7 @@ public final class Connection implements Outbound {
     this.nanoClock = nanoClock;
     this.vertx = vertx;
     this.deadlines = new AuthDeadlines(vertx, clock);
-    this.gate = gate;
+    this.places = new ConnectionPlaces(gate);
     this.lastHeardNanos = nanoClock.getAsLong();
     this.rateLimiter = new RateLimiter(limits.ratePerSecond(), limits.burst(), lastHeardNanos);
     // Created on the socket's event loop, in the request's handler: this is the socket's context.
@@ -92,25 +91,31 @@ public final class Connection implements Outbound {
       closing = true;
       closed = true;
       deadlines.cancelAll();
-      if (countedUser != null) {
-        gate.leaveUser(countedUser);
-      }
+      places.releaseAll();
       // Closed only once the session's presence is cleared: a draining node waits for that.
       session.closed().onComplete(done -> onClosed.handle(null));
     }));
   }
 
   /**
-   * A connection that came without a token gets {@code authTimeout} to send its {@code auth}
-   * frame; otherwise it could hold a socket (and a place in the node's limit) for free.
+   * A connection that came without a token takes a place among the unauthenticated connections of
+   * its address and of the node, and gets {@code authTimeout} to send its {@code auth} frame;
+   * otherwise it could hold a socket (and a place in the node's limit) for free.
+   *
+   * @param address the client's address, as the socket's peer
+   * @return false when its address or the node has no place left: refuse the connection
    */
-  void awaitAuth() {
+  boolean awaitAuth(String address) {
+    if (!places.takeUnauthenticated(address)) {
+      return false;
+    }
     deadlines.awaitAuth(limits.authTimeoutMs(), () -> {
       if (!closing && session.identity() == null) {
         session.fail(null, new HubException(ErrorCode.UNAUTHORIZED,
             "no auth frame within " + limits.authTimeoutMs() + " ms"));
       }
     });
+    return true;
   }
 
   /**
@@ -119,11 +124,8 @@ public final class Connection implements Outbound {
    */
   @Override
   public boolean identified(Identity identity) {
-    if (countedUser == null && identity.user() != null) {
-      if (!gate.tryEnterUser(identity.user())) {
-        return false;
-      }
-      countedUser = identity.user();
+    if (!places.takeUser(identity.user())) {
+      return false;
     }
     deadlines.identified(identity, () -> {
       if (!closing) {
