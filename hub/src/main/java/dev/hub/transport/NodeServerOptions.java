@@ -34,6 +34,10 @@ public final class NodeServerOptions {
         // Compression would deflate the shared, pre-encoded event once per socket.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        // HTTP/1.1 only. With cleartext HTTP/2 on, Vert.x sets a connection up only once its first
+        // bytes show which protocol it speaks, so a socket that sends nothing would escape the
+        // request deadline (RequestDeadline); nothing of the hub speaks HTTP/2.
+        .setHttp2ClearTextEnabled(false)
         .setWebSocketClosingTimeout(2);
   }
 }
