@@ -7,6 +7,7 @@ import dev.hub.config.HubConfig;
 import dev.hub.routing.LocalRegistry;
 import dev.hub.session.SessionServices;
 import dev.hub.transport.NodeServerOptions;
+import dev.hub.transport.RequestDeadline;
 import dev.hub.transport.WebSocketEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -52,7 +53,10 @@ final class GatewayVerticle extends VerticleBase {
     return node.clusterBus().attach(registry)
         .compose(consumer -> {
           fanout = consumer;
-          return vertx.createHttpServer(NodeServerOptions.of(config, port)).requestHandler(router()).listen();
+          return vertx.createHttpServer(NodeServerOptions.of(config, port))
+              .connectionHandler(connection -> RequestDeadline.install(connection, config.limits().requestTimeoutMs()))
+              .requestHandler(router())
+              .listen();
         })
         .onSuccess(listening -> {
           server = listening;

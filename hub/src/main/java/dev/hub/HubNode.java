@@ -122,7 +122,8 @@ public final class HubNode {
     PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
     HubMetrics metrics = new HubMetrics(meters);
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
-    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser());
+    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser(),
+        config.limits().unauthenticatedPerIp(), config.limits().unauthenticatedPerNode());
     // Stats are asked of Vert.x node ids: those are what the cluster manager lists.
     ClusterStats stats = new ClusterStats(vertx.eventBus(), membership.memberId(), membership::memberIds,
         () -> self.get().figures());

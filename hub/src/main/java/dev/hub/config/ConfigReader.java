@@ -148,7 +148,10 @@ public final class ConfigReader {
         range(json, "outboundBytes", 1_048_576, 4_096, 1 << 30),
         range(json, "connectionsPerNode", 100_000, 1, 10_000_000),
         range(json, "connectionsPerUser", LimitsConfig.DEFAULT_CONNECTIONS_PER_USER, 1, 10_000_000),
-        range(json, "authTimeoutMs", (int) LimitsConfig.DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000));
+        range(json, "authTimeoutMs", (int) LimitsConfig.DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000),
+        range(json, "requestTimeoutMs", (int) LimitsConfig.DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
+        range(json, "unauthenticatedPerIp", LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_IP, 1, 10_000_000),
+        range(json, "unauthenticatedPerNode", LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_NODE, 1, 10_000_000));
   }
 
   private static List<ChannelOptions> channels(JsonArray json) {

@@ -13,16 +13,28 @@ package dev.hub.config;
  * @param connectionsPerUser connections one user ({@code sub}) may hold on this node at once;
  *     counted per node, so a user may hold this many on each node
  * @param authTimeoutMs how long a connection without a token has to send its {@code auth} frame
+ * @param requestTimeoutMs how long a client has to send a whole HTTP request (a WebSocket upgrade
+ *     included), from connecting or from the end of its previous response; then the TCP
+ *     connection is closed. Upgraded WebSockets are not HTTP connections any more and are kept
+ * @param unauthenticatedPerIp connections without a token, still waiting for their {@code auth}
+ *     frame, that one client address (the TCP peer) may hold on this node at once
+ * @param unauthenticatedPerNode connections without a token, still waiting for their
+ *     {@code auth} frame, that this node holds at once
  */
 public record LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions,
-                           int outboundBytes, int connectionsPerNode, int connectionsPerUser, long authTimeoutMs) {
+                           int outboundBytes, int connectionsPerNode, int connectionsPerUser, long authTimeoutMs,
+                           long requestTimeoutMs, int unauthenticatedPerIp, int unauthenticatedPerNode) {
   public static final int DEFAULT_CONNECTIONS_PER_USER = 100;
   public static final long DEFAULT_AUTH_TIMEOUT_MS = 5_000;
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+  public static final int DEFAULT_UNAUTHENTICATED_PER_IP = 16;
+  public static final int DEFAULT_UNAUTHENTICATED_PER_NODE = 1_000;
 
-  /** The limits above with the default per-user limit and auth timeout. */
+  /** The limits above with the defaults of the rest. */
   public LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions, int outboundBytes,
                       int connectionsPerNode) {
     this(frameBytes, ratePerSecond, burst, subscriptions, outboundBytes, connectionsPerNode,
-        DEFAULT_CONNECTIONS_PER_USER, DEFAULT_AUTH_TIMEOUT_MS);
+        DEFAULT_CONNECTIONS_PER_USER, DEFAULT_AUTH_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS,
+        DEFAULT_UNAUTHENTICATED_PER_IP, DEFAULT_UNAUTHENTICATED_PER_NODE);
   }
 }

@@ -13,11 +13,13 @@ import dev.hub.protocol.ServerFrames;
 import dev.hub.session.Outbound;
 import dev.hub.session.Session;
 import io.netty.channel.Channel;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.function.LongSupplier;
@@ -28,8 +30,9 @@ import org.slf4j.MDC;
 
 /**
  * One WebSocket: enforces the frame size, message rate and outbound buffer limits, the auth
- * timeout, the per-user connection limit and the token's expiry; decodes text frames for its
- * {@link Session}, and writes what the session sends. Runs on one event loop.
+ * timeout, the per-user and unauthenticated connection limits and the token's expiry; decodes
+ * text frames for its {@link Session}, and writes what the session sends. Runs on one event loop;
+ * its {@link ChannelGuard} reports what happens below Vert.x.
  */
 public final class Connection implements Outbound {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -41,16 +44,16 @@ public final class Connection implements Outbound {
   private final RateLimiter rateLimiter;
   private final Vertx vertx;
   private final AuthDeadlines deadlines;
-  private final ConnectionGate gate;
   private final Channel channel;
   private final MessageAssembler assembler;
   private final HubMetrics metrics;
+  private final Context context;
+  private final OutboundBytes outbound;
+  private final ConnectionPlaces places;
   private Session session;
   private long lastHeardNanos;
   private boolean closing;
   private boolean closed;
-  private String countedUser;
-  private long queuedBytes;
   private Integer sentCloseCode;
 
   /**
@@ -67,11 +70,12 @@ public final class Connection implements Outbound {
     this.nanoClock = nanoClock;
     this.vertx = vertx;
     this.deadlines = new AuthDeadlines(vertx, clock);
-    this.gate = gate;
+    this.places = new ConnectionPlaces(gate);
     this.lastHeardNanos = nanoClock.getAsLong();
     this.rateLimiter = new RateLimiter(limits.ratePerSecond(), limits.burst(), lastHeardNanos);
-    // Netty also stops calling the socket writable past this many queued bytes; see sendEncoded.
-    ws.setWriteQueueMaxSize(limits.outboundBytes());
+    // Created on the socket's event loop, in the request's handler: this is the socket's context.
+    this.context = vertx.getOrCreateContext();
+    this.outbound = new OutboundBytes(ws, channel, limits.outboundBytes(), gate);
   }
 
   /** Starts reading frames for the session; {@code onClosed} runs once the socket is closed. */
@@ -80,29 +84,38 @@ public final class Connection implements Outbound {
     ws.frameHandler(frame -> inLogContext(() -> onFrame(frame)));
     ws.pongHandler(data -> heard());
     ws.exceptionHandler(e -> log.debug("connection {}: {}", session.connectionId(), e.toString()));
+    if (channel != null) {
+      ChannelGuard.install(channel, new ChannelEvents());
+    }
     ws.closeHandler(v -> inLogContext(() -> {
       closing = true;
       closed = true;
       deadlines.cancelAll();
-      if (countedUser != null) {
-        gate.leaveUser(countedUser);
-      }
+      places.releaseAll();
       // Closed only once the session's presence is cleared: a draining node waits for that.
       session.closed().onComplete(done -> onClosed.handle(null));
     }));
   }
 
   /**
-   * A connection that came without a token gets {@code authTimeout} to send its {@code auth}
-   * frame; otherwise it could hold a socket (and a place in the node's limit) for free.
+   * A connection that came without a token takes a place among the unauthenticated connections of
+   * its address and of the node, and gets {@code authTimeout} to send its {@code auth} frame;
+   * otherwise it could hold a socket (and a place in the node's limit) for free.
+   *
+   * @param address the client's address, as the socket's peer
+   * @return false when its address or the node has no place left: refuse the connection
    */
-  void awaitAuth() {
+  boolean awaitAuth(String address) {
+    if (!places.takeUnauthenticated(address)) {
+      return false;
+    }
     deadlines.awaitAuth(limits.authTimeoutMs(), () -> {
       if (!closing && session.identity() == null) {
         session.fail(null, new HubException(ErrorCode.UNAUTHORIZED,
             "no auth frame within " + limits.authTimeoutMs() + " ms"));
       }
     });
+    return true;
   }
 
   /**
@@ -111,11 +124,8 @@ public final class Connection implements Outbound {
    */
   @Override
   public boolean identified(Identity identity) {
-    if (countedUser == null && identity.user() != null) {
-      if (!gate.tryEnterUser(identity.user())) {
-        return false;
-      }
-      countedUser = identity.user();
+    if (!places.takeUser(identity.user())) {
+      return false;
     }
     deadlines.identified(identity, () -> {
       if (!closing) {
@@ -129,6 +139,10 @@ public final class Connection implements Outbound {
 
   private void onFrame(WebSocketFrame frame) {
     heard();
+    if (frame.isPing() || frame.type() == WebSocketFrameType.PONG) {
+      onControlFrame(frame);
+      return;
+    }
     if (closing) {
       return;
     }
@@ -142,11 +156,25 @@ public final class Connection implements Outbound {
         decodeAndHandle(() -> BinaryFrameCodec.decode(binary.data()));
       }
     } else if (outcome instanceof MessageAssembler.TooLarge) {
-      session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes"));
+      session.fail(null, tooLarge());
     } else if (outcome instanceof MessageAssembler.InvalidUtf8) {
       // RFC 6455 section 8.1: a text message that is not UTF-8 fails the connection with 1007.
       session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "text frames must be valid UTF-8"));
       close(CloseCode.INVALID_PAYLOAD, "invalid UTF-8");
+    }
+  }
+
+  /**
+   * Pings and pongs count against the message rate like any frame. Vert.x has answered a ping
+   * with a pong before this runs; the pong's bytes are in the channel's outbound buffer, and a
+   * peer that does not read them is closed by the {@link ChannelGuard}'s report.
+   */
+  private void onControlFrame(WebSocketFrame frame) {
+    if (frame.isPing()) {
+      outbound.recordPeak();
+    }
+    if (!closing) {
+      withinRate();
     }
   }
 
@@ -168,9 +196,18 @@ public final class Connection implements Outbound {
    */
   private boolean admit(long bytes) {
     if (bytes > limits.frameBytes()) {
-      session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes"));
+      session.fail(null, tooLarge());
       return false;
     }
+    return withinRate();
+  }
+
+  private HubException tooLarge() {
+    return new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes");
+  }
+
+  /** Takes a frame from the rate limiter; refused frames get their error here, and false. */
+  private boolean withinRate() {
     RateLimiter.Verdict verdict = rateLimiter.check(nanoClock.getAsLong());
     if (verdict == RateLimiter.Verdict.ALLOW) {
       return true;
@@ -194,9 +231,6 @@ public final class Connection implements Outbound {
    * Writes unless the client has stopped reading: a connection whose unwritten bytes would pass
    * {@code outboundBytes} is closed as a slow consumer, so what one client does not read never
    * holds more of the node's memory than that (or one frame, when a single frame is larger).
-   * The bytes are counted here, from each write until Netty reports it handed to the kernel, so
-   * the bound covers Vert.x's queue and Netty's buffer alike and does not depend on when Netty
-   * updates its writability.
    */
   @Override
   public void sendEncoded(Buffer encodedFrame, boolean binary) {
@@ -206,28 +240,51 @@ public final class Connection implements Outbound {
     if (closing || ws.isClosed()) {
       return;
     }
-    boolean wouldPass = queuedBytes > 0 && queuedBytes + encodedFrame.length() > limits.outboundBytes();
-    if (wouldPass || ws.writeQueueFull()) {
-      Buffer error = ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
-          "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer();
-      write(SharedTextFrame.of(error), error.length());
-      close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
+    if (outbound.wouldPass(encodedFrame.length())) {
+      closeSlowConsumer();
       return;
     }
-    write(binary ? WebSocketFrame.binaryFrame(encodedFrame, true) : SharedTextFrame.of(encodedFrame),
+    outbound.write(binary ? WebSocketFrame.binaryFrame(encodedFrame, true) : SharedTextFrame.of(encodedFrame),
         encodedFrame.length());
   }
 
-  private void write(WebSocketFrame frame, int size) {
-    queuedBytes += size;
-    gate.recordOutbound(queuedBytes);
-    // Completes on this event loop once the bytes left the node (or the socket failed).
-    ws.writeFrame(frame).onComplete(done -> queuedBytes -= size);
+  private void closeSlowConsumer() {
+    Buffer error = ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
+        "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer();
+    outbound.write(SharedTextFrame.of(error), error.length());
+    close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
   }
 
-  /** Bytes written to this socket that have not left the node yet. */
-  long queuedBytes() {
-    return queuedBytes;
+  /** The peer stopped reading: the outbound buffer passed {@code outboundBytes}, whatever filled it. */
+  private void onPeerNotReading() {
+    if (!closing && !ws.isClosed()) {
+      closeSlowConsumer();
+    }
+  }
+
+  /** The decoder refused a frame: too large (over twice the limit), or not RFC 6455. */
+  private void onFrameRefused(int code) {
+    if (closing) {
+      return;
+    }
+    if (code == CloseCode.MESSAGE_TOO_BIG) {
+      session.fail(null, tooLarge());
+    } else {
+      close(code, "invalid frame");
+    }
+  }
+
+  /** The guard's events, taken onto the socket's context as every other event of the connection. */
+  private final class ChannelEvents implements ChannelGuard.Listener {
+    @Override
+    public void peerNotReading() {
+      context.runOnContext(v -> inLogContext(Connection.this::onPeerNotReading));
+    }
+
+    @Override
+    public void frameRefused(int closeCode) {
+      context.runOnContext(v -> inLogContext(() -> onFrameRefused(closeCode)));
+    }
   }
 
   @Override

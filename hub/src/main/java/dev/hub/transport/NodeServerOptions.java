@@ -15,7 +15,8 @@ public final class NodeServerOptions {
   /** The options of a node's server on {@code port}. */
   public static HttpServerOptions of(HubConfig config, int port) {
     // Frames up to twice the limit reach the connection, which answers too_large before closing
-    // with 1009; bigger ones are cut off by Netty (also 1009) before they are buffered whole.
+    // with 1009; Netty's decoder refuses bigger ones from their header, before they are buffered,
+    // and the ChannelGuard has the connection answer the same.
     int wireLimit = config.limits().frameBytes() * 2;
     HttpServerOptions options = new HttpServerOptions();
     if (config.security().tls().enabled()) {
@@ -33,6 +34,10 @@ public final class NodeServerOptions {
         // Compression would deflate the shared, pre-encoded event once per socket.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        // HTTP/1.1 only. With cleartext HTTP/2 on, Vert.x sets a connection up only once its first
+        // bytes show which protocol it speaks, so a socket that sends nothing would escape the
+        // request deadline (RequestDeadline); nothing of the hub speaks HTTP/2.
+        .setHttp2ClearTextEnabled(false)
         .setWebSocketClosingTimeout(2);
   }
 }

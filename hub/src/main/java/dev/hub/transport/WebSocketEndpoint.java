@@ -112,7 +112,11 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
       return;
     }
     if (identity == null) {
-      connection.awaitAuth();
+      if (!connection.awaitAuth(ws.remoteAddress().hostAddress())) {
+        session.fail(null, new HubException(ErrorCode.TOO_MANY_CONNECTIONS,
+            "too many connections waiting for their auth frame, from this address or on this node"));
+        return;
+      }
     } else if (!connection.identified(identity)) {
       session.fail(null, new HubException(ErrorCode.TOO_MANY_CONNECTIONS,
           "too many connections for user " + identity.user()));

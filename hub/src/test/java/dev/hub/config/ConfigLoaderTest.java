@@ -177,6 +177,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void connectionLimitsAreReadFromTheFileAndRangeChecked() throws IOException {
+    String config = file("limits.json",
+        "{\"limits\":{\"requestTimeoutMs\":2500,\"unauthenticatedPerIp\":4,\"unauthenticatedPerNode\":40}}");
+    LimitsConfig limits = load(Map.of(), "--open", "--config", config).limits();
+    assertThat(List.of(limits.requestTimeoutMs(), (long) limits.unauthenticatedPerIp(),
+        (long) limits.unauthenticatedPerNode())).containsExactly(2500L, 4L, 40L);
+    String tooShort = file("short.json", "{\"limits\":{\"requestTimeoutMs\":50}}");
+    assertThatThrownBy(() -> load(Map.of(), "--open", "--config", tooShort))
+        .isInstanceOf(ConfigException.class).hasMessageContainingAll("requestTimeoutMs", "50");
+    String none = file("none.json", "{\"limits\":{\"unauthenticatedPerIp\":0}}");
+    assertThatThrownBy(() -> load(Map.of(), "--open", "--config", none))
+        .isInstanceOf(ConfigException.class).hasMessageContainingAll("unauthenticatedPerIp", "0");
+  }
+
+  @Test
   void portOutOfRangeIsRefused() {
     assertThatThrownBy(() -> load(Map.of(), "--open", "--port", "70000"))
         .isInstanceOf(ConfigException.class).hasMessageContainingAll("port", "70000");

@@ -16,21 +16,23 @@ import java.util.concurrent.ThreadLocalRandom;
  * bytes that are not UTF-8 in a text frame, or stop reading altogether (nothing reads the socket
  * until the test calls {@link #readFrame}).
  */
-final class RawWebSocket implements AutoCloseable {
-  static final int TEXT = 0x1;
-  static final int CLOSE = 0x8;
+public final class RawWebSocket implements AutoCloseable {
+  public static final int TEXT = 0x1;
+  public static final int CLOSE = 0x8;
+  public static final int PING = 0x9;
+  public static final int PONG = 0xA;
 
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
 
   /** One frame read from the server. */
-  record Frame(int opcode, byte[] payload) {
-    String text() {
+  public record Frame(int opcode, byte[] payload) {
+    public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
 
-    int closeCode() {
+    public int closeCode() {
       return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
     }
   }
@@ -47,17 +49,26 @@ final class RawWebSocket implements AutoCloseable {
    * @param receiveBuffer the socket's receive buffer, small so that a client that stops reading
    *     fills up soon; 0 keeps the system's
    */
-  static RawWebSocket connect(int port, String path, int receiveBuffer) throws IOException {
+  public static RawWebSocket connect(int port, String path, int receiveBuffer) throws IOException {
+    return connect("127.0.0.1", port, path, receiveBuffer);
+  }
+
+  /**
+   * Connects from {@code localHost}, a loopback address such as 127.0.0.2, so that the node sees
+   * another client address.
+   */
+  public static RawWebSocket connect(String localHost, int port, String path, int receiveBuffer) throws IOException {
     Socket socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
     }
+    socket.bind(new InetSocketAddress(localHost, 0));
     socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
     return handshake(socket, port, path);
   }
 
   /** Connects with TLS (wss), trusting whatever certificate the node presents. */
-  static RawWebSocket connectTls(int port, String path) throws IOException {
+  public static RawWebSocket connectTls(int port, String path) throws IOException {
     try {
       javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
       context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
@@ -114,17 +125,28 @@ final class RawWebSocket implements AutoCloseable {
     return text.substring(0, text.indexOf('\r'));
   }
 
-  void sendText(String text) throws IOException {
+  public void sendText(String text) throws IOException {
     send(TEXT, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A final frame with this opcode and payload, masked as RFC 6455 requires of clients. */
-  void send(int opcode, byte[] payload) throws IOException {
+  public void send(int opcode, byte[] payload) throws IOException {
     sendFragment(opcode, payload, true);
   }
 
   /** One frame of a message: opcode 0 continues the message, {@code fin} ends it. */
-  void sendFragment(int opcode, byte[] payload, boolean fin) throws IOException {
+  public void sendFragment(int opcode, byte[] payload, boolean fin) throws IOException {
+    sendBytes(encode(opcode, payload, fin));
+  }
+
+  /** Writes bytes as they are: frames made by {@link #encode}, many at once, or anything else. */
+  public void sendBytes(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** A client frame on the wire, masked as RFC 6455 requires of clients. */
+  public static byte[] encode(int opcode, byte[] payload, boolean fin) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
@@ -141,16 +163,15 @@ final class RawWebSocket implements AutoCloseable {
     }
     byte[] mask = new byte[4];
     ThreadLocalRandom.current().nextBytes(mask);
-    frame.write(mask);
+    frame.write(mask, 0, 4);
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i % 4]);
     }
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   /** The next frame from the server; throws {@link EOFException} when the connection ended. */
-  Frame readFrame() throws IOException {
+  public Frame readFrame() throws IOException {
     int first = in.readUnsignedByte();
     int second = in.readUnsignedByte();
     long length = second & 0x7f;
@@ -165,7 +186,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Reads until the server's close frame and returns its code; -1 when the connection ended without one. */
-  int readUntilClose() throws IOException {
+  public int readUntilClose() throws IOException {
     try {
       while (true) {
         Frame frame = readFrame();
@@ -178,8 +199,13 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  InputStream input() {
+  public InputStream input() {
     return in;
+  }
+
+  /** How long a read waits before it throws {@link java.net.SocketTimeoutException}. */
+  public void readTimeout(int millis) throws IOException {
+    socket.setSoTimeout(millis);
   }
 
   @Override
