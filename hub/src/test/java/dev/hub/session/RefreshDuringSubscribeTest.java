@@ -81,7 +81,7 @@ class RefreshDuringSubscribeTest {
         return Future.succeededFuture(new Identity(current.user(), grants(token), null));
       }
     };
-    SessionServices services = new SessionServices(vertx, config, "member-1", tokens, registry,
+    SessionServices services = new SessionServices(vertx, config, tokens, registry,
         new Publisher(clusterBus, history, config, clock), history, presence, clock);
     onContext(() -> {
       clusterBus.attach(registry);
@@ -154,11 +154,6 @@ class RefreshDuringSubscribeTest {
     @Override
     public Future<Map<String, Integer>> users(String channel) {
       return store.users(channel);
-    }
-
-    @Override
-    public Future<List<PresenceChange>> removeNode(String nodeId) {
-      return store.removeNode(nodeId);
     }
   }
 }
