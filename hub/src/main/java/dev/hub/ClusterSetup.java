@@ -37,7 +37,7 @@ final class ClusterSetup {
   static Future<Vertx> startClusteredVertx(HubConfig hub, MeterRegistry meters) {
     ClusterConfig cluster = hub.cluster();
     Config config = hazelcastConfig(cluster);
-    HazelcastHistoryStore.configure(config, hub.channels());
+    HazelcastHistoryStore.configure(config, hub.channels(), cluster.size());
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
     VertxOptions options = new VertxOptions();
     // The event bus carries events between nodes over its own TCP connections, on the same

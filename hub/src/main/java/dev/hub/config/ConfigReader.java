@@ -133,7 +133,8 @@ public final class ConfigReader {
         json.getString("config", ClusterConfig.LOOPBACK),
         json.getString("host", "127.0.0.1"),
         port,
-        List.copyOf(members));
+        List.copyOf(members),
+        range(json, "size", 1, 1, 1000));
   }
 
   private static LimitsConfig limits(JsonObject json) {
@@ -145,7 +146,9 @@ public final class ConfigReader {
         range(json, "outboundBytes", 1_048_576, 4_096, 1 << 30),
         range(json, "connectionsPerNode", 100_000, 1, 10_000_000),
         range(json, "connectionsPerUser", LimitsConfig.DEFAULT_CONNECTIONS_PER_USER, 1, 10_000_000),
-        range(json, "authTimeoutMs", (int) LimitsConfig.DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000));
+        range(json, "authTimeoutMs", (int) LimitsConfig.DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000),
+        range(json, "historyChannels", LimitsConfig.DEFAULT_HISTORY_CHANNELS, 1, 10_000_000),
+        range(json, "newChannelsPerSecond", LimitsConfig.DEFAULT_NEW_CHANNELS_PER_SECOND, 1, 1_000_000));
   }
 
   private static List<ChannelOptions> channels(JsonArray json) {

@@ -13,16 +13,26 @@ package dev.hub.config;
  * @param connectionsPerUser connections one user ({@code sub}) may hold on this node at once;
  *     counted per node, so a user may hold this many on each node
  * @param authTimeoutMs how long a connection without a token has to send its {@code auth} frame
+ * @param historyChannels channels with stored history the cluster may hold, as this node sees it;
+ *     a publish that would start one more is refused with {@code too_many_channels}. Each costs its
+ *     ring's whole capacity on two members, so a wildcard pattern must not let clients make them
+ *     without end
+ * @param newChannelsPerSecond history channels one connection may start per second (a burst of
+ *     twice as many)
  */
 public record LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions,
-                           int outboundBytes, int connectionsPerNode, int connectionsPerUser, long authTimeoutMs) {
+                           int outboundBytes, int connectionsPerNode, int connectionsPerUser, long authTimeoutMs,
+                           int historyChannels, int newChannelsPerSecond) {
   public static final int DEFAULT_CONNECTIONS_PER_USER = 100;
   public static final long DEFAULT_AUTH_TIMEOUT_MS = 5_000;
+  public static final int DEFAULT_HISTORY_CHANNELS = 10_000;
+  public static final int DEFAULT_NEW_CHANNELS_PER_SECOND = 10;
 
   /** The limits above with the default per-user limit and auth timeout. */
   public LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions, int outboundBytes,
                       int connectionsPerNode) {
     this(frameBytes, ratePerSecond, burst, subscriptions, outboundBytes, connectionsPerNode,
-        DEFAULT_CONNECTIONS_PER_USER, DEFAULT_AUTH_TIMEOUT_MS);
+        DEFAULT_CONNECTIONS_PER_USER, DEFAULT_AUTH_TIMEOUT_MS, DEFAULT_HISTORY_CHANNELS,
+        DEFAULT_NEW_CHANNELS_PER_SECOND);
   }
 }

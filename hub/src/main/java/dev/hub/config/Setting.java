@@ -22,6 +22,8 @@ public enum Setting {
   CLUSTER_HOST("cluster-host", "HUB_CLUSTER_HOST", "cluster.host", Kind.TEXT,
       "address the cluster member binds and advertises"),
   CLUSTER_PORT("cluster-port", "HUB_CLUSTER_PORT", "cluster.port", Kind.INT, "first cluster port tried"),
+  CLUSTER_SIZE("cluster-size", "HUB_CLUSTER_SIZE", "cluster.size", Kind.INT,
+      "nodes the cluster is meant to have: history only while a majority is seen (1: no majority needed)"),
   MEMBERS("members", "HUB_MEMBERS", "cluster.members", Kind.LIST,
       "comma-separated host[:port] list of members to join"),
   JWT_SECRET("jwt-secret", "HUB_JWT_SECRET", "jwt.secret", Kind.TEXT,

@@ -6,6 +6,11 @@ import java.time.Instant;
 /** Builders for the frames the server sends (docs/protocol.md sections 1, 2, 5 and 6). */
 public final class ServerFrames {
 
+  /** {@code unsubscribed} reason: a refreshed token no longer allows the channel. */
+  public static final String REASON_FORBIDDEN = "forbidden";
+  /** {@code unsubscribed} reason: the connection fell too far behind; subscribe again with {@code since}. */
+  public static final String REASON_OVERFLOW = "overflow";
+
   private ServerFrames() {
   }
 
@@ -33,6 +38,23 @@ public final class ServerFrames {
 
   public static JsonObject unsubscribed(Object id, String channel) {
     return withId(new JsonObject().put("type", FrameTypes.UNSUBSCRIBED), id).put("channel", channel);
+  }
+
+  /**
+   * A subscription the server ended on its own (docs/protocol.md section 4).
+   *
+   * @param reason {@link #REASON_FORBIDDEN} or {@link #REASON_OVERFLOW}
+   */
+  public static JsonObject unsubscribedBecause(String channel, String reason) {
+    return unsubscribed(null, channel).put("reason", reason);
+  }
+
+  /**
+   * A history channel's epoch changed under a live subscription (docs/protocol.md section 4): what
+   * follows continues from {@code offset} in the new epoch, not from what the client held.
+   */
+  public static JsonObject epochChanged(String channel, long offset, String epoch) {
+    return subscribed(null, channel).put("offset", offset).put("epoch", epoch).put("recovered", false);
   }
 
   /** An ack; offset and epoch only for channels with history (null: left out). */

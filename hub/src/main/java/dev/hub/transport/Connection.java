@@ -13,7 +13,9 @@ import dev.hub.protocol.ServerFrames;
 import dev.hub.session.Outbound;
 import dev.hub.session.Session;
 import io.netty.channel.Channel;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -52,6 +54,8 @@ public final class Connection implements Outbound {
   private String countedUser;
   private long queuedBytes;
   private Integer sentCloseCode;
+  /** A replay waiting for the client to read: completed once the unsent bytes are under half the bound. */
+  private Promise<Void> writableAgain;
 
   /**
    * @param channel the socket's Netty channel, to close it when a graceful close cannot get
@@ -84,6 +88,10 @@ public final class Connection implements Outbound {
       closing = true;
       closed = true;
       deadlines.cancelAll();
+      if (writableAgain != null) {
+        writableAgain.tryFail("the connection closed");
+        writableAgain = null;
+      }
       if (countedUser != null) {
         gate.leaveUser(countedUser);
       }
@@ -222,7 +230,33 @@ public final class Connection implements Outbound {
     queuedBytes += size;
     gate.recordOutbound(queuedBytes);
     // Completes on this event loop once the bytes left the node (or the socket failed).
-    ws.writeFrame(frame).onComplete(done -> queuedBytes -= size);
+    ws.writeFrame(frame).onComplete(done -> {
+      queuedBytes -= size;
+      if (writableAgain != null && writable()) {
+        Promise<Void> waiting = writableAgain;
+        writableAgain = null;
+        waiting.complete();
+      }
+    });
+  }
+
+  @Override
+  public boolean writable() {
+    return !closing && queuedBytes <= limits.outboundBytes() / 2;
+  }
+
+  @Override
+  public Future<Void> whenWritable() {
+    if (closing) {
+      return Future.failedFuture("the connection is closing");
+    }
+    if (writable()) {
+      return Future.succeededFuture();
+    }
+    if (writableAgain == null) {
+      writableAgain = Promise.promise();
+    }
+    return writableAgain.future();
   }
 
   /** Bytes written to this socket that have not left the node yet. */
