@@ -40,6 +40,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -141,7 +142,8 @@ public final class HubNode {
     HistoryQuorum quorum = hazelcast == null ? HistoryQuorum.always() : HistoryQuorum.of(hazelcast);
     int maxChannels = config.limits().historyChannels();
     HistoryStore history = hazelcast == null ? new LocalHistoryStore(clock, maxChannels)
-        : new HazelcastHistoryStore(vertx, hazelcast, quorum, maxChannels);
+        : new HazelcastHistoryStore(vertx, hazelcast, quorum, maxChannels,
+            Duration.ofMillis(config.limits().historyTimeoutMs()));
     PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
     HubMetrics metrics = new HubMetrics(meters);
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);

@@ -148,7 +148,8 @@ public final class ConfigReader {
         range(json, "connectionsPerUser", LimitsConfig.DEFAULT_CONNECTIONS_PER_USER, 1, 10_000_000),
         range(json, "authTimeoutMs", (int) LimitsConfig.DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000),
         range(json, "historyChannels", LimitsConfig.DEFAULT_HISTORY_CHANNELS, 1, 10_000_000),
-        range(json, "newChannelsPerSecond", LimitsConfig.DEFAULT_NEW_CHANNELS_PER_SECOND, 1, 1_000_000));
+        range(json, "newChannelsPerSecond", LimitsConfig.DEFAULT_NEW_CHANNELS_PER_SECOND, 1, 1_000_000),
+        range(json, "historyTimeoutMs", (int) LimitsConfig.DEFAULT_HISTORY_TIMEOUT_MS, 1_000, 600_000));
   }
 
   private static List<ChannelOptions> channels(JsonArray json) {

@@ -19,20 +19,24 @@ package dev.hub.config;
  *     without end
  * @param newChannelsPerSecond history channels one connection may start per second (a burst of
  *     twice as many)
+ * @param historyTimeoutMs how long one call to the cluster's history may take before it is refused
+ *     with {@code unavailable}; longer than a member's heartbeat timeout, so that a publish waiting
+ *     for a dead member's partition to move completes instead
  */
 public record LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions,
                            int outboundBytes, int connectionsPerNode, int connectionsPerUser, long authTimeoutMs,
-                           int historyChannels, int newChannelsPerSecond) {
+                           int historyChannels, int newChannelsPerSecond, long historyTimeoutMs) {
   public static final int DEFAULT_CONNECTIONS_PER_USER = 100;
   public static final long DEFAULT_AUTH_TIMEOUT_MS = 5_000;
   public static final int DEFAULT_HISTORY_CHANNELS = 10_000;
   public static final int DEFAULT_NEW_CHANNELS_PER_SECOND = 10;
+  public static final long DEFAULT_HISTORY_TIMEOUT_MS = 20_000;
 
   /** The limits above with the default per-user limit and auth timeout. */
   public LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions, int outboundBytes,
                       int connectionsPerNode) {
     this(frameBytes, ratePerSecond, burst, subscriptions, outboundBytes, connectionsPerNode,
         DEFAULT_CONNECTIONS_PER_USER, DEFAULT_AUTH_TIMEOUT_MS, DEFAULT_HISTORY_CHANNELS,
-        DEFAULT_NEW_CHANNELS_PER_SECOND);
+        DEFAULT_NEW_CHANNELS_PER_SECOND, DEFAULT_HISTORY_TIMEOUT_MS);
   }
 }

@@ -53,10 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class HazelcastHistoryStore implements HistoryStore {
   static final String RING_PREFIX = "hub.history.";
   static final String EPOCHS = "hub.epochs";
-  /** How long one history call may take: past a member's heartbeat timeout, so failover completes within it. */
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
-  /** How long a freed channel's ring outlives its epoch, so no append that read the epoch before is in flight. */
-  static final long FREE_GRACE_MS = 30_000;
+  /** Past the call timeout, how long a freed channel's ring outlives its epoch: no append that read it is in flight. */
+  private static final long FREE_GRACE_MARGIN_MS = 5_000;
   private static final int KNOWN_MAX = 10_000;
   private static final long COUNT_TTL_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(HazelcastHistoryStore.class);
@@ -66,6 +64,7 @@ public final class HazelcastHistoryStore implements HistoryStore {
   private final IMap<String, String> epochs;
   private final HistoryQuorum quorum;
   private final int maxChannels;
+  private final Duration timeout;
   /** Channel keys known to have an epoch: their appends read the epoch and append at once. */
   private final Set<String> known = ConcurrentHashMap.newKeySet();
   /** Channel keys with an event this node stored but did not acknowledge for want of a majority. */
@@ -76,13 +75,16 @@ public final class HazelcastHistoryStore implements HistoryStore {
   /**
    * @param maxChannels channels with history the cluster may hold; a publish that would start one
    *     more is refused with {@code too_many_channels}
+   * @param timeout how long one call may take before it fails with {@code unavailable}
    */
-  public HazelcastHistoryStore(Vertx vertx, HazelcastInstance hazelcast, HistoryQuorum quorum, int maxChannels) {
+  public HazelcastHistoryStore(Vertx vertx, HazelcastInstance hazelcast, HistoryQuorum quorum, int maxChannels,
+                               Duration timeout) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.epochs = hazelcast.getMap(EPOCHS);
     this.quorum = quorum;
     this.maxChannels = maxChannels;
+    this.timeout = timeout;
     Context context = vertx.getOrCreateContext();
     hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
@@ -246,7 +248,7 @@ public final class HazelcastHistoryStore implements HistoryStore {
             return Future.succeededFuture(); // an event came and the channel is in use again
           }
           known.remove(key);
-          vertx.setTimer(FREE_GRACE_MS, id -> destroyIfStillIdle(key));
+          vertx.setTimer(timeout.toMillis() + FREE_GRACE_MARGIN_MS, id -> destroyIfStillIdle(key));
           return Future.<Void>succeededFuture();
         }));
   }
@@ -307,18 +309,18 @@ public final class HazelcastHistoryStore implements HistoryStore {
     } catch (RuntimeException e) {
       return Future.failedFuture(unavailable(channel, describe(e)));
     }
-    return result.timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+    return result.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(e instanceof HubException hub ? hub : unavailable(channel, describe(e))));
   }
 
-  private static String describe(Throwable failure) {
+  private String describe(Throwable failure) {
     Throwable cause = failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException
         ? failure.getCause() : failure;
     if (cause instanceof SplitBrainProtectionException) {
       return "this node does not see a majority of the cluster";
     }
     if (cause instanceof java.util.concurrent.TimeoutException) {
-      return "the cluster did not answer within " + TIMEOUT.toSeconds() + " s";
+      return "the cluster did not answer within " + timeout.toMillis() + " ms";
     }
     return String.valueOf(cause.getMessage());
   }

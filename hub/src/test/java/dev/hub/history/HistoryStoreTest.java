@@ -56,7 +56,7 @@ class HistoryStoreTest {
   static Stream<Arguments> stores() {
     Function<Void, HistoryStore> local = v -> new LocalHistoryStore(Clock.systemUTC());
     Function<Void, HistoryStore> cluster = v -> new HazelcastHistoryStore(vertx, hazelcast, HistoryQuorum.always(),
-        10_000);
+        10_000, java.time.Duration.ofSeconds(20));
     return Stream.of(Arguments.of("local", local), Arguments.of("hazelcast", cluster));
   }
 
