@@ -157,8 +157,8 @@ public final class HubNode {
         () -> self.get().figures());
     return new NodeServices(config, memberId, clusterBus, new Publisher(clusterBus, history, config, clock),
         history, presence, authenticator, gate, clock, metrics, meters,
-        new Readiness(membership::isJoined, gate, quorum::present), stats, new SharedHistoryReads(history),
-        new SubscriberCensus(), quorum);
+        new Readiness(membership::isJoined, gate, quorum::present), stats,
+        new SharedHistoryReads(history, metrics::gapRead), new SubscriberCensus(), quorum);
   }
 
   private static HazelcastInstance hazelcast(Vertx vertx) {

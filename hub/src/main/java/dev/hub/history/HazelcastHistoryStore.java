@@ -20,11 +20,13 @@ import dev.hub.protocol.HubException;
 import dev.hub.protocol.StreamPosition;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +69,8 @@ public final class HazelcastHistoryStore implements HistoryStore {
   private final Duration timeout;
   /** Channel keys known to have an epoch: their appends read the epoch and append at once. */
   private final Set<String> known = ConcurrentHashMap.newKeySet();
+  /** Channels being given their first epoch by an append of this node, shared by concurrent appends. */
+  private final Map<String, Future<String>> creating = new ConcurrentHashMap<>();
   /** Channel keys with an event this node stored but did not acknowledge for want of a majority. */
   private final Set<String> forked = ConcurrentHashMap.newKeySet();
   private volatile long countedAt;
@@ -137,15 +141,34 @@ public final class HazelcastHistoryStore implements HistoryStore {
     });
   }
 
-  /** A channel's first event: admitted by the publisher and the node's total, then given an epoch. */
+  /**
+   * A channel's first event: admitted by the publisher and the node's total, then given an epoch.
+   * Appends that find the channel new at the same moment (a burst of first events) share one
+   * creation, admitted once.
+   */
   private Future<String> create(String channel, String key, ChannelAdmission admission) {
-    if (channelCount() >= maxChannels) {
-      throw new HubException(ErrorCode.TOO_MANY_CHANNELS,
-          "the cluster holds " + maxChannels + " channels with history, the most this node allows");
+    Promise<String> mine = Promise.promise();
+    Future<String> shared = creating.putIfAbsent(key, mine.future());
+    if (shared != null) {
+      return Future.fromCompletionStage(shared.toCompletionStage(), vertx.getOrCreateContext());
     }
-    admission.admit(channel);
+    try {
+      if (channelCount() >= maxChannels) {
+        throw new HubException(ErrorCode.TOO_MANY_CHANNELS,
+            "the cluster holds " + maxChannels + " channels with history, the most this node allows");
+      }
+      admission.admit(channel);
+    } catch (HubException refused) {
+      creating.remove(key, mine.future());
+      mine.fail(refused);
+      return mine.future();
+    }
     countedAt = 0;
-    return local(epochs.submitToKey(key, EpochUpdate.assign(Epochs.fresh())));
+    local(epochs.submitToKey(key, EpochUpdate.assign(Epochs.fresh()))).onComplete(done -> {
+      creating.remove(key, mine.future());
+      mine.handle(done);
+    });
+    return mine.future();
   }
 
   /**

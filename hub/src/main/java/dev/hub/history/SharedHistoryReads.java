@@ -15,10 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SharedHistoryReads {
   private final HistoryStore store;
+  private final Runnable counter;
   private final Map<String, Future<HistoryPage>> inFlight = new ConcurrentHashMap<>();
 
   public SharedHistoryReads(HistoryStore store) {
+    this(store, () -> { });
+  }
+
+  /** @param counter told of each read that goes to the store (not of those that join one under way) */
+  public SharedHistoryReads(HistoryStore store, Runnable counter) {
     this.store = store;
+    this.counter = counter;
   }
 
   /** {@link HistoryStore#read}, shared with any identical read under way. */
@@ -29,6 +36,7 @@ public final class SharedHistoryReads {
     Future<HistoryPage> shared = inFlight.putIfAbsent(key, mine.future());
     if (shared == null) {
       shared = mine.future();
+      counter.run();
       store.read(channel, afterOffset, limit).onComplete(done -> {
         inFlight.remove(key, mine.future());
         mine.handle(done);

@@ -74,33 +74,35 @@ final class ChannelStream {
   }
 
   /**
-   * Writes the stored events after {@code from}, then goes live. The first page may already be in
-   * hand (a subscribe with {@code since} read it to decide whether it recovers).
+   * Writes the stored events after {@code from} up to {@code target} and on to wherever the
+   * event loop's feed has got meanwhile, then goes live. The first page may already be in hand (a
+   * subscribe with {@code since} read it to decide whether it recovers).
    *
    * @param from the offset the client has, in {@code fromEpoch} (null: the channel had no history)
+   * @param target the channel's newest offset when the subscribe read it
    * @param firstPage the events after {@code from} if already read, else null
    * @return completes once the stream is live, or fails if it had to break off
    */
-  Future<Void> catchUp(long from, String fromEpoch, HistoryPage firstPage) {
+  Future<Void> catchUp(long from, String fromEpoch, long target, HistoryPage firstPage) {
     epoch = firstPage != null && firstPage.epoch() != null ? firstPage.epoch() : fromEpoch;
     Future<Long> written = firstPage == null ? Future.succeededFuture(from) : writePaced(firstPage.events(), 0, from);
-    return written.compose(this::followToFeed);
+    return written.compose(last -> follow(last, target));
   }
 
-  /** Reads and writes until nothing the feed has written is missing, then goes live. */
-  private Future<Void> followToFeed(long from) {
+  /** Reads and writes until nothing stored up to the target or written by the feed is missing, then goes live. */
+  private Future<Void> follow(long from, long target) {
     if (closed) {
       return Future.succeededFuture();
     }
     StreamPosition feed = session.services().registry().feedPosition(channel);
-    if (feed == null) {
-      session.services().registry().startFeed(channel, new StreamPosition(from, epoch));
+    long goal = feed != null && sameHistory(feed.epoch()) ? Math.max(target, feed.offset()) : target;
+    if (from >= goal) {
+      // Live from here: a feed started now writes what it kept at once, and this stream takes it.
+      // (A feed in another epoch: its first live event tells the client, if it is the newer one.)
       position = from;
-      return Future.succeededFuture();
-    }
-    if (feed.offset() <= from || !sameHistory(feed.epoch())) {
-      // A feed in another epoch: the first live event tells the client, if it is the newer one.
-      position = from;
+      if (feed == null) {
+        session.services().registry().startFeed(channel, new StreamPosition(from, epoch));
+      }
       return Future.succeededFuture();
     }
     return session.services().history().read(channel, from, Math.min(REPLAY_PAGE, HistoryStore.PAGE))
@@ -108,14 +110,14 @@ final class ChannelStream {
           if (closed) {
             return Future.succeededFuture(from);
           }
-          if (!page.complete() || page.events().isEmpty() || !Objects.equals(page.epoch(), feed.epoch())) {
+          if (!page.complete() || page.events().isEmpty() || !sameHistory(page.epoch())) {
             return Future.failedFuture(new HubException(ErrorCode.UNAVAILABLE,
                 "the history of " + channel + " changed while it was being replayed"));
           }
           epoch = page.epoch();
           return writePaced(page.events(), 0, from);
         })
-        .compose(this::followToFeed);
+        .compose(last -> follow(last, target));
   }
 
   /** Whether the feed's epoch is the one being replayed (a channel that had none takes the feed's). */

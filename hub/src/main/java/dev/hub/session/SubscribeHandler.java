@@ -61,15 +61,15 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     return history.position(frame.channel()).compose(latest -> {
       if (since == null || !mayRecover(since, latest)) {
         session.reply(positioned(frame, latest, since == null ? null : false));
-        follow(session, frame.channel(), stream.catchUp(latest.offset(), latest.epoch(), null));
+        follow(session, frame.channel(), stream.catchUp(latest.offset(), latest.epoch(), latest.offset(), null));
         return Future.succeededFuture();
       }
       return history.read(frame.channel(), since.offset(), ChannelStream.REPLAY_PAGE).map(page -> {
         boolean recovered = page.complete() && (since.epoch() == null || since.epoch().equals(page.epoch()));
         session.reply(positioned(frame, latest, recovered));
         follow(session, frame.channel(), recovered
-            ? stream.catchUp(since.offset(), page.epoch(), page)
-            : stream.catchUp(latest.offset(), latest.epoch(), null));
+            ? stream.catchUp(since.offset(), page.epoch(), latest.offset(), page)
+            : stream.catchUp(latest.offset(), latest.epoch(), latest.offset(), null));
         return null;
       });
     });

@@ -323,6 +323,40 @@ class SessionTest {
     assertThat(out.ofType("tick").subList(1, 3)).extracting(e -> e.getString("epoch")).containsOnly(epoch);
   }
 
+  @Test
+  void aGapTheHistoryCannotFillEndsTheSubscriptionAndSaysSoRatherThanSkipping() {
+    open();
+    send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
+    await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
+    result(history.append("feed", FEED, Buffer.buffer("{\"type\":\"tick\",\"n\":1}"), false, ChannelAdmission.ANY));
+    String epoch = result(history.position("feed")).epoch();
+    // Offset 2 never arrives and the history has no such event either: nothing can close the gap.
+    onContext(() -> registry.deliver(feedEvent(1, epoch)) + registry.deliver(feedEvent(3, epoch)));
+    await().atMost(WAIT).until(() -> !out.ofType("unsubscribed").isEmpty());
+    JsonObject ended = out.ofType("unsubscribed").get(0);
+    assertThat(Arrays.asList(ended.getString("channel"), ended.getString("reason"), ended.getValue("id")))
+        .containsExactly("feed", "overflow", null);
+    assertThat(out.ofType("tick")).extracting(e -> e.getLong("offset")).as("nothing after the gap").containsExactly(1L);
+    assertThat(onContext(() -> session.isSubscribed("feed"))).isFalse();
+  }
+
+  @Test
+  void aNewerEpochIsAnnouncedBeforeItsFirstEventAndAStragglerOfTheOldOneIsDropped() {
+    open();
+    send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
+    await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
+    String old = "lz0000aa-000001";
+    String newer = "lz0000ab-000002";
+    onContext(() -> registry.deliver(feedEvent(1, old)) + registry.deliver(feedEvent(2, old))
+        + registry.deliver(feedEvent(1, newer)) + registry.deliver(feedEvent(3, old)) + registry.deliver(feedEvent(2, newer)));
+    await().atMost(WAIT).until(() -> out.ofType("tick").size() >= 4);
+    List<JsonObject> frames = out.framesAfter(2);
+    assertThat(frames).extracting(f -> f.getString("type") + ":" + f.getValue("offset") + ":" + f.getString("epoch"))
+        .containsExactly("tick:1:" + old, "tick:2:" + old, "subscribed:0:" + newer, "tick:1:" + newer,
+            "tick:2:" + newer);
+    assertThat(frames.get(2).getBoolean("recovered")).isFalse();
+  }
+
   private static FanoutEvent feedEvent(long offset, String epoch) {
     return new FanoutEvent(Audience.channel("feed"), Buffer.buffer("{\"type\":\"tick\",\"n\":" + offset
         + ",\"offset\":" + offset + ",\"epoch\":\"" + epoch + "\"}"), offset, epoch, false);
