@@ -44,7 +44,7 @@ final class ClusterSetup {
   static Future<Vertx> startClusteredVertx(HubConfig hub, MeterRegistry meters) {
     ClusterConfig cluster = hub.cluster();
     Config config = hazelcastConfig(cluster);
-    HazelcastHistoryStore.configure(config, hub.channels());
+    HazelcastHistoryStore.configure(config, hub.channels(), cluster.size());
     HazelcastPresenceStore.configure(config, hub.node().nodeId());
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
     VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(cluster));

@@ -45,7 +45,7 @@ final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HubConfig config = node.config();
-    registry = new LocalRegistry(node.metrics());
+    registry = new LocalRegistry(node.metrics(), node.census(), node.reads(), vertx);
     SessionServices sessions = new SessionServices(vertx, config, node.authenticator(), registry,
         node.publisher(), node.history(), node.presence(), node.clock());
     origins = OriginPolicy.forNode(config);
@@ -89,6 +89,11 @@ final class GatewayVerticle extends VerticleBase {
         .recover(timedOut -> Future.succeededFuture())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> fanout == null ? Future.succeededFuture() : fanout.unregister());
+  }
+
+  /** Sends every client of this event loop {@code reconnect} and close 1012, on this loop. */
+  void reconnectClients() {
+    context.runOnContext(v -> endpoint.reconnectAll());
   }
 
   int actualPort() {

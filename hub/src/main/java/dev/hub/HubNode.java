@@ -6,9 +6,13 @@ import dev.hub.auth.JwtAuthenticator;
 import dev.hub.api.ClusterStats;
 import dev.hub.api.Readiness;
 import dev.hub.auth.OpenAuthenticator;
+import dev.hub.config.ChannelOptions;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HazelcastHistoryStore;
+import dev.hub.history.HistoryQuorum;
 import dev.hub.history.HistoryStore;
+import dev.hub.history.HistorySweeper;
+import dev.hub.history.SharedHistoryReads;
 import dev.hub.history.LocalHistoryStore;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.presence.HazelcastPresenceStore;
@@ -19,6 +23,7 @@ import dev.hub.presence.PresenceStore;
 import dev.hub.protocol.CloseCode;
 import dev.hub.routing.ClusterBus;
 import dev.hub.routing.Publisher;
+import dev.hub.routing.SubscriberCensus;
 import dev.hub.transport.ConnectionGate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,6 +36,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,6 +59,8 @@ public final class HubNode {
   private final Instant startedAt;
   /** Set once a clustered node has started its presence recovery; null otherwise. */
   private volatile PresenceRecovery presenceRecovery;
+  private QuorumWatch quorumWatch;
+  private HistorySweeper sweeper;
 
   private HubNode(Vertx vertx, boolean ownsVertx, NodeServices services, ClusterMembership membership) {
     this.vertx = vertx;
@@ -93,6 +101,9 @@ public final class HubNode {
       self.set(node);
       NodeServices services = node.services;
       NodeReport.registerGauges(node, services.metrics(), membership, services.readiness());
+      node.quorumWatch = new QuorumWatch(vertx, services.quorum(), node::reconnectClients);
+      node.sweeper = new HistorySweeper(vertx, services.history(), channels -> services.census()
+          .subscribedAnywhere(vertx.eventBus(), membership.memberId(), membership::memberIds, channels));
       return startPresence(node)
           .compose(v -> vertx.deployVerticle(new PublishServiceVerticle(services)))
           .onSuccess(node.deployments::add)
@@ -101,6 +112,10 @@ public final class HubNode {
           .onSuccess(node.deployments::add)
           // Only now is every fan-out consumer registered: a client sent here is reached by all events.
           .onSuccess(v -> services.readiness().started())
+          .onSuccess(v -> {
+            node.quorumWatch.start();
+            node.sweeper.start(sweepPeriodMs(config));
+          })
           .map(node);
     });
   }
@@ -118,7 +133,11 @@ public final class HubNode {
                                        AtomicReference<HubNode> self) {
     Clock clock = Clock.systemUTC();
     HazelcastInstance hazelcast = hazelcast(vertx);
-    HistoryStore history = hazelcast == null ? new LocalHistoryStore(clock) : new HazelcastHistoryStore(vertx, hazelcast);
+    HistoryQuorum quorum = hazelcast == null ? HistoryQuorum.always() : HistoryQuorum.of(hazelcast);
+    int maxChannels = config.limits().historyChannels();
+    HistoryStore history = hazelcast == null ? new LocalHistoryStore(clock, maxChannels)
+        : new HazelcastHistoryStore(vertx, hazelcast, quorum, maxChannels,
+            Duration.ofMillis(config.limits().historyTimeoutMs()));
     PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
     HubMetrics metrics = new HubMetrics(meters);
     ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
@@ -129,7 +148,8 @@ public final class HubNode {
         () -> self.get().figures());
     return new NodeServices(config, clusterBus, new Publisher(clusterBus, history, config, clock),
         history, presence, authenticator, gate, clock, metrics, meters,
-        new Readiness(membership::isJoined, gate), stats);
+        new Readiness(membership::isJoined, gate, quorum::present), stats,
+        new SharedHistoryReads(history, metrics::gapRead), new SubscriberCensus(), quorum);
   }
 
   private static HazelcastInstance hazelcast(Vertx vertx) {
@@ -164,6 +184,25 @@ public final class HubNode {
     }, new DeploymentOptions().setInstances(instances)).onSuccess(node.deployments::add).mapEmpty();
   }
 
+  /**
+   * How often idle history is looked for: half the shortest retention, between 1 s and a minute, so
+   * a channel is freed within about one and a half of its retention after its last event.
+   */
+  private static long sweepPeriodMs(HubConfig config) {
+    long shortest = config.channels().stream().filter(ChannelOptions::hasHistory)
+        .mapToLong(options -> options.historyTtl().toMillis()).min().orElse(60_000);
+    return Math.max(1_000, Math.min(60_000, shortest / 2));
+  }
+
+  /**
+   * This node lost sight of the cluster's majority: it cannot serve history, and the events of
+   * the nodes it no longer sees do not reach it. Its clients are sent {@code reconnect} so they
+   * move to a node that can serve them; {@code /ready} already says 503.
+   */
+  private void reconnectClients() {
+    gateways.forEach(GatewayVerticle::reconnectClients);
+  }
+
   /** This node's figures for {@code /api/stats}. */
   JsonObject figures() {
     return NodeReport.figures(this, services, membership, startedAt);
@@ -176,6 +215,10 @@ public final class HubNode {
    */
   public Future<Void> stop() {
     services.gate().startDraining();
+    if (quorumWatch != null) {
+      quorumWatch.stop();
+      sweeper.stop();
+    }
     // Gateways first (they drain their clients), the hub.publish service last.
     Future<Void> undeployed = drainDelay(config.node().drainDelayMs());
     List<String> ids = List.copyOf(deployments);

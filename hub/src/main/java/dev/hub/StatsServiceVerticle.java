@@ -3,7 +3,10 @@ package dev.hub;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
-/** Answers other nodes' {@code /api/stats} requests with this node's figures: one consumer per node. */
+/**
+ * Answers other nodes' questions about this one: its figures for {@code /api/stats}, and which
+ * channels have subscribers here (before idle history is freed). One consumer each per node.
+ */
 final class StatsServiceVerticle extends VerticleBase {
   private final NodeServices node;
 
@@ -13,6 +16,7 @@ final class StatsServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return node.stats().register();
+    return node.stats().register()
+        .compose(v -> node.census().register(vertx.eventBus(), node.stats().member()));
   }
 }

@@ -42,6 +42,11 @@ public final class ClusterStats {
     this.ownFigures = ownFigures;
   }
 
+  /** This node's cluster member id, the one other nodes address it by. */
+  public String member() {
+    return member;
+  }
+
   /** Starts answering other nodes' requests; one consumer per node. */
   public Future<MessageConsumer<Object>> register() {
     MessageConsumer<Object> consumer = eventBus.consumer(Addresses.STATS_PREFIX + member,

@@ -15,14 +15,25 @@ import java.util.function.BooleanSupplier;
 public final class Readiness {
   private final BooleanSupplier clusterJoined;
   private final ConnectionGate gate;
+  private final BooleanSupplier quorum;
   private volatile boolean started;
 
   /**
    * @param clusterJoined true while this node is a member of its cluster (always true when not clustered)
    */
   public Readiness(BooleanSupplier clusterJoined, ConnectionGate gate) {
+    this(clusterJoined, gate, () -> true);
+  }
+
+  /**
+   * @param quorum true while this node sees a majority of the cluster it is meant to have
+   *     (docs/protocol.md section 10): without it the node serves no history and hears only the
+   *     nodes on its side of a split
+   */
+  public Readiness(BooleanSupplier clusterJoined, ConnectionGate gate, BooleanSupplier quorum) {
     this.clusterJoined = clusterJoined;
     this.gate = gate;
+    this.quorum = quorum;
   }
 
   /** Called once the whole node has started; until then {@code /ready} answers 503. */
@@ -31,7 +42,7 @@ public final class Readiness {
   }
 
   public boolean isReady() {
-    return started && clusterJoined.getAsBoolean() && !gate.isDraining();
+    return started && clusterJoined.getAsBoolean() && quorum.getAsBoolean() && !gate.isDraining();
   }
 
   /** The procedure behind {@code GET /ready}: one named check per condition, so a 503 says which failed. */
@@ -39,6 +50,7 @@ public final class Readiness {
     return HealthChecks.create(vertx)
         .register("started", promise -> promise.complete(status(started)))
         .register("cluster", promise -> promise.complete(status(clusterJoined.getAsBoolean())))
+        .register("quorum", promise -> promise.complete(status(quorum.getAsBoolean())))
         .register("accepting", promise -> promise.complete(status(!gate.isDraining())));
   }
 

@@ -136,7 +136,8 @@ public final class ConfigReader {
         port,
         List.copyOf(members),
         range(json, "busPort", 0, 0, 65535),
-        new ClusterTlsConfig(text(tls, "cert"), text(tls, "key"), text(tls, "ca")));
+        new ClusterTlsConfig(text(tls, "cert"), text(tls, "key"), text(tls, "ca")),
+        range(json, "size", 1, 1, 1000));
   }
 
   private static LimitsConfig limits(JsonObject json) {
@@ -151,7 +152,10 @@ public final class ConfigReader {
         range(json, "authTimeoutMs", (int) LimitsConfig.DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000),
         range(json, "requestTimeoutMs", (int) LimitsConfig.DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
         range(json, "unauthenticatedPerIp", LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_IP, 1, 10_000_000),
-        range(json, "unauthenticatedPerNode", LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_NODE, 1, 10_000_000));
+        range(json, "unauthenticatedPerNode", LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_NODE, 1, 10_000_000),
+        range(json, "historyChannels", LimitsConfig.DEFAULT_HISTORY_CHANNELS, 1, 10_000_000),
+        range(json, "newChannelsPerSecond", LimitsConfig.DEFAULT_NEW_CHANNELS_PER_SECOND, 1, 1_000_000),
+        range(json, "historyTimeoutMs", (int) LimitsConfig.DEFAULT_HISTORY_TIMEOUT_MS, 1_000, 600_000));
   }
 
   private static List<ChannelOptions> channels(JsonArray json) {

@@ -20,21 +20,35 @@ package dev.hub.config;
  *     frame, that one client address (the TCP peer) may hold on this node at once
  * @param unauthenticatedPerNode connections without a token, still waiting for their
  *     {@code auth} frame, that this node holds at once
+ * @param historyChannels channels with stored history the cluster may hold, as this node sees it;
+ *     a publish that would start one more is refused with {@code too_many_channels}. Each costs its
+ *     ring's whole capacity on two members, so a wildcard pattern must not let clients make them
+ *     without end
+ * @param newChannelsPerSecond history channels one connection may start per second (a burst of
+ *     twice as many)
+ * @param historyTimeoutMs how long one call to the cluster's history may take before it is refused
+ *     with {@code unavailable}; longer than a member's heartbeat timeout, so that a publish waiting
+ *     for a dead member's partition to move completes instead
  */
 public record LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions,
                            int outboundBytes, int connectionsPerNode, int connectionsPerUser, long authTimeoutMs,
-                           long requestTimeoutMs, int unauthenticatedPerIp, int unauthenticatedPerNode) {
+                           long requestTimeoutMs, int unauthenticatedPerIp, int unauthenticatedPerNode,
+                           int historyChannels, int newChannelsPerSecond, long historyTimeoutMs) {
   public static final int DEFAULT_CONNECTIONS_PER_USER = 100;
   public static final long DEFAULT_AUTH_TIMEOUT_MS = 5_000;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
   public static final int DEFAULT_UNAUTHENTICATED_PER_IP = 16;
   public static final int DEFAULT_UNAUTHENTICATED_PER_NODE = 1_000;
+  public static final int DEFAULT_HISTORY_CHANNELS = 10_000;
+  public static final int DEFAULT_NEW_CHANNELS_PER_SECOND = 10;
+  public static final long DEFAULT_HISTORY_TIMEOUT_MS = 20_000;
 
   /** The limits above with the defaults of the rest. */
   public LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions, int outboundBytes,
                       int connectionsPerNode) {
     this(frameBytes, ratePerSecond, burst, subscriptions, outboundBytes, connectionsPerNode,
         DEFAULT_CONNECTIONS_PER_USER, DEFAULT_AUTH_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS,
-        DEFAULT_UNAUTHENTICATED_PER_IP, DEFAULT_UNAUTHENTICATED_PER_NODE);
+        DEFAULT_UNAUTHENTICATED_PER_IP, DEFAULT_UNAUTHENTICATED_PER_NODE, DEFAULT_HISTORY_CHANNELS,
+        DEFAULT_NEW_CHANNELS_PER_SECOND, DEFAULT_HISTORY_TIMEOUT_MS);
   }
 }

@@ -23,6 +23,8 @@ public enum Setting {
   CLUSTER_HOST("cluster-host", "HUB_CLUSTER_HOST", "cluster.host", Kind.TEXT,
       "the one address the cluster member and event bus bind and advertise"),
   CLUSTER_PORT("cluster-port", "HUB_CLUSTER_PORT", "cluster.port", Kind.INT, "first cluster port tried"),
+  CLUSTER_SIZE("cluster-size", "HUB_CLUSTER_SIZE", "cluster.size", Kind.INT,
+      "nodes the cluster is meant to have: history only while a majority is seen (1: no majority needed)"),
   CLUSTER_BUS_PORT("cluster-bus-port", "HUB_CLUSTER_BUS_PORT", "cluster.busPort", Kind.INT,
       "event-bus port between nodes, on the cluster host (0: any free port)"),
   CLUSTER_TLS_CERT("cluster-tls-cert", "HUB_CLUSTER_TLS_CERT", "cluster.tls.cert", Kind.TEXT,

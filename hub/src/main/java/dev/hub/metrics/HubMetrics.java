@@ -38,6 +38,7 @@ public final class HubMetrics {
   private final Counter[] delivered = new Counter[AudienceKind.values().length];
   private final Counter outboundBytes;
   private final Counter rateLimited;
+  private final Counter gapReads;
   private final Timer fanoutLatency;
   private final AtomicLong subscriptions = new AtomicLong();
   private final AtomicLong channels = new AtomicLong();
@@ -56,6 +57,9 @@ public final class HubMetrics {
         .description("Bytes of events and server frames written to this node's connections").register(registry);
     rateLimited = Counter.builder("hub.frames.rate.limited")
         .description("Client frames refused for going over the message rate").register(registry);
+    gapReads = Counter.builder("hub.history.gap.reads")
+        .description("History reads made to fill a gap in a channel's live stream: one per node and gap, "
+            + "however many subscribers saw it").register(registry);
     fanoutLatency = Timer.builder("hub.fanout.latency")
         .description("From publish (on any node) to the write to this node's sockets, per event and event loop")
         .serviceLevelObjectives(LATENCY_BUCKETS)
@@ -125,6 +129,11 @@ public final class HubMetrics {
 
   public void frameRateLimited() {
     rateLimited.increment();
+  }
+
+  /** A read of the history to fill a gap in a live stream, shared by every subscriber of the node. */
+  public void gapRead() {
+    gapReads.increment();
   }
 
   /**

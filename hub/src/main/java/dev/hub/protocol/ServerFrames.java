@@ -40,6 +40,14 @@ public final class ServerFrames {
     return unsubscribed(null, channel).put("reason", reason.wire());
   }
 
+  /**
+   * A history channel's epoch changed under a live subscription (docs/protocol.md section 4): what
+   * follows continues from {@code offset} in the new epoch, not from what the client held.
+   */
+  public static JsonObject epochChanged(String channel, long offset, String epoch) {
+    return subscribed(null, channel).put("offset", offset).put("epoch", epoch).put("recovered", false);
+  }
+
   /** An ack; offset and epoch only for channels with history (null: left out). */
   public static JsonObject ack(Object id, Long offset, String epoch) {
     JsonObject ack = withId(new JsonObject().put("type", FrameTypes.ACK), id);

@@ -22,6 +22,13 @@ public final class Addresses {
   public static final String STATS_PREFIX = "hub.stats.";
   /** Header of a fan-out message carrying its offset in a history channel. */
   public static final String OFFSET_HEADER = "hub-offset";
+  /** Header of a fan-out message carrying the epoch of its offset in a history channel. */
+  public static final String EPOCH_HEADER = "hub-epoch";
+  /**
+   * Prefix of the address on which each node says which of a list of channels have a subscriber
+   * on it (so idle history is freed only when nobody listens); the rest is its member id.
+   */
+  public static final String CHANNELS_PREFIX = "hub.channels.";
   /** Header of a fan-out message whose bytes are a binary frame. */
   public static final String BINARY_HEADER = "hub-binary";
   /** Header of an {@code rpc} request: the caller's user. */

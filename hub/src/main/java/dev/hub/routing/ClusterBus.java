@@ -48,7 +48,8 @@ public final class ClusterBus {
     DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, event.audience().key())
         .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(System.currentTimeMillis()));
     if (event.hasOffset()) {
-      options.addHeader(Addresses.OFFSET_HEADER, Long.toString(event.offset()));
+      options.addHeader(Addresses.OFFSET_HEADER, Long.toString(event.offset()))
+          .addHeader(Addresses.EPOCH_HEADER, event.epoch());
     }
     if (event.binary()) {
       options.addHeader(Addresses.BINARY_HEADER, "1");
@@ -72,7 +73,7 @@ public final class ClusterBus {
       String offset = message.headers().get(Addresses.OFFSET_HEADER);
       Buffer bytes = message.body();
       int recipients = registry.deliver(new FanoutEvent(audience, bytes, offset == null ? 0 : Long.parseLong(offset),
-          message.headers().contains(Addresses.BINARY_HEADER)));
+          message.headers().get(Addresses.EPOCH_HEADER), message.headers().contains(Addresses.BINARY_HEADER)));
       metrics.eventDelivered(kindOf(audience), recipients, bytes.length(),
           publishedAt(message.headers().get(Addresses.PUBLISHED_AT_HEADER)));
     });

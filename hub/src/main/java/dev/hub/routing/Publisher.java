@@ -2,6 +2,7 @@ package dev.hub.routing;
 
 import dev.hub.config.ChannelOptions;
 import dev.hub.config.HubConfig;
+import dev.hub.history.ChannelAdmission;
 import dev.hub.history.HistoryStore;
 import dev.hub.protocol.EventBytes;
 import dev.hub.protocol.Events;
@@ -36,7 +37,16 @@ public final class Publisher {
    * @param payload the binary part of a binary frame, or null for a text event
    */
   public Future<PublishReceipt> publishFromClient(Audience audience, JsonObject event, String user, Buffer payload) {
-    return publish(audience, Events.stamp(event, channelOf(audience), true, user, clock.instant()), payload);
+    return publishFromClient(audience, event, user, payload, ChannelAdmission.ANY);
+  }
+
+  /**
+   * @param admission decides whether this client may start a new channel with history now (see
+   *     {@link ChannelAdmission})
+   */
+  public Future<PublishReceipt> publishFromClient(Audience audience, JsonObject event, String user, Buffer payload,
+                                                  ChannelAdmission admission) {
+    return publish(audience, Events.stamp(event, channelOf(audience), true, user, clock.instant()), payload, admission);
   }
 
   /**
@@ -44,7 +54,8 @@ public final class Publisher {
    * are kept as sent; its stream fields are the hub's, as for a client (see {@link Events#stamp}).
    */
   public Future<PublishReceipt> publishFromServer(Audience audience, JsonObject event) {
-    return publish(audience, Events.stamp(event, channelOf(audience), false, null, clock.instant()), null);
+    return publish(audience, Events.stamp(event, channelOf(audience), false, null, clock.instant()), null,
+        ChannelAdmission.ANY);
   }
 
   /**
@@ -52,22 +63,23 @@ public final class Publisher {
    * stored, so it takes no offset in a history channel.
    */
   public void notify(Audience audience, JsonObject notice) {
-    clusterBus.publish(new FanoutEvent(audience, notice.toBuffer(), 0, false));
+    clusterBus.publish(FanoutEvent.unnumbered(audience, notice.toBuffer(), false));
   }
 
-  private Future<PublishReceipt> publish(Audience audience, JsonObject stamped, Buffer payload) {
+  private Future<PublishReceipt> publish(Audience audience, JsonObject stamped, Buffer payload,
+                                         ChannelAdmission admission) {
     boolean binary = payload != null;
     ChannelOptions options = audience instanceof Audience.Channel channel
         ? config.channelOptions(channel.name()) : null;
     Buffer bytes = binary ? EventBytes.binary(stamped.toBuffer(), payload) : stamped.toBuffer();
     if (options == null || !options.hasHistory()) {
-      clusterBus.publish(new FanoutEvent(audience, bytes, 0, binary));
+      clusterBus.publish(FanoutEvent.unnumbered(audience, bytes, binary));
       return Future.succeededFuture(PublishReceipt.NONE);
     }
     String channel = ((Audience.Channel) audience).name();
-    return history.append(channel, options, bytes, binary).map(position -> {
+    return history.append(channel, options, bytes, binary, admission).map(position -> {
       Buffer positioned = EventBytes.withPosition(bytes, binary, position.offset(), position.epoch());
-      clusterBus.publish(new FanoutEvent(audience, positioned, position.offset(), binary));
+      clusterBus.publish(new FanoutEvent(audience, positioned, position.offset(), position.epoch(), binary));
       return new PublishReceipt(position.offset(), position.epoch());
     });
   }

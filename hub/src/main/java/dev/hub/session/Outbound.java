@@ -1,6 +1,7 @@
 package dev.hub.session;
 
 import dev.hub.auth.Identity;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -16,6 +17,20 @@ public interface Outbound {
    * @param binary true for a binary frame (docs/protocol.md section 7), false for a text frame
    */
   void sendEncoded(Buffer encodedFrame, boolean binary);
+
+  /**
+   * Whether the client keeps up: true while the bytes written and not yet sent are under half the
+   * outbound bound. A replay of history writes only while this holds, so that a long one is paced by
+   * the client's reading instead of overrunning the bound.
+   */
+  default boolean writable() {
+    return true;
+  }
+
+  /** Completes once {@link #writable()} holds again (at once if it does), or fails if the connection closes. */
+  default Future<Void> whenWritable() {
+    return Future.succeededFuture();
+  }
 
   /** Closes the connection with a WebSocket close code. Idempotent. */
   void close(int code, String reason);

@@ -20,7 +20,8 @@ final class PublishHandler implements FrameHandler<ClientFrame.Publish> {
       throw new HubException(ErrorCode.FORBIDDEN, "only servers publish to " + frame.channel());
     }
     return session.services().publisher()
-        .publishFromClient(Audience.channel(frame.channel()), frame.event(), session.user(), frame.payload())
+        .publishFromClient(Audience.channel(frame.channel()), frame.event(), session.user(), frame.payload(),
+            session.channelAdmission())
         .map(receipt -> Acks.ackIfAsked(frame.id(), receipt));
   }
 }

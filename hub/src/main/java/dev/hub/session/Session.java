@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import dev.hub.config.ChannelOptions;
+import dev.hub.history.ChannelAdmission;
 import dev.hub.presence.PresenceEntry;
 import dev.hub.presence.PresenceEvents;
 import dev.hub.routing.Audience;
@@ -39,6 +40,7 @@ public final class Session implements Recipient {
   private final Map<String, ChannelStream> streams = new HashMap<>();
   /** Presence channels of this connection, with the recording of its entry there (a removal waits for it). */
   private final Map<String, Future<Void>> presenceChannels = new HashMap<>();
+  private final ChannelAdmission admission;
   private int rpcInFlight;
   private Identity identity;
   private boolean closed;
@@ -51,6 +53,7 @@ public final class Session implements Recipient {
     this.identity = identity;
     this.out = out;
     this.services = services;
+    this.admission = new NewChannelBudget(services.limits().newChannelsPerSecond(), System::nanoTime);
   }
 
   /** Sends {@code connected} and makes the connection reachable by broadcasts and direct events. */
@@ -168,6 +171,40 @@ public final class Session implements Recipient {
     } else {
       write(event);
     }
+  }
+
+  /**
+   * The channel's ordered stream broke (a gap the history can no longer fill, or a replay that
+   * could not go on): the subscription ends and the client is told to subscribe again with
+   * {@code since}, which recovers what is still there and says what is not.
+   */
+  @Override
+  public void streamBroken(String channel) {
+    if (!closed && streams.containsKey(channel) && removeSubscription(channel)) {
+      out.send(ServerFrames.unsubscribed(channel, UnsubscribeReason.OVERFLOW));
+    }
+  }
+
+  /** A catch-up that failed after {@code subscribed} was sent. */
+  void streamFailed(String channel, Throwable failure) {
+    if (failure instanceof HubException hub && hub.code() == ErrorCode.SLOW_CONSUMER) {
+      fail(null, hub);
+    } else {
+      streamBroken(channel);
+    }
+  }
+
+  boolean writable() {
+    return out.writable();
+  }
+
+  Future<Void> whenWritable() {
+    return out.whenWritable();
+  }
+
+  /** Decides, for this connection, whether a publish may start a new channel with history now. */
+  ChannelAdmission channelAdmission() {
+    return admission;
   }
 
   void write(FanoutEvent event) {

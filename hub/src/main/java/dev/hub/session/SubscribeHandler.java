@@ -1,27 +1,24 @@
 package dev.hub.session;
 
 import dev.hub.config.ChannelOptions;
-import dev.hub.history.HistoryPage;
-import dev.hub.history.StoredEvent;
+import dev.hub.history.HistoryStore;
 import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.ErrorCode;
-import dev.hub.protocol.EventBytes;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.ServerFrames;
 import dev.hub.protocol.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.Objects;
 
 /**
  * {@code subscribe}: checks the grants and the per-connection limit, joins the channel on this
  * node, records presence, and for a channel with history replies with the position, replays what
- * the client missed since {@code since}, then lets live events follow with no gap and no
- * duplicate. The reply comes only when all of that is done cluster-wide (routing needs nothing
- * cluster-wide; see {@link dev.hub.routing.ClusterBus}).
+ * the client missed since {@code since} (paced, see {@link ChannelStream}), then lets live events
+ * follow with no gap and no duplicate. The reply comes only when everything it states is known
+ * cluster-wide (routing needs nothing cluster-wide; see {@link dev.hub.routing.ClusterBus}).
  */
 final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
-  /** Events replayed at most by one subscribe; a channel's history is usually far smaller. */
-  private static final int REPLAY_LIMIT = 100_000;
 
   @Override
   public Future<JsonObject> handle(Session session, ClientFrame.Subscribe frame) {
@@ -56,40 +53,39 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     return frame.since() == null ? reply : reply.put("recovered", false);
   }
 
+  /**
+   * Replies with the channel's position, then catches up. Without {@code since}, or when it cannot
+   * be honoured (another epoch, out of retention), the stream starts at the newest event.
+   */
   private static Future<JsonObject> startStream(Session session, ClientFrame.Subscribe frame, ChannelStream stream) {
-    String channel = frame.channel();
+    HistoryStore history = session.services().history();
     StreamPosition since = frame.since();
-    if (since == null) {
-      return session.services().history().latest(channel).map(latest -> {
+    return history.position(frame.channel()).compose(latest -> {
+      requireStillAllowed(session, frame);
+      if (since == null || !mayRecover(since, latest)) {
+        session.reply(positioned(frame, latest, since == null ? null : false));
+        follow(session, frame.channel(), stream.catchUp(latest.offset(), latest.epoch(), latest.offset(), null));
+        return Future.succeededFuture();
+      }
+      return history.read(frame.channel(), since.offset(), ChannelStream.REPLAY_PAGE).map(page -> {
         requireStillAllowed(session, frame);
-        session.reply(positioned(frame, latest.offset(), latest.epoch()));
-        stream.start(latest.offset(), latest.epoch());
+        boolean recovered = page.complete() && (since.epoch() == null || since.epoch().equals(page.epoch()));
+        session.reply(positioned(frame, latest, recovered));
+        follow(session, frame.channel(), recovered
+            ? stream.catchUp(since.offset(), page.epoch(), latest.offset(), page)
+            : stream.catchUp(latest.offset(), latest.epoch(), latest.offset(), null));
         return null;
       });
-    }
-    return session.services().history().read(channel, since.offset(), REPLAY_LIMIT)
-        .map(page -> replay(session, frame, stream, page));
+    });
   }
 
   /**
-   * Replies, then writes the missed events, then starts the live stream after the last of them.
-   * Everything runs on the connection's event loop, so no live event can slip in between.
+   * A position can be recovered from within its own epoch, up to the newest event; a client that
+   * held nothing ({@code offset 0} and no epoch) recovers from the channel's beginning.
    */
-  private static JsonObject replay(Session session, ClientFrame.Subscribe frame, ChannelStream stream,
-                                   HistoryPage page) {
-    requireStillAllowed(session, frame);
-    boolean recovered = page.complete() && page.epoch().equals(frame.since().epoch());
-    session.reply(positioned(frame, page.latest(), page.epoch()).put("recovered", recovered));
-    long position = recovered ? frame.since().offset() : page.latest();
-    if (recovered) {
-      for (StoredEvent event : page.events()) {
-        session.write(EventBytes.withPosition(event.bytes(), event.binary(), event.offset(), page.epoch()),
-            event.binary());
-        position = event.offset();
-      }
-    }
-    stream.start(position, page.epoch());
-    return null;
+  private static boolean mayRecover(StreamPosition since, StreamPosition latest) {
+    boolean fromStart = since.offset() == 0 && since.epoch() == null;
+    return since.offset() <= latest.offset() && (fromStart || Objects.equals(since.epoch(), latest.epoch()));
   }
 
   /**
@@ -102,7 +98,14 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     }
   }
 
-  private static JsonObject positioned(ClientFrame.Subscribe frame, long offset, String epoch) {
-    return ServerFrames.subscribed(frame.id(), frame.channel()).put("offset", offset).put("epoch", epoch);
+  /** A catch-up that fails after the reply ends the subscription, as a broken stream does. */
+  private static void follow(Session session, String channel, Future<Void> catchUp) {
+    catchUp.onFailure(failure -> session.streamFailed(channel, failure));
+  }
+
+  private static JsonObject positioned(ClientFrame.Subscribe frame, StreamPosition at, Boolean recovered) {
+    JsonObject reply = ServerFrames.subscribed(frame.id(), frame.channel())
+        .put("offset", at.offset()).put("epoch", at.epoch());
+    return recovered == null ? reply : reply.put("recovered", recovered);
   }
 }

@@ -14,6 +14,7 @@ import dev.hub.session.Outbound;
 import dev.hub.session.Session;
 import io.netty.channel.Channel;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -92,6 +93,7 @@ public final class Connection implements Outbound {
       closed = true;
       deadlines.cancelAll();
       places.releaseAll();
+      outbound.closed();
       // Closed only once the session's presence is cleared: a draining node waits for that.
       session.closed().onComplete(done -> onClosed.handle(null));
     }));
@@ -253,6 +255,16 @@ public final class Connection implements Outbound {
         "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer();
     outbound.write(SharedTextFrame.of(error), error.length());
     close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
+  }
+
+  @Override
+  public boolean writable() {
+    return !closing && outbound.underHalf();
+  }
+
+  @Override
+  public Future<Void> whenWritable() {
+    return closing ? Future.failedFuture("the connection is closing") : outbound.whenUnderHalf();
   }
 
   /** The peer stopped reading: the outbound buffer passed {@code outboundBytes}, whatever filled it. */

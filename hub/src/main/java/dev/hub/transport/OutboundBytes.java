@@ -2,6 +2,8 @@ package dev.hub.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 
@@ -18,6 +20,8 @@ final class OutboundBytes {
   private final int limit;
   private final ConnectionGate gate;
   private long queued;
+  /** A replay waiting for the client to read: completed once the unsent bytes are under half the limit. */
+  private Promise<Void> underHalfAgain;
 
   /** @param channel the socket's Netty channel, or null when it cannot be had (then only the hub's count) */
   OutboundBytes(ServerWebSocket ws, Channel channel, int limit, ConnectionGate gate) {
@@ -41,7 +45,41 @@ final class OutboundBytes {
     queued += size;
     gate.recordOutbound(queued);
     // Completes on this event loop once the bytes left the node (or the socket failed).
-    ws.writeFrame(frame).onComplete(done -> queued -= size);
+    ws.writeFrame(frame).onComplete(done -> {
+      queued -= size;
+      if (underHalfAgain != null && underHalf()) {
+        Promise<Void> waiting = underHalfAgain;
+        underHalfAgain = null;
+        waiting.complete();
+      }
+    });
+  }
+
+  /**
+   * Whether the client keeps up: under half the limit is waiting. A history replay writes only
+   * while this holds, so that it is paced by the client's reading instead of passing the limit.
+   */
+  boolean underHalf() {
+    return queued <= limit / 2;
+  }
+
+  /** Completes once {@link #underHalf()} holds again (at once if it does). */
+  Future<Void> whenUnderHalf() {
+    if (underHalf()) {
+      return Future.succeededFuture();
+    }
+    if (underHalfAgain == null) {
+      underHalfAgain = Promise.promise();
+    }
+    return underHalfAgain.future();
+  }
+
+  /** The connection closed: a replay waiting for it gives up. */
+  void closed() {
+    if (underHalfAgain != null) {
+      underHalfAgain.tryFail("the connection closed");
+      underHalfAgain = null;
+    }
   }
 
   /**

@@ -168,6 +168,16 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
     return drained.future();
   }
 
+  /**
+   * Sends {@code reconnect} and closes with 1012 to every live connection while the node goes on
+   * serving: it can no longer serve them well (it lost sight of the cluster's majority).
+   */
+  public void reconnectAll() {
+    for (Connection connection : Set.copyOf(live)) {
+      connection.drain();
+    }
+  }
+
   public int liveConnections() {
     return live.size();
   }

@@ -50,6 +50,16 @@ class ReadinessTest {
     assertThat(lost.isReady()).isFalse();
   }
 
+  @Test
+  void notReadyWithoutAMajorityOfTheCluster() throws Exception {
+    Readiness minority = new Readiness(() -> true, new ConnectionGate(10, 10), () -> false);
+    minority.started();
+    assertThat(minority.isReady()).as("a node on the minority side of a split serves no history").isFalse();
+    CheckResult result = minority.checks(vertx).checkStatus().await(10, TimeUnit.SECONDS);
+    assertThat(result.getChecks()).filteredOn(check -> check.getId().equals("quorum"))
+        .extracting(CheckResult::getUp).containsExactly(false);
+  }
+
   private JsonObject check() throws Exception {
     CheckResult result = readiness.checks(vertx).checkStatus().await(10, TimeUnit.SECONDS);
     JsonObject byId = new JsonObject();
@@ -58,7 +68,7 @@ class ReadinessTest {
   }
 
   private static JsonObject checks(boolean started, boolean cluster, boolean accepting) {
-    return new JsonObject().put("started", started).put("cluster", cluster).put("accepting", accepting)
-        .put("up", started && cluster && accepting);
+    return new JsonObject().put("started", started).put("cluster", cluster).put("quorum", true)
+        .put("accepting", accepting).put("up", started && cluster && accepting);
   }
 }

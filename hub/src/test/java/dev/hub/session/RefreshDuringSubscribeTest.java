@@ -111,7 +111,7 @@ class RefreshDuringSubscribeTest {
             + "\"message\":\"the token no longer allows room:1\"}"));
     CompletableFuture<Integer> recipients = new CompletableFuture<>();
     context.runOnContext(v -> recipients.complete(registry.deliver(
-        new FanoutEvent(Audience.channel("room:1"), Buffer.buffer("{\"type\":\"x\"}"), 0, false))));
+        FanoutEvent.unnumbered(Audience.channel("room:1"), Buffer.buffer("{\"type\":\"x\"}"), false))));
     assertThat(recipients.get(10, TimeUnit.SECONDS)).as("sessions still in room:1").isZero();
   }
 

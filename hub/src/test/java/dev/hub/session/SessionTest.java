@@ -9,7 +9,11 @@ import dev.hub.auth.OpenAuthenticator;
 import dev.hub.config.ChannelOptions;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
+import dev.hub.history.ChannelAdmission;
 import dev.hub.history.HistoryStore;
+import dev.hub.history.SharedHistoryReads;
+import dev.hub.metrics.HubMetrics;
+import dev.hub.routing.SubscriberCensus;
 import dev.hub.history.LocalHistoryStore;
 import dev.hub.presence.LocalPresenceStore;
 import dev.hub.protocol.CloseCode;
@@ -79,9 +83,9 @@ class SessionTest {
         .put("channels", new JsonArray().add(new JsonObject().put("pattern", "feed")
             .put("history", new JsonObject().put("size", 100)))));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    registry = new LocalRegistry();
-    ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
     history = new LocalHistoryStore(clock);
+    registry = new LocalRegistry(HubMetrics.detached(), new SubscriberCensus(), new SharedHistoryReads(history), vertx);
+    ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
     SessionServices services = new SessionServices(vertx, config, new OpenAuthenticator(), registry,
         new Publisher(clusterBus, history, config, clock), history, new LocalPresenceStore(), clock);
     result(onContext(() -> clusterBus.attach(registry)));
@@ -296,8 +300,8 @@ class SessionTest {
     open();
     send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
     await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
-    onContext(() -> registry.deliver(feedEvent(2)) + registry.deliver(feedEvent(1)) + registry.deliver(feedEvent(1))
-        + registry.deliver(feedEvent(3)));
+    onContext(() -> registry.deliver(feedEvent(2, "e1")) + registry.deliver(feedEvent(1, "e1"))
+        + registry.deliver(feedEvent(1, "e1")) + registry.deliver(feedEvent(3, "e1")));
     await().atMost(WAIT).until(() -> out.ofType("tick").size() >= 3);
     assertThat(out.ofType("tick")).extracting(e -> e.getLong("offset")).containsExactly(1L, 2L, 3L);
   }
@@ -308,23 +312,58 @@ class SessionTest {
     send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
     await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
     for (int n = 1; n <= 4; n++) {
-      result(history.append("feed", FEED, Buffer.buffer("{\"type\":\"tick\",\"n\":" + n + "}"), false));
+      result(history.append("feed", FEED, Buffer.buffer("{\"type\":\"tick\",\"n\":" + n + "}"), false,
+          ChannelAdmission.ANY));
     }
-    String epoch = result(history.latest("feed")).epoch();
+    String epoch = result(history.position("feed")).epoch();
     // Offsets 2 and 3 never arrive live: the node that published them died after storing them.
-    onContext(() -> registry.deliver(feedEvent(1)) + registry.deliver(feedEvent(4)));
+    onContext(() -> registry.deliver(feedEvent(1, epoch)) + registry.deliver(feedEvent(4, epoch)));
     await().atMost(WAIT).until(() -> out.ofType("tick").size() >= 4);
     assertThat(out.ofType("tick")).extracting(e -> e.getLong("offset")).containsExactly(1L, 2L, 3L, 4L);
     assertThat(out.ofType("tick").subList(1, 3)).extracting(e -> e.getString("epoch")).containsOnly(epoch);
   }
 
-  private static FanoutEvent feedEvent(long offset) {
+  @Test
+  void aGapTheHistoryCannotFillEndsTheSubscriptionAndSaysSoRatherThanSkipping() {
+    open();
+    send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
+    await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
+    result(history.append("feed", FEED, Buffer.buffer("{\"type\":\"tick\",\"n\":1}"), false, ChannelAdmission.ANY));
+    String epoch = result(history.position("feed")).epoch();
+    // Offset 2 never arrives and the history has no such event either: nothing can close the gap.
+    onContext(() -> registry.deliver(feedEvent(1, epoch)) + registry.deliver(feedEvent(3, epoch)));
+    await().atMost(WAIT).until(() -> !out.ofType("unsubscribed").isEmpty());
+    JsonObject ended = out.ofType("unsubscribed").get(0);
+    assertThat(Arrays.asList(ended.getString("channel"), ended.getString("reason"), ended.getValue("id")))
+        .containsExactly("feed", "overflow", null);
+    assertThat(out.ofType("tick")).extracting(e -> e.getLong("offset")).as("nothing after the gap").containsExactly(1L);
+    assertThat(onContext(() -> session.isSubscribed("feed"))).isFalse();
+  }
+
+  @Test
+  void aNewerEpochIsAnnouncedBeforeItsFirstEventAndAStragglerOfTheOldOneIsDropped() {
+    open();
+    send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
+    await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
+    String old = "lz0000aa-000001";
+    String newer = "lz0000ab-000002";
+    onContext(() -> registry.deliver(feedEvent(1, old)) + registry.deliver(feedEvent(2, old))
+        + registry.deliver(feedEvent(1, newer)) + registry.deliver(feedEvent(3, old)) + registry.deliver(feedEvent(2, newer)));
+    await().atMost(WAIT).until(() -> out.ofType("tick").size() >= 4);
+    List<JsonObject> frames = out.framesAfter(2);
+    assertThat(frames).extracting(f -> f.getString("type") + ":" + f.getValue("offset") + ":" + f.getString("epoch"))
+        .containsExactly("tick:1:" + old, "tick:2:" + old, "subscribed:0:" + newer, "tick:1:" + newer,
+            "tick:2:" + newer);
+    assertThat(frames.get(2).getBoolean("recovered")).isFalse();
+  }
+
+  private static FanoutEvent feedEvent(long offset, String epoch) {
     return new FanoutEvent(Audience.channel("feed"), Buffer.buffer("{\"type\":\"tick\",\"n\":" + offset
-        + ",\"offset\":" + offset + "}"), offset, false);
+        + ",\"offset\":" + offset + ",\"epoch\":\"" + epoch + "\"}"), offset, epoch, false);
   }
 
   private static FanoutEvent event(Audience audience, Buffer bytes) {
-    return new FanoutEvent(audience, bytes, 0, false);
+    return FanoutEvent.unnumbered(audience, bytes, false);
   }
 
   @Test

@@ -65,6 +65,7 @@ public class FanoutBench {
   private Audience audience;
   private Buffer bytes;
   private long offset;
+  private static final String EPOCH = "3f2a9c1e";
 
   @Setup
   public void open() {
@@ -76,7 +77,7 @@ public class FanoutBench {
     Buffer encoded = Events.stamp(Samples.event(Samples.Size.SMALL), name, true, "user-1842", Instant.now()).toBuffer();
     // Every event carries the same bytes (offset 1 spliced in for history): delivery reads only
     // their length, the streams go by the FanoutEvent's offset.
-    bytes = history ? EventBytes.withPosition(encoded, false, 1, "3f2a9c1e") : encoded;
+    bytes = history ? EventBytes.withPosition(encoded, false, 1, EPOCH) : encoded;
     offset = 0;
     // One event first, checked at both ends: a run that measured dropped events would be worthless.
     hub.registry().deliver(nextEvent());
@@ -95,7 +96,7 @@ public class FanoutBench {
 
   /** The event as the fan-out consumer builds it, with an offset the subscribers have not seen yet. */
   private FanoutEvent nextEvent() {
-    return new FanoutEvent(audience, bytes, history ? ++offset : 0, false);
+    return new FanoutEvent(audience, bytes, history ? ++offset : 0, history ? EPOCH : null, false);
   }
 
   /** A connection closed (as a slow consumer, say) would make the rest of the run measure less work. */

@@ -1,0 +1,79 @@
+package dev.hub.history;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.splitbrainprotection.SplitBrainProtection;
+
+/**
+ * Whether this node may serve and number history now: it sees a majority of the nodes the cluster
+ * is meant to have (docs/protocol.md section 10). Backed by Hazelcast's split-brain protection in
+ * its "recently active" form, which counts only members heard from within a few heartbeats, so a
+ * node cut off from the others learns it within seconds rather than at the member timeout.
+ */
+public final class HistoryQuorum {
+  /** The split-brain protection the history structures name. */
+  static final String NAME = "hub-history-quorum";
+  private static final HistoryQuorum ALWAYS = new HistoryQuorum(null);
+
+  private final SplitBrainProtection protection;
+
+  private HistoryQuorum(SplitBrainProtection protection) {
+    this.protection = protection;
+  }
+
+  /** No majority needed: a cluster meant to be one node, or a node without a cluster. */
+  public static HistoryQuorum always() {
+    return ALWAYS;
+  }
+
+  /** The quorum configured on this member by {@link #configure}, or {@link #always()} when none is. */
+  public static HistoryQuorum of(HazelcastInstance hazelcast) {
+    if (hazelcast.getConfig().getSplitBrainProtectionConfig(NAME) == null
+        || !hazelcast.getConfig().getSplitBrainProtectionConfig(NAME).isEnabled()) {
+      return ALWAYS;
+    }
+    return new HistoryQuorum(hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(NAME));
+  }
+
+  /** True while this node sees a majority (always true without a quorum). */
+  public boolean present() {
+    return protection == null || protection.hasMinimumSize();
+  }
+
+  /**
+   * Adds the split-brain protection for a cluster meant to have {@code clusterSize} nodes and tunes
+   * the timing it relies on; call before the member starts. Nothing for a size of 1.
+   *
+   * <p>An append whose backup cannot be reached still completes, after the backup timeout, on the
+   * member that holds it: the hub refuses to acknowledge it if by then the majority is no longer
+   * seen (see {@link HazelcastHistoryStore}). That check is sound only if the timeout is longer than
+   * the time the protection takes to notice a silent majority: the heartbeat tolerance plus one
+   * re-evaluation (Hazelcast re-evaluates once per heartbeat interval).
+   */
+  static void configure(Config config, int clusterSize) {
+    if (clusterSize <= 1) {
+      return;
+    }
+    long heartbeatMs = 1000L * Long.parseLong(property(config, "hazelcast.heartbeat.interval.seconds", "5"));
+    long toleranceMs = 2 * heartbeatMs + 1000;
+    long backupTimeoutMs = Math.max(Long.parseLong(property(config, "hazelcast.operation.backup.timeout.millis", "5000")),
+        toleranceMs + heartbeatMs + 2000);
+    config.setProperty("hazelcast.operation.backup.timeout.millis", Long.toString(backupTimeoutMs));
+    config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
+        .newRecentlyActiveSplitBrainProtectionConfigBuilder(NAME, clusterSize / 2 + 1, (int) toleranceMs)
+        .enabled(true)
+        .build());
+  }
+
+  /** Backups each history structure keeps so that a majority always holds every acknowledged event. */
+  static int backupCount(int clusterSize) {
+    // size/2 + 1 replicas: more than any minority can hold, so one is always on the majority side.
+    return Math.min(6, Math.max(1, clusterSize / 2));
+  }
+
+  private static String property(Config config, String name, String fallback) {
+    String value = config.getProperty(name);
+    return value == null ? fallback : value.trim();
+  }
+}
