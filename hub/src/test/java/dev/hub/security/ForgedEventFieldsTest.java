@@ -190,7 +190,7 @@ class ForgedEventFieldsTest {
     HttpClient http = clientVertx.createHttpClient();
     try {
       int status = onEventLoop(() -> http.request(HttpMethod.POST, node.port(), "127.0.0.1", "/api/publish")
-          .compose(request -> request.send(body.encode()))
+          .compose(request -> request.putHeader("content-type", "application/json").send(body.encode()))
           .compose(response -> response.end().map(response.statusCode())))
           .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(status).as("POST /api/publish " + body).isEqualTo(200);
