@@ -38,10 +38,12 @@ class RegistrationChurnIT {
     HubCluster cluster = hub.cluster();
     Map<String, Integer> before = registrations(cluster);
     // One fan-out consumer per event loop (2 per node here), one hub.publish consumer per node, and
-    // each node's own stats address.
+    // each node's own addresses: its stats, and which channels have subscribers on it.
     Map<String, Integer> expected = new HashMap<>(Map.of("hub.fanout", 4, "hub.publish", 2));
     for (HubNode node : cluster.nodes()) {
-      expected.put("hub.stats." + ((VertxInternal) node.vertx()).clusterManager().getNodeId(), 1);
+      String member = ((VertxInternal) node.vertx()).clusterManager().getNodeId();
+      expected.put("hub.stats." + member, 1);
+      expected.put("hub.channels." + member, 1);
     }
     assertThat(before).isEqualTo(expected);
 
