@@ -1,14 +1,23 @@
 package dev.hub.fault;
 
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The acks a test's publishers got, held against the rules of docs/protocol.md sections 4 and 10:
@@ -58,13 +67,14 @@ final class Ledger {
 
   /**
    * The acked events that are not at their acknowledged position in the final history of their
-   * channel, leaving out channels {@code lost} (whose history the spec allows to be gone).
+   * channel, leaving out those {@code excused} (acked before their channel's history was lost, as
+   * the spec allows when both nodes holding it die).
    */
-  List<String> ackedMissingFrom(Map<String, History> finals, Set<String> lost) {
+  List<String> ackedMissingFrom(Map<String, History> finals, Predicate<HttpPublisher.Outcome> excused) {
     List<String> missing = new ArrayList<>();
     for (HttpPublisher.Outcome ack : acks) {
       History history = finals.get(ack.channel());
-      if (lost.contains(ack.channel())) {
+      if (excused.test(ack)) {
         continue;
       }
       boolean there = ack.epoch().equals(history.epoch()) && history.events().stream()
@@ -151,6 +161,91 @@ final class Ledger {
           + " there (first " + extra.stream().limit(3).toList() + ")");
     }
     return problems;
+  }
+
+  /**
+   * Every follower's problems on every channel, one line per follower and channel with any,
+   * giving the first two.
+   */
+  List<String> problemsOf(List<Follower> followers, Map<String, History> finals) {
+    List<String> problems = new ArrayList<>();
+    for (Follower follower : followers) {
+      for (History last : finals.values()) {
+        List<String> found = problemsOf(follower, last.channel(), last);
+        if (!found.isEmpty()) {
+          problems.add(follower.user() + " on " + last.channel() + ": " + found.size() + " problems, first "
+              + found.stream().limit(2).toList());
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Each channel's history through {@code node}, once it answers for all within {@code bound}. */
+  static Map<String, History> readAll(Endpoints.Endpoint node, List<String> channels, Duration bound) {
+    Map<String, History> finals = new TreeMap<>();
+    Awaitility.await("node " + node + " serves every channel's history").atMost(bound)
+        .pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+          for (String channel : channels) {
+            finals.put(channel, History.read(node, channel));
+          }
+        });
+    return finals;
+  }
+
+  /**
+   * Waits, within {@code bound}, for every follower to stand at the end of every channel's final
+   * history; the checks report those that do not get there, so this does not fail.
+   */
+  static void awaitFollowersAt(List<Follower> followers, Map<String, History> finals, Duration bound) {
+    try {
+      Awaitility.await("every follower at the end of every channel").atMost(bound)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> followers.stream().allMatch(follower -> finals.values().stream().allMatch(last -> {
+            Follower.Start at = follower.position(last.channel());
+            return at != null && last.epoch().equals(at.epoch()) && at.offset() == last.latest();
+          })));
+    } catch (ConditionTimeoutException e) {
+      // Reported by the checks, follower by follower.
+    }
+  }
+
+  /** Publishes counted by how they ended: {@code acked}, {@code no answer}, or status and code. */
+  static Map<String, Long> byResult(List<HttpPublisher.Outcome> outcomes) {
+    return outcomes.stream().collect(Collectors.groupingBy(o -> o.acked() ? "acked"
+        : o.status() == 0 ? "no answer" : o.status() + " " + o.code(), TreeMap::new, Collectors.counting()));
+  }
+
+  /** The first few items, for a failure message that stays readable. */
+  static String first(Collection<?> items) {
+    return items.stream().limit(5).map(String::valueOf).collect(Collectors.joining("; "));
+  }
+
+  /** One line per publish, to read after a failure. */
+  static void write(Path file, List<HttpPublisher.Outcome> outcomes) throws IOException {
+    Files.write(file, outcomes.stream().map(HttpPublisher.Outcome::toString).toList());
+  }
+
+  /** What each follower saw, channel by channel, and its notes, to read after a failure. */
+  static void writeFollowers(Path file, List<Follower> followers) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (Follower follower : followers) {
+      lines.add(follower.user() + ": " + follower.connections() + " connections, now at node " + (follower.node() + 1));
+      follower.notes().forEach(note -> lines.add("  note: " + note));
+      for (String channel : follower.channels()) {
+        lines.add("  " + channel + ": " + follower.seen(channel).stream().map(Ledger::brief)
+            .collect(Collectors.joining(" ")));
+      }
+    }
+    Files.write(file, lines);
+  }
+
+  private static String brief(Follower.Seen seen) {
+    if (seen instanceof Follower.Start start) {
+      return "[" + (start.told() ? "reset " : "start ") + start.epoch() + "/" + start.offset() + "]";
+    }
+    Follower.Event event = (Follower.Event) seen;
+    return event.epoch() + "/" + event.offset() + "=" + event.eid();
   }
 
   private static Position position(HttpPublisher.Outcome ack) {

@@ -80,8 +80,9 @@ class NetworkPartitionFaultIT {
 
     long cutAt = System.nanoTime();
     network.cut(CUT_NODE);
-    long minoritySaw = awaitMembersBelow(endpoints, CUT_NODE, NODES, "node 3 sees the split");
-    long majoritySaw = awaitMembersBelow(endpoints, 0, NODES, "node 1 sees the split");
+    long[] saw = awaitSplitSeen(endpoints);
+    long minoritySaw = saw[0];
+    long majoritySaw = saw[1];
     Awaitility.await("the cut lasts " + CUT).atMost(CUT.plus(BOUND)).pollInterval(Duration.ofMillis(200))
         .until(() -> System.nanoTime() - cutAt >= CUT.toNanos());
     long healedAt = System.nanoTime();
@@ -90,10 +91,11 @@ class NetworkPartitionFaultIT {
     long mergedAt = System.nanoTime();
     boolean publishedAfter = awaitAcksFromEveryNode(mergedAt, 3 * PER_SECOND);
     List<HttpPublisher.Outcome> outcomes = publisher.stop();
-    writeOutcomes(logs, outcomes);
+    Ledger.write(logs.resolve("publishes.txt"), outcomes);
 
-    Map<String, Ledger.History> finals = finalHistories(endpoints, channels);
-    awaitFollowersAt(finals);
+    Map<String, Ledger.History> finals = Ledger.readAll(endpoints.get(0), channels, BOUND);
+    Ledger.awaitFollowersAt(followers, finals, BOUND);
+    Ledger.writeFollowers(logs.resolve("followers.txt"), followers);
     Ledger ledger = new Ledger(outcomes);
     Window minority = new Window(minoritySaw + QUORUM_SLACK.toNanos(), healedAt);
     Window majority = new Window(majoritySaw + QUORUM_SLACK.toNanos(), healedAt);
@@ -106,17 +108,19 @@ class NetworkPartitionFaultIT {
 
     SoftAssertions softly = new SoftAssertions();
     Map<Ledger.Position, Set<String>> twice = ledger.positionsGivenTwice();
-    softly.assertThat(twice).as("(channel, epoch, offset) acked for two different events: %d of %d acks; %s; logs in %s",
-        twice.size(), ledger.acks().size(), summary, logs.toAbsolutePath()).isEmpty();
-    List<String> missing = ledger.ackedMissingFrom(finals, Set.of());
-    softly.assertThat(missing).as("acked events missing from the majority's history: %d", missing.size()).isEmpty();
-    softly.assertThat(byResult(minority.of(outcomes, List.of(CUT_NODE))))
+    softly.assertThat(twice.size()).as("(channel, epoch, offset) acked for two different events, of %d acks (first: %s);"
+            + " %s; logs in %s", ledger.acks().size(), Ledger.first(twice.entrySet()), summary, logs.toAbsolutePath())
+        .isZero();
+    List<String> missing = ledger.ackedMissingFrom(finals, ack -> false);
+    softly.assertThat(missing.size()).as("acked events missing from the majority's history (first: %s)", Ledger.first(missing))
+        .isZero();
+    softly.assertThat(Ledger.byResult(minority.of(outcomes, List.of(CUT_NODE))))
         .as("publishes through node 3 once it was alone, by result (all must be refused: 503 unavailable)")
         .containsOnlyKeys("503 unavailable");
-    softly.assertThat(byResult(majority.of(outcomes, MAJORITY)))
+    softly.assertThat(Ledger.byResult(majority.of(outcomes, MAJORITY)))
         .as("publishes through nodes 1 and 2 during the split, by result (all must be acked)")
         .containsOnlyKeys("acked");
-    softly.assertThat(followerProblems(ledger, finals)).as("followers' problems").isEmpty();
+    softly.assertThat(ledger.problemsOf(followers, finals)).as("followers' problems").isEmpty();
     softly.assertAll();
   }
 
@@ -154,53 +158,25 @@ class NetworkPartitionFaultIT {
     }
   }
 
-  /** Waits until node {@code node} reports fewer than {@code members} members; returns when it first did. */
-  private static long awaitMembersBelow(Endpoints endpoints, int node, int members, String what) {
-    Awaitility.await(what).atMost(BOUND).pollInterval(Duration.ofMillis(250))
+  /**
+   * Waits until node 3 and node 1 each report fewer members than the cluster has; returns when
+   * each first did (a little late: a node asked for its stats during a split waits up to 2 s for
+   * the members it cannot reach).
+   */
+  private static long[] awaitSplitSeen(Endpoints endpoints) {
+    long[] saw = new long[2];
+    int[] nodes = {CUT_NODE, MAJORITY.get(0)};
+    Awaitility.await("nodes 3 and 1 see the split").atMost(BOUND).pollInterval(Duration.ofMillis(250))
         .until(() -> {
-          int seen = Http.members(endpoints.get(node));
-          return seen > 0 && seen < members;
-        });
-    return System.nanoTime();
-  }
-
-  /** Each channel's history through node 1, a node of the majority, once it answers. */
-  private static Map<String, Ledger.History> finalHistories(Endpoints endpoints, List<String> channels) {
-    Map<String, Ledger.History> finals = new TreeMap<>();
-    Awaitility.await("node 1 serves every channel's history").atMost(BOUND).pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions().untilAsserted(() -> {
-          for (String channel : channels) {
-            finals.put(channel, Ledger.History.read(endpoints.get(0), channel));
+          for (int i = 0; i < nodes.length; i++) {
+            int seen = saw[i] == 0 ? Http.members(endpoints.get(nodes[i])) : 0;
+            if (seen > 0 && seen < NODES) {
+              saw[i] = System.nanoTime();
+            }
           }
+          return saw[0] != 0 && saw[1] != 0;
         });
-    return finals;
-  }
-
-  /** Waits, within a bound, for every follower to stand at the end of every channel; the checks report those that do not. */
-  private void awaitFollowersAt(Map<String, Ledger.History> finals) {
-    try {
-      Awaitility.await("every follower at the end of every channel").atMost(BOUND).pollInterval(Duration.ofMillis(250))
-          .until(() -> followers.stream().allMatch(follower -> finals.values().stream().allMatch(last -> {
-            Follower.Start at = follower.position(last.channel());
-            return at != null && last.epoch().equals(at.epoch()) && at.offset() == last.latest();
-          })));
-    } catch (ConditionTimeoutException e) {
-      // Reported below, follower by follower.
-    }
-  }
-
-  private List<String> followerProblems(Ledger ledger, Map<String, Ledger.History> finals) {
-    List<String> problems = new ArrayList<>();
-    for (Follower follower : followers) {
-      for (Ledger.History last : finals.values()) {
-        List<String> found = ledger.problemsOf(follower, last.channel(), last);
-        if (!found.isEmpty()) {
-          problems.add(follower.user() + " on " + last.channel() + ": " + found.size() + " problems, first "
-              + found.stream().limit(2).toList());
-        }
-      }
-    }
-    return problems;
+    return saw;
   }
 
   /** Publishes sent in a stretch of time. */
@@ -211,20 +187,11 @@ class NetworkPartitionFaultIT {
     }
   }
 
-  private static Map<String, Long> byResult(List<HttpPublisher.Outcome> outcomes) {
-    return outcomes.stream().collect(Collectors.groupingBy(o -> o.acked() ? "acked"
-        : o.status() == 0 ? "no answer" : o.status() + " " + o.code(), TreeMap::new, Collectors.counting()));
-  }
-
   private static String counts(Ledger ledger, List<HttpPublisher.Outcome> outcomes, long cutAt, long healedAt) {
     long byCutNode = new Window(cutAt, healedAt).of(ledger.acks(), List.of(CUT_NODE)).size();
     return String.format("%d publishes, %d acked (by node: %s), %d of them by node 3 while cut off",
         outcomes.size(), ledger.acks().size(), ledger.acks().stream()
             .collect(Collectors.groupingBy(o -> o.node() + 1, TreeMap::new, Collectors.counting())), byCutNode);
-  }
-
-  private static void writeOutcomes(Path logs, List<HttpPublisher.Outcome> outcomes) throws Exception {
-    Files.write(logs.resolve("publishes.txt"), outcomes.stream().map(HttpPublisher.Outcome::toString).toList());
   }
 
   @AfterEach
