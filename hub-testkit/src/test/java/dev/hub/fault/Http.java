@@ -33,6 +33,25 @@ final class Http {
     return new JsonObject(response.body());
   }
 
+  /**
+   * Whether the node shows it is cut off from part of a cluster of {@code size}: it sees fewer
+   * members, or it reports not ready (docs/protocol.md section 10: a node without a majority does).
+   */
+  static boolean seesSplit(Endpoints.Endpoint node, int size) {
+    int members = members(node);
+    if (members > 0 && members < size) {
+      return true;
+    }
+    try {
+      return get(node, "/ready").statusCode() == 503;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** How many cluster members the node sees ({@code GET /api/stats}), or -1 when it does not answer. */
   static int members(Endpoints.Endpoint node) {
     try {

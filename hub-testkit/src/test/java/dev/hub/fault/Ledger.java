@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -66,20 +67,23 @@ final class Ledger {
   }
 
   /**
-   * The acked events that are not at their acknowledged position in the final history of their
-   * channel, leaving out those {@code excused} (acked before their channel's history was lost, as
-   * the spec allows when both nodes holding it die).
+   * The acked events the final history of their channel does not hold, or holds elsewhere than
+   * their acknowledged offset while still in the acknowledged epoch; leaving out those {@code
+   * excused} (acked before their channel's history was lost, as the spec allows when both nodes
+   * holding it die). An event kept under a new epoch (one the spec gives a channel after a split
+   * whose minority copy may have been read) may stand at another offset there.
    */
   List<String> ackedMissingFrom(Map<String, History> finals, Predicate<HttpPublisher.Outcome> excused) {
     List<String> missing = new ArrayList<>();
     for (HttpPublisher.Outcome ack : acks) {
-      History history = finals.get(ack.channel());
       if (excused.test(ack)) {
         continue;
       }
-      boolean there = ack.epoch().equals(history.epoch()) && history.events().stream()
-          .anyMatch(event -> event.offset() == ack.offset() && ack.eid().equals(event.eid()));
-      if (!there) {
+      History history = finals.get(ack.channel());
+      Optional<Follower.Event> kept = history.events().stream().filter(event -> ack.eid().equals(event.eid()))
+          .findFirst();
+      boolean moved = kept.isPresent() && kept.get().epoch().equals(ack.epoch()) && kept.get().offset() != ack.offset();
+      if (kept.isEmpty() || moved) {
         missing.add(ack.eid() + " acked at " + position(ack) + " by node " + (ack.node() + 1)
             + "; the history holds " + holderOf(history, ack));
       }
@@ -89,7 +93,7 @@ final class Ledger {
 
   private static String holderOf(History history, HttpPublisher.Outcome ack) {
     if (!ack.epoch().equals(history.epoch())) {
-      return "epoch " + history.epoch() + " now";
+      return "epoch " + history.epoch() + " now, without that event";
     }
     return history.events().stream().filter(event -> event.offset() == ack.offset()).map(Follower.Event::eid)
         .findFirst().orElse("nothing") + " there";
@@ -98,21 +102,24 @@ final class Ledger {
   /**
    * What is wrong with what {@code follower} saw on {@code channel}, given the channel's final
    * history: every stretch from a starting point must be the events after it, once, in offset
-   * order, in one epoch, none of them at a position acknowledged for another event; the last
-   * stretch must be in the final epoch (else it was never told of the reset) and hold every event
-   * of the final history after its start.
+   * order, in one epoch; the last stretch must be in the final epoch (else it was never told of
+   * the reset), hold every event of the final history after its start, and none at a position
+   * acknowledged for another event. What came before a reset it was told of is excused: the reset
+   * is how the spec tells a client that what it holds may be wrong (docs/protocol.md section 10).
    */
   List<String> problemsOf(Follower follower, String channel, History last) {
     List<String> problems = new ArrayList<>();
     Follower.Start start = null;
     String epoch = null;
     long expected = 0;
+    long from = 0;
     List<Follower.Event> stretch = new ArrayList<>();
     for (Follower.Seen seen : follower.seen(channel)) {
       if (seen instanceof Follower.Start begun) {
         start = begun;
         epoch = begun.epoch();
         expected = begun.offset() + 1;
+        from = begun.offset();
         stretch.clear();
         continue;
       }
@@ -127,17 +134,22 @@ final class Ledger {
       if (!event.epoch().equals(epoch)) {
         problems.add("epoch changed from " + epoch + " to " + event.epoch() + " at " + event
             + " without a subscribed recovered:false");
+        // What follows is held against the history from here on, as if it had been told.
         epoch = event.epoch();
+        from = event.offset() - 1;
+        stretch.clear();
       } else if (event.offset() != expected) {
         problems.add((event.offset() < expected ? "duplicate or out of order: " : "gap: ") + "expected offset "
             + expected + ", got " + event);
       }
       expected = event.offset() + 1;
+      stretch.add(event);
+    }
+    for (Follower.Event event : stretch) {
       Set<String> ackedFor = acked.get(new Position(channel, event.epoch(), event.offset()));
       if (ackedFor != null && !ackedFor.contains(event.eid())) {
         problems.add("received " + event + " at a position acked for " + ackedFor);
       }
-      stretch.add(event);
     }
     if (start == null) {
       problems.add("never subscribed");
@@ -149,14 +161,14 @@ final class Ledger {
           + ", and was never told of the reset");
       return problems;
     }
-    long from = start.offset();
-    List<String> due = last.events().stream().filter(event -> event.offset() > from)
+    long after = from;
+    List<String> due = last.events().stream().filter(event -> event.offset() > after)
         .map(event -> event.offset() + ":" + event.eid()).toList();
     List<String> got = stretch.stream().map(event -> event.offset() + ":" + event.eid()).toList();
     if (!due.equals(got)) {
       List<String> missing = due.stream().filter(e -> !got.contains(e)).toList();
       List<String> extra = got.stream().filter(e -> !due.contains(e)).toList();
-      problems.add("after " + start + ": " + missing.size() + " events of the history not received (first "
+      problems.add("after offset " + after + " of " + endEpoch + ": " + missing.size() + " events of the history not received (first "
           + missing.stream().limit(3).toList() + "), " + extra.size() + " received that the history does not hold"
           + " there (first " + extra.stream().limit(3).toList() + ")");
     }

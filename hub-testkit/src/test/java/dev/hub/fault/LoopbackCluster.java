@@ -7,7 +7,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -20,7 +23,7 @@ final class LoopbackCluster implements AutoCloseable {
   private final String[] flags;
   private final Endpoints endpoints;
   private final List<HubProcesses.Node> nodes = new ArrayList<>();
-  private int restarts;
+  private final AtomicInteger restarts = new AtomicInteger();
 
   LoopbackCluster(String test, int size) throws Exception {
     this.hubs = Cleanup.atExit(new HubProcesses(test, size, FaultTier.START));
@@ -29,13 +32,22 @@ final class LoopbackCluster implements AutoCloseable {
     IntStream.range(0, size).forEach(i -> nodes.add(null));
   }
 
-  /** Starts the first node alone, so that it is the one the others join, then the rest together. */
+  /** Starts every node at once, for the reason {@link NamespacedNodes#startAll()} gives. */
   void startAll() throws Exception {
-    start(0);
-    List<CompletableFuture<Void>> rest = IntStream.range(1, endpoints.size())
-        .mapToObj(index -> CompletableFuture.runAsync(() -> start(index))).toList();
-    for (CompletableFuture<Void> node : rest) {
-      node.get(FaultTier.START.toMillis() * 2, TimeUnit.MILLISECONDS);
+    start(IntStream.range(0, endpoints.size()).boxed().toList());
+  }
+
+  /** Starts (or starts again) these nodes together, a thread each, and waits for all. */
+  void start(List<Integer> indices) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(indices.size());
+    try {
+      List<CompletableFuture<Void>> starting = indices.stream()
+          .map(index -> CompletableFuture.runAsync(() -> start(index), threads)).toList();
+      for (CompletableFuture<Void> node : starting) {
+        node.get(FaultTier.START.toMillis() * 2, TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
     }
   }
 
@@ -48,7 +60,7 @@ final class LoopbackCluster implements AutoCloseable {
     Path log = hubs.logs().resolve("p" + (index + 1) + ".log");
     try {
       if (before != null) {
-        Files.move(before.log(), hubs.logs().resolve("p" + (index + 1) + ".run" + (++restarts) + ".log"),
+        Files.move(before.log(), hubs.logs().resolve("p" + (index + 1) + ".run" + restarts.incrementAndGet() + ".log"),
             StandardCopyOption.REPLACE_EXISTING);
       }
       HubProcesses.Node started = hubs.start(index, flags);

@@ -159,9 +159,9 @@ class NetworkPartitionFaultIT {
   }
 
   /**
-   * Waits until node 3 and node 1 each report fewer members than the cluster has; returns when
-   * each first did (a little late: a node asked for its stats during a split waits up to 2 s for
-   * the members it cannot reach).
+   * Waits until node 3 and node 1 each show the split ({@link Http#seesSplit}); returns when each
+   * first did (a little late: a node asked for its stats during a split waits up to 2 s for the
+   * members it cannot reach).
    */
   private static long[] awaitSplitSeen(Endpoints endpoints) {
     long[] saw = new long[2];
@@ -169,8 +169,7 @@ class NetworkPartitionFaultIT {
     Awaitility.await("nodes 3 and 1 see the split").atMost(BOUND).pollInterval(Duration.ofMillis(250))
         .until(() -> {
           for (int i = 0; i < nodes.length; i++) {
-            int seen = saw[i] == 0 ? Http.members(endpoints.get(nodes[i])) : 0;
-            if (seen > 0 && seen < NODES) {
+            if (saw[i] == 0 && Http.seesSplit(endpoints.get(nodes[i]), NODES)) {
               saw[i] = System.nanoTime();
             }
           }
