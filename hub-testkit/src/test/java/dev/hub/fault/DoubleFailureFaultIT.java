@@ -121,6 +121,8 @@ class DoubleFailureFaultIT {
         .as("publishes through the survivor from %s after the kill answered later than %s", DETECTION, PROMPT)
         .isEmpty();
     softly.assertThat(recovery.values()).as("publishes through each node after the restart").doesNotContain("never");
+    softly.assertThat(Ledger.byResult(outcomes.stream().filter(o -> o.eid().startsWith("after-")).toList()))
+        .as("publishes through every node once all were back, by result").containsOnlyKeys("acked");
     softly.assertThat(lost).as("channels that lost their history (the test needs some; see the class comment)")
         .isNotEmpty().hasSizeLessThan(CHANNELS);
     softly.assertThat(ledger.positionsGivenTwice()).as("(channel, epoch, offset) acked for two different events").isEmpty();

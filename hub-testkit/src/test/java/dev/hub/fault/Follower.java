@@ -168,7 +168,7 @@ final class Follower {
 
   private void subscribedReply(String channel, JsonObject reply, String id) {
     boolean solicited = id != null && pending.remove(id) != null;
-    if (channel.equals(lobby)) {
+    if (lobby != null && lobby.equals(channel)) {
       subscribed.add(channel);
     } else if (seen.containsKey(channel)) {
       Start start = new Start(reply.getString("epoch"), reply.getLong("offset", 0L),

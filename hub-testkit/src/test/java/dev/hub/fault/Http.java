@@ -56,7 +56,7 @@ final class Http {
   static int members(Endpoints.Endpoint node) {
     try {
       return getJson(node, "/api/stats").getInteger("members", -1);
-    } catch (IOException | AssertionError e) {
+    } catch (IOException | RuntimeException | AssertionError e) {
       return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
