@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 
@@ -73,6 +77,24 @@ final class FaultTier {
     Awaitility.await("nodes " + nodes + " each see " + members + " members").atMost(bound)
         .pollInterval(Duration.ofMillis(500))
         .until(() -> nodes.stream().allMatch(node -> Http.members(endpoints.get(node)) == members));
+  }
+
+  /**
+   * The result of a node's start on another thread, within twice {@link #START}; its failure
+   * (usually {@link #startFailure}) is thrown as it is, not wrapped.
+   */
+  static <T> T await(CompletableFuture<T> starting) throws InterruptedException, TimeoutException {
+    try {
+      return starting.get(START.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new AssertionError("a node did not start", e.getCause());
+    }
   }
 
   /** An AssertionError for a node that did not start, with the end of its log and what may be wrong. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -44,7 +43,7 @@ final class LoopbackCluster implements AutoCloseable {
       List<CompletableFuture<Void>> starting = indices.stream()
           .map(index -> CompletableFuture.runAsync(() -> start(index), threads)).toList();
       for (CompletableFuture<Void> node : starting) {
-        node.get(FaultTier.START.toMillis() * 2, TimeUnit.MILLISECONDS);
+        FaultTier.await(node);
       }
     } finally {
       threads.shutdownNow();

@@ -60,7 +60,7 @@ final class NamespacedNodes implements AutoCloseable {
           .mapToObj(index -> CompletableFuture.supplyAsync(() -> start(index), threads)).toList();
       List<HubProcesses.Node> started = new ArrayList<>();
       for (CompletableFuture<HubProcesses.Node> node : starting) {
-        started.add(node.get(FaultTier.START.toMillis() * 2, TimeUnit.MILLISECONDS));
+        started.add(FaultTier.await(node));
       }
       return started;
     } finally {
