@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
  * Hub JVMs started from the built jar, as a user runs them, for the {@code *ProcessIT} tests: one
  * cluster of {@code size} nodes on free ports with a unique name, each child's output copied to
  * {@code target/process-logs/<test>/<node>.log}. {@link #close()} kills whatever is still running.
+ * Public for the fault tier ({@code dev.hub.fault}), which runs its loopback clusters with it.
  */
-final class HubProcesses implements AutoCloseable {
+public final class HubProcesses implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("hub ready node=(\\S+) port=(\\d+) cluster=(\\S+) members=(\\d+)");
 
   private final Duration wait;
@@ -39,19 +40,19 @@ final class HubProcesses implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
 
   /** A started node: its id, the port clients connect to, and the cluster size its ready line reported. */
-  record Node(String id, Process process, int port, int members, Path log) {
+  public record Node(String id, Process process, int port, int members, Path log) {
 
     /** SIGKILL on Linux: no drain, no goodbye to the cluster. */
-    void kill() {
+    public void kill() {
       process.destroyForcibly();
     }
 
     /** SIGTERM: the hub's shutdown hook drains its clients and leaves the cluster. */
-    void stop() {
+    public void stop() {
       process.destroy();
     }
 
-    boolean awaitExit(Duration timeout) throws InterruptedException {
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
       return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
@@ -62,7 +63,7 @@ final class HubProcesses implements AutoCloseable {
    *     node is told the full member list
    * @param wait how long a node may take to print its ready line
    */
-  HubProcesses(String test, int size, Duration wait) throws IOException {
+  public HubProcesses(String test, int size, Duration wait) throws IOException {
     this.wait = wait;
     this.logs = Files.createDirectories(Path.of("target", "process-logs", test));
     this.cluster = "hub-proc-" + UUID.randomUUID().toString().substring(0, 8);
@@ -75,7 +76,7 @@ final class HubProcesses implements AutoCloseable {
    *
    * @param flags further flags, e.g. {@code --config <file>}
    */
-  Node start(int index, String... flags) throws Exception {
+  public Node start(int index, String... flags) throws Exception {
     String id = "p" + (index + 1);
     Path jar = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
     assertThat(jar).as("the fat jar (mvn package builds it)").exists();
@@ -96,7 +97,7 @@ final class HubProcesses implements AutoCloseable {
    * Starts every node: the first alone, so that it is the member the others join (two started at
    * the same instant could form two clusters and merge later), then the rest together.
    */
-  List<Node> startAll(String... flags) throws Exception {
+  public List<Node> startAll(String... flags) throws Exception {
     List<Node> started = new ArrayList<>(List.of(start(0, flags)));
     List<CompletableFuture<Node>> rest = new ArrayList<>();
     for (int i = 1; i < clusterPorts.size(); i++) {
@@ -119,7 +120,7 @@ final class HubProcesses implements AutoCloseable {
    * The index of the node that owns the partition of {@code partitionKey} now, asked of the
    * cluster through a short-lived Hazelcast client (an observer: it holds no data).
    */
-  int ownerOf(String partitionKey) {
+  public int ownerOf(String partitionKey) {
     ClientConfig config = new ClientConfig().setClusterName(cluster).setProperty("hazelcast.logging.type", "slf4j");
     config.getNetworkConfig().setAddresses(clusterPorts.stream().map(port -> "127.0.0.1:" + port).toList());
     config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(wait.toMillis());
@@ -141,7 +142,7 @@ final class HubProcesses implements AutoCloseable {
   }
 
   /** The log directory, for failure messages. */
-  Path logs() {
+  public Path logs() {
     return logs.toAbsolutePath();
   }
 
@@ -161,7 +162,7 @@ final class HubProcesses implements AutoCloseable {
    *
    * @return the ready line, matched: group 2 is the port, group 4 the members
    */
-  static Matcher awaitReady(Process process, Path log, Duration wait) {
+  public static Matcher awaitReady(Process process, Path log, Duration wait) {
     CompletableFuture<Matcher> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> copyOutput(process, log, ready), "output-" + log.getFileName());
     reader.setDaemon(true);
@@ -194,7 +195,7 @@ final class HubProcesses implements AutoCloseable {
     }
   }
 
-  static String javaBin() {
+  public static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
