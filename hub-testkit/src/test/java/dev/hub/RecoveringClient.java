@@ -77,7 +77,8 @@ final class RecoveringClient {
       return;
     }
     int port = ports.get(node);
-    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?user=" + user))
+    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?user=" + user)
+        .setAllowOriginHeader(false))
         .onSuccess(this::opened)
         .onFailure(e -> retry());
   }

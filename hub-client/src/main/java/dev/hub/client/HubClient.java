@@ -192,7 +192,9 @@ public final class HubClient {
     if (options.user() != null) {
       uri += (uri.contains("?") ? "&" : "?") + "user=" + URLEncoder.encode(options.user(), StandardCharsets.UTF_8);
     }
-    WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(uri);
+    // A JVM service is no browser: it sends no Origin, which the hub checks against cross-site pages
+    // (an open node takes only loopback origins).
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(uri).setAllowOriginHeader(false);
     if (token != null) {
       connect.addHeader("Authorization", "Bearer " + token);
     }

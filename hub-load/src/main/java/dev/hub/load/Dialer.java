@@ -55,7 +55,9 @@ final class Dialer {
     if (query != null) {
       fullQuery = fullQuery == null || fullQuery.isEmpty() ? query : fullQuery + "&" + query;
     }
+    // Not a browser: no Origin header (an open node takes only loopback origins from browsers).
     return new WebSocketConnectOptions()
+        .setAllowOriginHeader(false)
         .setHost(url.getHost())
         .setPort(port)
         .setSsl(secure)

@@ -47,6 +47,8 @@ public final class HubTestClient implements AutoCloseable {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI(pathAndQuery);
     headers.forEach(options::addHeader);
+    // Not a browser: no Origin unless the test sets one (an open node takes only loopback origins).
+    options.setAllowOriginHeader(headers.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("origin")));
     // Handlers are set before the socket connects: set once the connect future completes, they
     // could miss the connected frame (the test thread may attach them after it has arrived).
     HubTestClient testClient = new HubTestClient(client, client.webSocket());

@@ -104,7 +104,7 @@ final class Follower {
     }
     Endpoints.Endpoint endpoint = endpoints.get(node);
     client.connect(new WebSocketConnectOptions().setHost(endpoint.host()).setPort(endpoint.port())
-            .setURI("/ws?user=" + user))
+            .setURI("/ws?user=" + user).setAllowOriginHeader(false))
         .onSuccess(this::opened)
         .onFailure(e -> retry());
   }
