@@ -236,8 +236,10 @@ public final class HazelcastHistoryStore implements HistoryStore {
         // A read from before the oldest retained event starts at the oldest one: what lay between is gone.
         return Future.succeededFuture(new HistoryPage(epoch, events.get(0).offset() == afterOffset + 1, events));
       }
-      // Nothing after the offset: complete only if it is the newest, not if everything after it expired.
-      return local(RingOperations.tail(ring)).map(tail -> new HistoryPage(epoch, afterOffset == tail + 1, events));
+      // Nothing after the offset: complete unless what came after it has expired, that is unless the
+      // oldest event held is past the one after it. (Not "the offset is the newest": an event may
+      // have been appended since the read.)
+      return local(RingOperations.head(ring)).map(head -> new HistoryPage(epoch, head <= afterOffset, events));
     });
   }
 

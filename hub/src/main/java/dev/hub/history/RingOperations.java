@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The two Ringbuffer questions Hazelcast 5.3 answers only synchronously, asked asynchronously: the
- * newest sequence and the number of live items. The public {@code tailSequence()} and {@code size()}
+ * newest and oldest sequences and the number of live items. The public {@code tailSequence()} and {@code size()}
  * block the calling thread on a remote call, which an event loop must never do; the proxy sends the
  * same {@link GenericOperation} itself, so this sends it through the operation service and returns
  * the invocation's future. This is the one place the hub uses Ringbuffer internals;
@@ -21,6 +21,14 @@ final class RingOperations {
   /** The sequence of the newest item, -1 when the ring has none yet. */
   static CompletionStage<Long> tail(Ringbuffer<?> ring) {
     return invoke(ring, GenericOperation.OPERATION_TAIL);
+  }
+
+  /**
+   * The sequence of the oldest item still held (expired ones are dropped first); one more than
+   * {@link #tail} when the ring holds nothing.
+   */
+  static CompletionStage<Long> head(Ringbuffer<?> ring) {
+    return invoke(ring, GenericOperation.OPERATION_HEAD);
   }
 
   /** Items still held (expired ones are dropped first, as every ring operation does). */

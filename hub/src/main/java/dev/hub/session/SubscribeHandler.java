@@ -70,6 +70,7 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
       return history.read(frame.channel(), since.offset(), ChannelStream.REPLAY_PAGE).map(page -> {
         requireStillAllowed(session, frame);
         boolean recovered = page.complete() && (since.epoch() == null || since.epoch().equals(page.epoch()));
+
         session.reply(positioned(frame, latest, recovered));
         follow(session, frame.channel(), recovered
             ? stream.catchUp(since.offset(), page.epoch(), latest.offset(), page)

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HistoryStoreTest {
   private static final ChannelOptions SMALL = new ChannelOptions("small", 3, Duration.ofHours(1), false, false, true);
   private static final ChannelOptions LARGE = new ChannelOptions("large*", 100, Duration.ofHours(1), false, false, true);
+  private static final ChannelOptions BRIEF = new ChannelOptions("brief*", 100, Duration.ofSeconds(1), false, false, true);
 
   private static Vertx vertx;
   private static HazelcastInstance hazelcast;
@@ -43,7 +45,7 @@ class HistoryStoreTest {
     config.getNetworkConfig().setPort(0).getJoin().getMulticastConfig().setEnabled(false);
     config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    HazelcastHistoryStore.configure(config, List.of(SMALL, LARGE), 1);
+    HazelcastHistoryStore.configure(config, List.of(SMALL, LARGE, BRIEF), 1);
     hazelcast = Hazelcast.newHazelcastInstance(config);
   }
 
@@ -111,6 +113,21 @@ class HistoryStoreTest {
     assertThat(page.complete()).isFalse();
     assertThat(page.events()).extracting(StoredEvent::offset).containsExactly(3L, 4L, 5L);
     assertThat(await(store.read("small", 2, 100)).complete()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void anEmptyReadIsCompleteWhenUpToDateAndNotWhenWhatFollowedExpired(String name, Function<Void, HistoryStore> make)
+      throws Exception {
+    HistoryStore store = make.apply(null);
+    String channel = "brief-" + UUID.randomUUID();
+    for (int n = 1; n <= 3; n++) {
+      await(store.append(channel, BRIEF, Buffer.buffer("{\"n\":" + n + "}"), false, ChannelAdmission.ANY));
+    }
+    assertThat(await(store.read(channel, 3, 10)).complete()).as("up to date").isTrue();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> await(store.read(channel, 1, 10)).events().isEmpty());
+    assertThat(await(store.read(channel, 1, 10)).complete()).as("events 2 and 3 expired").isFalse();
+    assertThat(await(store.read(channel, 3, 10)).complete()).as("nothing after 3 ever existed").isTrue();
   }
 
   @ParameterizedTest(name = "{0}")
