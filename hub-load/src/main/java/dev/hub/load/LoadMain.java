@@ -54,7 +54,7 @@ public final class LoadMain {
   /** Runs a command line; returns the exit code. {@code baseline} returns only if it fails to start. */
   static int execute(String[] args, PrintStream out, PrintStream err) {
     if (args.length > 0 && args[0].equals("scenario")) {
-      // The README's benchmark scenarios: they start their own servers and write their own report.
+      // The benchmark scenarios (docs/benchmarks.md): they start their own servers and write their own report.
       try {
         return ScenarioMain.run(Arrays.asList(args).subList(1, args.length));
       } catch (Exception e) {
@@ -169,7 +169,7 @@ public final class LoadMain {
         "hub-load: load, baseline and connection-capacity runs against hub nodes",
         "",
         "usage: java -jar hub-load.jar [run|baseline|idle] [--name value ...]",
-        "       java -jar hub-load.jar scenario <1|2|3|all> [--help]   the README's benchmark scenarios",
+        "       java -jar hub-load.jar scenario <1|2|3|all> [--help]   the benchmark scenarios of docs/benchmarks.md",
         "  results: one JSON line on stdout; a readable summary on stderr. Bad options exit 2.",
         "  durations: 10 (seconds), 10s, 500ms, 2m. Lists: comma-separated.",
         "",

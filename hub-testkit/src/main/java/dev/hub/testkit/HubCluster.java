@@ -83,7 +83,7 @@ public final class HubCluster implements AutoCloseable {
    * Starts {@code size} nodes.
    *
    * @param settings changes each node's configuration JSON (the configuration file's shape; see
-   *     the README), for example to set limits or channel options
+   *     docs/configuration.md), for example to set limits or channel options
    */
   public static HubCluster start(int size, UnaryOperator<JsonObject> settings) {
     // One more port than nodes, for a non-hub service member.

@@ -20,7 +20,7 @@ import java.util.Set;
  * configured. A token without {@code exp} never expires, as in Centrifugo; issuers should always
  * set one.
  *
- * <p>Which key checks a token (README, "Keys"): a token naming the {@code kid} of a JWKS key is
+ * <p>Which key checks a token (docs/security.md, "Tokens and keys"): a token naming the {@code kid} of a JWKS key is
  * checked with that key alone; a token naming a {@code kid} no JWKS key has, with the keys that have
  * no {@code kid} (the HMAC secret, the PEM key, JWKS keys without one); a token without {@code kid},
  * with every key of its algorithm.

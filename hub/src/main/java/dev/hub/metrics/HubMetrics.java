@@ -139,7 +139,7 @@ public final class HubMetrics {
   /**
    * A token or credential refused.
    *
-   * @param where {@code upgrade} (before the WebSocket upgrade), {@code auth_frame} or {@code api}
+   * @param where {@code upgrade} (before the WebSocket upgrade), {@code connection} (an auth frame or expiry on a live connection) or {@code api}
    * @param reason the error code sent back ({@code unauthorized}, {@code token_expired}, {@code forbidden})
    */
   public void authFailure(String where, String reason) {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * never touch the cluster: no write to Hazelcast's subscription map per channel or per
  * connection, and no window in which a publisher elsewhere has not yet seen a new subscriber's
  * registration (the event bus learns of registrations asynchronously). The price is that an event
- * reaches nodes with no subscriber for it, where it is dropped after one map lookup. The README's
- * "Routing" section has the measurements behind this choice.
+ * reaches nodes with no subscriber for it, where it is dropped after one map lookup.
+ * docs/routing.md has the measurements behind this choice.
  *
  * <p>The event travels already encoded as the text frame clients receive, so no node parses or
  * encodes it again.

@@ -163,7 +163,7 @@ class DeployRecipesTest {
         .isEqualTo("hub-cluster.default.svc.cluster.local");
   }
 
-  /** The three cluster TLS variables name files of one mounted secret, under the keys the README documents. */
+  /** The three cluster TLS variables name files of one mounted secret, under the keys docs/operations.md documents. */
   private static void assertClusterTlsFromTheSecret(Map<String, Object> pod, Map<String, Object> container,
                                                     Map<String, Map<String, Object>> env) {
     Map<String, Object> mount = maps(container, "volumeMounts").stream()

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the README promises a JWKS key verifies, end to end: a key's own {@code alg} (PS256), the
+ * What docs/security.md promises a JWKS key verifies, end to end: a key's own {@code alg} (PS256), the
  * algorithm of its curve when it has none (ES384, ES512), and HS256/384/512 for an HMAC key without
  * {@code alg}; never another algorithm with the same key.
  */

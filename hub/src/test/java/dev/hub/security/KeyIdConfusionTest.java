@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The attack: a token that names the {@code kid} of one key but is signed by another configured key.
- * The rule (README, Keys): a token naming the kid of a JWKS key is checked with that key only; a
+ * The rule (docs/security.md, "Tokens and keys"): a token naming the kid of a JWKS key is checked with that key only; a
  * token naming a kid no key has is checked with the keys without a kid (the HMAC secret, the PEM
  * key, JWKS keys without one); a token without a kid with every key of its algorithm. The node has
  * all three sources: JWKS key {@code k1}, a PEM key and the secret.

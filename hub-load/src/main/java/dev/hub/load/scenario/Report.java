@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * Where a scenario run's results go: every load run as one JSON line in {@code results.jsonl},
- * and the tables and verdicts in {@code report.md} (Markdown, ready for the README), each also
+ * and the tables and verdicts in {@code report.md} (Markdown, ready for docs/benchmarks.md), each also
  * printed to standard output as it is made.
  */
 final class Report {

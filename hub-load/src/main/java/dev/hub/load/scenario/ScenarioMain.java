@@ -3,7 +3,7 @@ package dev.hub.load.scenario;
 import java.util.List;
 
 /**
- * {@code hub-load.jar scenario <1|2|3|all>}: runs the README's benchmark scenarios against the
+ * {@code hub-load.jar scenario <1|2|3|all>}: runs the benchmark scenarios of docs/benchmarks.md against the
  * hub jar of this checkout and writes results.jsonl, report.md and latency-vs-rate.png.
  */
 public final class ScenarioMain {

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The benchmark scenarios of the README, each one command. Servers run as child processes
+ * The benchmark scenarios of docs/benchmarks.md, each one command. Servers run as child processes
  * pinned to CPU 0, this process (the load generator) to the other CPU; every run's JSON goes to
  * {@code results.jsonl} and the tables to {@code report.md}.
  */
