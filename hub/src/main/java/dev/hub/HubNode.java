@@ -223,8 +223,10 @@ public final class HubNode {
 
   /**
    * Graceful stop: turns {@code /ready} down at once and stops taking connections, waits
-   * {@code drainDelayMs} so load balancers notice, sends every client {@code reconnect} and close
-   * 1012, waits for them (bounded), then leaves the cluster if this node owns its Vert.x.
+   * {@code drainDelayMs} so load balancers notice, then on every connection refuses new frames,
+   * lets the requests in flight send their replies, sends {@code reconnect} and close 1012; waits
+   * for the clients (bounded by {@code drainTimeoutMs}), then leaves the cluster if this node owns
+   * its Vert.x.
    */
   public Future<Void> stop() {
     services.gate().startDraining();
