@@ -38,12 +38,14 @@ class RegistrationChurnIT {
     HubCluster cluster = hub.cluster();
     Map<String, Integer> before = registrations(cluster);
     // One fan-out consumer per event loop (2 per node here), one hub.publish consumer per node, and
-    // each node's own addresses: its stats, and which channels have subscribers on it.
+    // each node's own addresses: its stats, which channels have subscribers on it, and the probe
+    // it relays for a node that is starting.
     Map<String, Integer> expected = new HashMap<>(Map.of("hub.fanout", 4, "hub.publish", 2));
     for (HubNode node : cluster.nodes()) {
       String member = ((VertxInternal) node.vertx()).clusterManager().getNodeId();
       expected.put("hub.stats." + member, 1);
       expected.put("hub.channels." + member, 1);
+      expected.put("hub.probe." + member, 1);
     }
     assertThat(before).isEqualTo(expected);
 

@@ -80,11 +80,14 @@ final class GatewayVerticle extends VerticleBase {
     return router;
   }
 
-  /** Graceful stop: every client gets {@code reconnect} and close 1012, then the server closes. */
+  /**
+   * Graceful stop: every client's requests in flight send their replies, then it gets
+   * {@code reconnect} and close 1012, then the server closes. All within {@code drainTimeoutMs}.
+   */
   @Override
   public Future<?> stop() {
     long drainMs = node.config().node().drainTimeoutMs();
-    return endpoint.drainAll()
+    return endpoint.drainAll(settleMs())
         .timeout(drainMs, TimeUnit.MILLISECONDS)
         .recover(timedOut -> Future.succeededFuture())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
@@ -93,7 +96,15 @@ final class GatewayVerticle extends VerticleBase {
 
   /** Sends every client of this event loop {@code reconnect} and close 1012, on this loop. */
   void reconnectClients() {
-    context.runOnContext(v -> endpoint.reconnectAll());
+    context.runOnContext(v -> endpoint.reconnectAll(settleMs()));
+  }
+
+  /**
+   * How long the requests in flight on a connection may hold its {@code reconnect} back: half of
+   * {@code drainTimeoutMs}, so the other half is left for the clients to close.
+   */
+  private long settleMs() {
+    return node.config().node().drainTimeoutMs() / 2;
   }
 
   int actualPort() {

@@ -22,6 +22,7 @@ import dev.hub.presence.PresenceRecovery;
 import dev.hub.presence.PresenceStore;
 import dev.hub.protocol.CloseCode;
 import dev.hub.routing.ClusterBus;
+import dev.hub.routing.FanoutProbe;
 import dev.hub.routing.Publisher;
 import dev.hub.routing.SubscriberCensus;
 import dev.hub.transport.ConnectionGate;
@@ -104,20 +105,31 @@ public final class HubNode {
       node.quorumWatch = new QuorumWatch(vertx, services.quorum(), node::reconnectClients);
       node.sweeper = new HistorySweeper(vertx, services.history(), channels -> services.census()
           .subscribedAnywhere(vertx.eventBus(), membership.memberId(), membership::memberIds, channels));
-      return startPresence(node)
+      return services.probe().answer()
+          .compose(v -> startPresence(node))
           .compose(v -> vertx.deployVerticle(new PublishServiceVerticle(services)))
           .onSuccess(node.deployments::add)
           .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
           .compose(v -> vertx.deployVerticle(new StatsServiceVerticle(services)))
           .onSuccess(node.deployments::add)
-          // Only now is every fan-out consumer registered: a client sent here is reached by all events.
+          // Every fan-out consumer is registered here; the other members may not have heard of them yet.
           .onSuccess(v -> services.readiness().started())
           .onSuccess(v -> {
             node.quorumWatch.start();
             node.sweeper.start(sweepPeriodMs(config));
           })
+          .compose(v -> awaitOtherNodesEvents(services))
           .map(node);
     });
+  }
+
+  /**
+   * Ready only once every other node's events reach this one: until a member has heard of this
+   * node's fan-out consumers, what it publishes misses the clients here. Retries until each member
+   * has relayed a probe (see {@link FanoutProbe}), logging whom it waits for.
+   */
+  private static Future<Void> awaitOtherNodesEvents(NodeServices services) {
+    return services.probe().seenByOthers().onSuccess(v -> services.readiness().fanoutConfirmed());
   }
 
   /** Open mode only when configured so (ConfigReader has refused it where it is unsafe); JWTs otherwise. */
@@ -140,7 +152,8 @@ public final class HubNode {
             Duration.ofMillis(config.limits().historyTimeoutMs()));
     PresenceStore presence = hazelcast == null ? new LocalPresenceStore() : new HazelcastPresenceStore(vertx, hazelcast);
     HubMetrics metrics = new HubMetrics(meters);
-    ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics);
+    FanoutProbe probe = new FanoutProbe(vertx, membership.memberId(), membership::memberIds);
+    ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), metrics, probe);
     ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(), config.limits().connectionsPerUser(),
         config.limits().unauthenticatedPerIp(), config.limits().unauthenticatedPerNode());
     // Stats are asked of Vert.x node ids: those are what the cluster manager lists.
@@ -149,7 +162,7 @@ public final class HubNode {
     return new NodeServices(config, clusterBus, new Publisher(clusterBus, history, config, clock),
         history, presence, authenticator, gate, clock, metrics, meters,
         new Readiness(membership::isJoined, gate, quorum::present), stats,
-        new SharedHistoryReads(history, metrics::gapRead), new SubscriberCensus(), quorum);
+        new SharedHistoryReads(history, metrics::gapRead), new SubscriberCensus(), quorum, probe);
   }
 
   private static HazelcastInstance hazelcast(Vertx vertx) {
@@ -210,8 +223,10 @@ public final class HubNode {
 
   /**
    * Graceful stop: turns {@code /ready} down at once and stops taking connections, waits
-   * {@code drainDelayMs} so load balancers notice, sends every client {@code reconnect} and close
-   * 1012, waits for them (bounded), then leaves the cluster if this node owns its Vert.x.
+   * {@code drainDelayMs} so load balancers notice, then on every connection refuses new frames,
+   * lets the requests in flight send their replies, sends {@code reconnect} and close 1012; waits
+   * for the clients (bounded by {@code drainTimeoutMs}), then leaves the cluster if this node owns
+   * its Vert.x.
    */
   public Future<Void> stop() {
     services.gate().startDraining();
@@ -231,7 +246,7 @@ public final class HubNode {
       if (presenceRecovery != null) {
         presenceRecovery.stop();
       }
-    });
+    }).eventually(() -> services.probe().stop());
     return ownsVertx ? undeployed.eventually(vertx::close) : undeployed;
   }
 

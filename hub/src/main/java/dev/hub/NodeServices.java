@@ -10,6 +10,7 @@ import dev.hub.history.SharedHistoryReads;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.presence.PresenceStore;
 import dev.hub.routing.ClusterBus;
+import dev.hub.routing.FanoutProbe;
 import dev.hub.routing.Publisher;
 import dev.hub.routing.SubscriberCensus;
 import dev.hub.transport.ConnectionGate;
@@ -25,10 +26,11 @@ import java.time.Clock;
  * @param reads history reads shared by the node's event loops (gap fills)
  * @param census which channels have subscribers on this node, and in the cluster
  * @param quorum whether this node may serve history now (sees a majority of the cluster)
+ * @param probe proves, before the node says ready, that the other nodes' events reach it
  */
 record NodeServices(HubConfig config, ClusterBus clusterBus, Publisher publisher,
                     HistoryStore history, PresenceStore presence, Authenticator authenticator,
                     ConnectionGate gate, Clock clock, HubMetrics metrics, PrometheusMeterRegistry meters,
                     Readiness readiness, ClusterStats stats, SharedHistoryReads reads, SubscriberCensus census,
-                    HistoryQuorum quorum) {
+                    HistoryQuorum quorum, FanoutProbe probe) {
 }

@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * N clustered hub nodes in this JVM, each a real Hazelcast member on 127.0.0.1 (TCP-IP join,
@@ -132,10 +133,19 @@ public final class HubCluster implements AutoCloseable {
    * @throws AssertionError when the node does not start, with the cause the node gave
    */
   public HubNode startNode(String nodeId) {
+    return startNode(nodeId, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts one more node as {@link #startNode(String)} does, with its configuration JSON changed by
+   * {@code adjust} after the cluster's settings (a fixed {@code port}, to watch {@code /ready} while
+   * it starts, for example).
+   */
+  public HubNode startNode(String nodeId, UnaryOperator<JsonObject> adjust) {
     int port = freePorts(1).get(0);
     HubNode node;
     try {
-      node = HubNode.start(ConfigReader.read(settings.apply(nodeSettings(nodeId, port))))
+      node = HubNode.start(ConfigReader.read(adjust.apply(settings.apply(nodeSettings(nodeId, port)))))
           .await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("node " + nodeId + " did not start: " + e.getMessage(), e);
@@ -145,18 +155,23 @@ public final class HubCluster implements AutoCloseable {
     return node;
   }
 
-  /** Members this kit started and has not crashed that Vert.x counts: nodes and services. */
+  /** Members this kit started and has not crashed or stopped that Vert.x counts: nodes and services. */
   private int memberCount() {
-    return nodes.size() - crashed.size() + services.size();
+    return (int) running().count() + services.size();
+  }
+
+  /** The nodes neither crashed nor stopped. */
+  private Stream<HubNode> running() {
+    return nodes.stream().filter(node -> !crashed.contains(node) && !node.isDraining());
   }
 
   /**
-   * Waits until every running node sees {@code size} cluster members, itself and service members
-   * included.
+   * Waits until every running node (neither crashed nor stopped) sees {@code size} cluster members,
+   * itself and service members included.
    */
   public void awaitMembers(int size) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (nodes.stream().filter(node -> !crashed.contains(node)).anyMatch(node -> node.clusterSize() != size)) {
+    while (running().anyMatch(node -> node.clusterSize() != size)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("the nodes did not form one cluster of " + size);
       }
@@ -165,9 +180,10 @@ public final class HubCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until an event published on each node reaches every node. A node learns of the others'
-   * fan-out consumers through the cluster's subscription map, asynchronously; the hub registers
-   * them before it reports ready, and this makes the kit wait for the others to have heard.
+   * Waits until an event published on each node reaches every node, end to end through clients. A
+   * node learns of the others' fan-out consumers through the cluster's subscription map,
+   * asynchronously; a starting node waits for the others to have heard before it reports ready
+   * (each relays a probe to it), and this checks the whole mesh once more from the clients' side.
    */
   private void awaitFanoutMesh() {
     String channel = PROBE_CHANNEL;
@@ -376,7 +392,8 @@ public final class HubCluster implements AutoCloseable {
     }
   }
 
-  private static List<Integer> freePorts(int count) {
+  /** {@code count} ports free on 127.0.0.1 now. */
+  public static List<Integer> freePorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       List<Integer> ports = new ArrayList<>();

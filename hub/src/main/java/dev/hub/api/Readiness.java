@@ -8,7 +8,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Whether a load balancer may send this node new clients: it has started (joined the cluster and
- * registered its fan-out consumers, so a subscription made here is reached by events published
+ * registered its fan-out consumers), every other node's events are known to reach it (the other
+ * members have heard of those consumers, so a subscription made here is reached by events published
  * anywhere), it is still a member of the cluster, and it is not draining. Shared by the node's
  * event loops.
  */
@@ -17,6 +18,7 @@ public final class Readiness {
   private final ConnectionGate gate;
   private final BooleanSupplier quorum;
   private volatile boolean started;
+  private volatile boolean fanout;
 
   /**
    * @param clusterJoined true while this node is a member of its cluster (always true when not clustered)
@@ -41,14 +43,23 @@ public final class Readiness {
     started = true;
   }
 
+  /**
+   * Called once every other node has delivered a probe through the fan-out address to this node;
+   * until then {@code /ready} answers 503, with the check {@code fanout} down.
+   */
+  public void fanoutConfirmed() {
+    fanout = true;
+  }
+
   public boolean isReady() {
-    return started && clusterJoined.getAsBoolean() && quorum.getAsBoolean() && !gate.isDraining();
+    return started && fanout && clusterJoined.getAsBoolean() && quorum.getAsBoolean() && !gate.isDraining();
   }
 
   /** The procedure behind {@code GET /ready}: one named check per condition, so a 503 says which failed. */
   public HealthChecks checks(Vertx vertx) {
     return HealthChecks.create(vertx)
         .register("started", promise -> promise.complete(status(started)))
+        .register("fanout", promise -> promise.complete(status(fanout)))
         .register("cluster", promise -> promise.complete(status(clusterJoined.getAsBoolean())))
         .register("quorum", promise -> promise.complete(status(quorum.getAsBoolean())))
         .register("accepting", promise -> promise.complete(status(!gate.isDraining())));

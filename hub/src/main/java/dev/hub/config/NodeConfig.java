@@ -10,7 +10,9 @@ package dev.hub.config;
  * @param nodeId the id reported in {@code connected} frames and stats
  * @param eventLoops how many event loops serve connections (one gateway verticle each)
  * @param heartbeatMs interval of WebSocket pings; a connection silent for two intervals is closed
- * @param drainTimeoutMs how long a graceful stop waits for clients to close after {@code reconnect}
+ * @param drainTimeoutMs how long a graceful stop waits for its clients in all: the requests in flight
+ *     on a connection may hold its {@code reconnect} back for half of it, the clients have the rest
+ *     to close
  * @param drainDelayMs how long a graceful stop answers {@code /ready} with 503 before it closes any
  *     client, so load balancers stop sending new clients here first
  * @param logFormat {@code text} (readable lines) or {@code json} (one JSON object per line)

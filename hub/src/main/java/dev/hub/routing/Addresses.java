@@ -31,6 +31,16 @@ public final class Addresses {
   public static final String CHANNELS_PREFIX = "hub.channels.";
   /** Header of a fan-out message whose bytes are a binary frame. */
   public static final String BINARY_HEADER = "hub-binary";
+  /**
+   * Prefix of the address on which each node relays a probe through {@link #FANOUT} for a node that
+   * is starting (see {@link FanoutProbe}); the rest is its member id.
+   */
+  public static final String PROBE_PREFIX = "hub.probe.";
+  /**
+   * Header of a fan-out message that is a probe, not an event: its token. Nodes never deliver such
+   * a message to clients nor count it.
+   */
+  public static final String PROBE_HEADER = "hub-probe";
   /** Header of an {@code rpc} request: the caller's user. */
   public static final String RPC_USER_HEADER = "hub-user";
   /** Header of an {@code rpc} request: the caller's connection id. */

@@ -30,6 +30,7 @@ public final class ClusterBus {
 
   private final EventBus eventBus;
   private final HubMetrics metrics;
+  private final FanoutProbe probe;
 
   public ClusterBus(EventBus eventBus) {
     this(eventBus, HubMetrics.detached());
@@ -37,8 +38,17 @@ public final class ClusterBus {
 
   /** @param metrics counts events in and out of this node, and the fan-out latency */
   public ClusterBus(EventBus eventBus, HubMetrics metrics) {
+    this(eventBus, metrics, null);
+  }
+
+  /**
+   * @param probe told of the probes that reach this node (another node's are dropped as well);
+   *     null when this node sends none
+   */
+  public ClusterBus(EventBus eventBus, HubMetrics metrics, FanoutProbe probe) {
     this.eventBus = eventBus;
     this.metrics = metrics;
+    this.probe = probe;
   }
 
   /** Sends an event to every node, where each delivers it to the audience's local connections. */
@@ -65,6 +75,14 @@ public final class ClusterBus {
    */
   public Future<MessageConsumer<Buffer>> attach(LocalRegistry registry) {
     MessageConsumer<Buffer> consumer = eventBus.consumer(Addresses.FANOUT, message -> {
+      String probeToken = message.headers().get(Addresses.PROBE_HEADER);
+      if (probeToken != null) {
+        // Before anything is counted: a probe is no event.
+        if (probe != null) {
+          probe.arrived(probeToken);
+        }
+        return;
+      }
       Audience audience = Audience.parse(message.headers().get(Addresses.AUDIENCE_HEADER));
       if (audience == null) {
         log.warn("dropping a fan-out message without a valid audience header");

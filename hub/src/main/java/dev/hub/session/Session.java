@@ -9,6 +9,7 @@ import dev.hub.protocol.ServerFrames;
 import dev.hub.protocol.UnsubscribeReason;
 import dev.hub.routing.Recipient;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import dev.hub.config.ChannelOptions;
@@ -42,6 +43,10 @@ public final class Session implements Recipient {
   private final Map<String, Future<Void>> presenceChannels = new HashMap<>();
   private final ChannelAdmission admission;
   private int rpcInFlight;
+  /** Frames handled whose reply has not been sent yet: a graceful stop waits for them. */
+  private int inFlight;
+  private boolean draining;
+  private Promise<Void> settled;
   private Identity identity;
   private boolean closed;
 
@@ -69,6 +74,11 @@ public final class Session implements Recipient {
     if (closed) {
       return;
     }
+    if (draining) {
+      fail(frame.id(), new HubException(ErrorCode.UNAVAILABLE, "the node is shutting down; reconnect to another node"));
+      return;
+    }
+    inFlight++;
     Future<JsonObject> reply;
     try {
       reply = dispatch(frame);
@@ -79,17 +89,44 @@ public final class Session implements Recipient {
       reply = Future.failedFuture(new HubException(ErrorCode.INTERNAL, "internal error"));
     }
     reply.onComplete(result -> {
-      if (closed) {
-        return;
-      }
-      if (result.succeeded()) {
-        if (result.result() != null) {
-          out.send(result.result());
+      if (!closed) {
+        if (result.succeeded()) {
+          if (result.result() != null) {
+            out.send(result.result());
+          }
+        } else {
+          fail(frame.id(), result.cause());
         }
-      } else {
-        fail(frame.id(), result.cause());
       }
+      // After the reply is written: a draining connection sends reconnect only behind it.
+      requestDone();
     });
+  }
+
+  private void requestDone() {
+    inFlight--;
+    if (inFlight == 0 && settled != null) {
+      settled.tryComplete();
+    }
+  }
+
+  /**
+   * Graceful stop: from now on every frame is refused with {@code unavailable}, so nothing new
+   * starts; the requests already in flight go on.
+   *
+   * @return completes once each of them has sent its reply (an {@code ack} of a publish whose
+   *     history append was under way, for one), or the connection closed; at once when none is in
+   *     flight. The caller bounds the wait.
+   */
+  public Future<Void> drain() {
+    draining = true;
+    if (inFlight == 0 || closed) {
+      return Future.succeededFuture();
+    }
+    if (settled == null) {
+      settled = Promise.promise();
+    }
+    return settled.future();
   }
 
   private Future<JsonObject> dispatch(ClientFrame frame) {
@@ -152,6 +189,9 @@ public final class Session implements Recipient {
       return Future.succeededFuture();
     }
     closed = true;
+    if (settled != null) {
+      settled.tryComplete();
+    }
     List<Future<Void>> leaves = new ArrayList<>();
     for (String channel : List.copyOf(channels)) {
       leaves.add(unsubscribe(channel));

@@ -55,6 +55,7 @@ public final class Connection implements Outbound {
   private long lastHeardNanos;
   private boolean closing;
   private boolean closed;
+  private boolean draining;
   private Integer sentCloseCode;
 
   /**
@@ -362,8 +363,32 @@ public final class Connection implements Outbound {
     ws.writePing(Buffer.buffer());
   }
 
-  /** Graceful stop: tell the client to reconnect elsewhere, then close with 1012. */
-  void drain() {
+  /**
+   * Graceful stop: the session takes no new frames (it refuses them with {@code unavailable}) and
+   * the requests already in flight send their replies, so a publish whose append was under way is
+   * acked; then the client is told to reconnect elsewhere, and the socket closes with 1012.
+   *
+   * @param settleMs the longest the requests in flight may hold the connection open; a reply that
+   *     comes later is not sent
+   */
+  void drain(long settleMs) {
+    if (closing || ws.isClosed() || draining) {
+      return;
+    }
+    draining = true;
+    Future<Void> settled = session.drain();
+    if (settled.isComplete() || settleMs <= 0) {
+      reconnectAndClose();
+      return;
+    }
+    long timer = vertx.setTimer(settleMs, id -> inLogContext(this::reconnectAndClose));
+    settled.onComplete(done -> {
+      vertx.cancelTimer(timer);
+      inLogContext(this::reconnectAndClose);
+    });
+  }
+
+  private void reconnectAndClose() {
     if (closing || ws.isClosed()) {
       return;
     }

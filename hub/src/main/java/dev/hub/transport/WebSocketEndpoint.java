@@ -108,7 +108,7 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
       }
     });
     if (gate.isDraining()) {
-      connection.drain();
+      connection.drain(0);
       return;
     }
     if (identity == null) {
@@ -153,14 +153,16 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   }
 
   /**
-   * Sends {@code reconnect} and closes with 1012 to every live connection.
+   * Drains every live connection: each refuses new frames, lets the requests in flight send their
+   * replies, then gets {@code reconnect} and close 1012.
    *
+   * @param settleMs the longest a connection's requests in flight may hold it open
    * @return completes when the last of them has closed
    */
-  public Future<Void> drainAll() {
+  public Future<Void> drainAll(long settleMs) {
     drained = Promise.promise();
     for (Connection connection : Set.copyOf(live)) {
-      connection.drain();
+      connection.drain(settleMs);
     }
     if (live.isEmpty()) {
       drained.tryComplete();
@@ -169,12 +171,12 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   }
 
   /**
-   * Sends {@code reconnect} and closes with 1012 to every live connection while the node goes on
-   * serving: it can no longer serve them well (it lost sight of the cluster's majority).
+   * Drains every live connection as {@link #drainAll} does while the node goes on serving: it can
+   * no longer serve them well (it lost sight of the cluster's majority).
    */
-  public void reconnectAll() {
+  public void reconnectAll(long settleMs) {
     for (Connection connection : Set.copyOf(live)) {
-      connection.drain();
+      connection.drain(settleMs);
     }
   }
 

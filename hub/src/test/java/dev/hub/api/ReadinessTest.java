@@ -26,27 +26,33 @@ class ReadinessTest {
   @Test
   void notReadyBeforeTheClusterIsJoinedAndTheNodeHasStarted() throws Exception {
     assertThat(readiness.isReady()).isFalse();
-    assertThat(check()).isEqualTo(checks(false, false, true));
+    assertThat(check()).isEqualTo(checks(false, false, false, true));
 
     joined.set(true);
     assertThat(readiness.isReady()).as("joined, but fan-out consumers not yet registered").isFalse();
-    assertThat(check()).isEqualTo(checks(false, true, true));
+    assertThat(check()).isEqualTo(checks(false, false, true, true));
 
     readiness.started();
+    assertThat(readiness.isReady()).as("registered, but the other members' events not yet seen here").isFalse();
+    assertThat(check()).isEqualTo(checks(true, false, true, true));
+
+    readiness.fanoutConfirmed();
     assertThat(readiness.isReady()).isTrue();
-    assertThat(check()).isEqualTo(checks(true, true, true));
+    assertThat(check()).isEqualTo(checks(true, true, true, true));
   }
 
   @Test
   void notReadyOnceDrainingOrWhenTheClusterIsLost() throws Exception {
     joined.set(true);
     readiness.started();
+    readiness.fanoutConfirmed();
     gate.startDraining();
     assertThat(readiness.isReady()).isFalse();
-    assertThat(check()).isEqualTo(checks(true, true, false));
+    assertThat(check()).isEqualTo(checks(true, true, true, false));
 
     Readiness lost = new Readiness(() -> false, new ConnectionGate(10, 10));
     lost.started();
+    lost.fanoutConfirmed();
     assertThat(lost.isReady()).isFalse();
   }
 
@@ -54,6 +60,7 @@ class ReadinessTest {
   void notReadyWithoutAMajorityOfTheCluster() throws Exception {
     Readiness minority = new Readiness(() -> true, new ConnectionGate(10, 10), () -> false);
     minority.started();
+    minority.fanoutConfirmed();
     assertThat(minority.isReady()).as("a node on the minority side of a split serves no history").isFalse();
     CheckResult result = minority.checks(vertx).checkStatus().await(10, TimeUnit.SECONDS);
     assertThat(result.getChecks()).filteredOn(check -> check.getId().equals("quorum"))
@@ -67,8 +74,8 @@ class ReadinessTest {
     return byId.put("up", result.getUp());
   }
 
-  private static JsonObject checks(boolean started, boolean cluster, boolean accepting) {
-    return new JsonObject().put("started", started).put("cluster", cluster).put("quorum", true)
-        .put("accepting", accepting).put("up", started && cluster && accepting);
+  private static JsonObject checks(boolean started, boolean fanout, boolean cluster, boolean accepting) {
+    return new JsonObject().put("started", started).put("fanout", fanout).put("cluster", cluster).put("quorum", true)
+        .put("accepting", accepting).put("up", started && fanout && cluster && accepting);
   }
 }

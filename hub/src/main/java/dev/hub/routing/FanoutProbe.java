@@ -1,0 +1,153 @@
+package dev.hub.routing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proves that the other nodes' events reach this node. A member learns of a new node's
+ * {@link Addresses#FANOUT} consumers asynchronously (Vert.x keeps each address's registrations in
+ * a cache that Hazelcast's entry events refresh), and until it has, what it publishes misses the new
+ * node's clients. So a node is ready only once every other node has published a probe on
+ * {@code hub.fanout} and this node received it: a round trip through the very path events take.
+ *
+ * <p>Each node answers on {@link Addresses#PROBE_PREFIX} + its member id: asked with a token, it
+ * publishes an empty message on {@code hub.fanout} carrying the token in
+ * {@link Addresses#PROBE_HEADER}. Every node's fan-out consumer hands such a message here instead of
+ * delivering it (no client sees it, no metric counts it); the asking node marks its token arrived.
+ *
+ * <p>A member with no probe address is skipped: a JVM service (a lite member, which publishes
+ * through {@code hub.publish}), or a node that has not yet started. A node answers probes before it
+ * publishes anything, and a member's first publish on an address reads its registrations from the
+ * cluster's map, where this node's already are.
+ */
+public final class FanoutProbe {
+  private static final Logger log = LoggerFactory.getLogger(FanoutProbe.class);
+  /** How long one member may take to relay a probe before it is asked again. */
+  static final long ATTEMPT_MS = 1_000;
+  /** The pause between rounds, so a member that is slow to hear is not asked in a tight loop. */
+  static final long RETRY_DELAY_MS = 200;
+
+  private final Vertx vertx;
+  private final String member;
+  private final Supplier<List<String>> members;
+  private final Map<String, Promise<Void>> pending = new ConcurrentHashMap<>();
+  private volatile MessageConsumer<String> answering;
+  private volatile boolean stopped;
+
+  /**
+   * @param member this node's cluster member id
+   * @param members every member id of the cluster, this node's included, read at each round
+   */
+  public FanoutProbe(Vertx vertx, String member, Supplier<List<String>> members) {
+    this.vertx = vertx;
+    this.member = member;
+    this.members = members;
+  }
+
+  /** Starts relaying the other nodes' probes; call before this node publishes anything. */
+  public Future<Void> answer() {
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(Addresses.PROBE_PREFIX + member, this::relay);
+    answering = consumer;
+    return consumer.completion();
+  }
+
+  private void relay(Message<String> request) {
+    if (request.body() == null) {
+      request.fail(400, "a probe needs a token");
+      return;
+    }
+    vertx.eventBus().publish(Addresses.FANOUT, Buffer.buffer(),
+        new DeliveryOptions().addHeader(Addresses.PROBE_HEADER, request.body()));
+    request.reply(null);
+  }
+
+  /** A probe reached one of this node's fan-out consumers; any event loop. */
+  void arrived(String token) {
+    Promise<Void> waiting = pending.remove(token);
+    if (waiting != null) {
+      waiting.tryComplete();
+    }
+  }
+
+  /**
+   * Asks every other member, round after round, until each has relayed a probe to this node or is
+   * skipped; each round is bounded by {@link #ATTEMPT_MS} and logs whom it still waits for.
+   *
+   * @return completes once every other node's events reach this node; fails only if {@link #stop}ped first
+   */
+  public Future<Void> seenByOthers() {
+    Promise<Void> seen = Promise.promise();
+    round(seen, ConcurrentHashMap.newKeySet(), 1);
+    return seen.future();
+  }
+
+  private void round(Promise<Void> seen, Set<String> done, int round) {
+    if (stopped) {
+      seen.tryFail("the node stopped before the other members were heard from");
+      return;
+    }
+    List<String> asked = members.get().stream().filter(id -> !id.equals(member) && !done.contains(id)).toList();
+    List<Future<Void>> relayed = asked.stream().map(this::probe).toList();
+    Future.join(relayed).onComplete(all -> {
+      List<String> waiting = new ArrayList<>();
+      for (int i = 0; i < asked.size(); i++) {
+        if (relayed.get(i).succeeded()) {
+          done.add(asked.get(i));
+        } else {
+          waiting.add(asked.get(i));
+        }
+      }
+      if (waiting.isEmpty()) {
+        seen.tryComplete();
+        return;
+      }
+      log.info("not ready yet: waiting for cluster members {} to deliver their events to this node (probe round {})",
+          waiting, round);
+      vertx.setTimer(RETRY_DELAY_MS, id -> round(seen, done, round + 1));
+    });
+  }
+
+  /** Succeeds once the member's probe arrived here, or at once when it answers no probes. */
+  private Future<Void> probe(String other) {
+    String token = member + "/" + UUID.randomUUID();
+    Promise<Void> arrival = Promise.promise();
+    pending.put(token, arrival);
+    long timer = vertx.setTimer(ATTEMPT_MS, id -> arrival.tryFail("no probe arrived within " + ATTEMPT_MS + " ms"));
+    vertx.eventBus().request(Addresses.PROBE_PREFIX + other, token, new DeliveryOptions().setSendTimeout(ATTEMPT_MS))
+        .onFailure(failure -> {
+          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+            log.debug("cluster member {} relays no probes (a JVM service, or a node not yet started): skipped", other);
+            arrival.tryComplete();
+          } else {
+            arrival.tryFail(failure);
+          }
+        });
+    return arrival.future().andThen(result -> {
+      pending.remove(token);
+      vertx.cancelTimer(timer);
+    });
+  }
+
+  /** Ends the rounds under way and stops relaying probes. */
+  public Future<Void> stop() {
+    stopped = true;
+    MessageConsumer<String> consumer = answering;
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+}

@@ -1,0 +1,192 @@
+package dev.hub.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hub.auth.Grants;
+import dev.hub.auth.Identity;
+import dev.hub.auth.OpenAuthenticator;
+import dev.hub.config.ChannelOptions;
+import dev.hub.config.ConfigReader;
+import dev.hub.config.HubConfig;
+import dev.hub.history.ChannelAdmission;
+import dev.hub.history.HistoryPage;
+import dev.hub.history.HistoryStore;
+import dev.hub.history.LocalHistoryStore;
+import dev.hub.presence.LocalPresenceStore;
+import dev.hub.protocol.FrameCodec;
+import dev.hub.protocol.StreamPosition;
+import dev.hub.routing.ClusterBus;
+import dev.hub.routing.LocalRegistry;
+import dev.hub.routing.Publisher;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session's part of a graceful stop, with a history store whose append answers only when the
+ * test says so: the drain completes only once the publish in flight has sent its {@code ack}, and
+ * every frame from the moment the drain began is refused with {@code unavailable}.
+ */
+class SessionDrainTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private Vertx vertx;
+  private Context context;
+  private final RecordingOutbound out = new RecordingOutbound();
+  private final HeldHistory history = new HeldHistory();
+  private Session session;
+
+  @BeforeEach
+  void open() throws Exception {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
+        .put("channels", new JsonArray().add(new JsonObject().put("pattern", "feed")
+            .put("history", new JsonObject().put("size", 100)))));
+    Clock clock = Clock.systemUTC();
+    LocalRegistry registry = new LocalRegistry();
+    ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
+    SessionServices services = new SessionServices(vertx, config, new OpenAuthenticator(), registry,
+        new Publisher(clusterBus, history, config, clock), history, new LocalPresenceStore(), clock);
+    onContext(() -> {
+      clusterBus.attach(registry);
+      session = new Session("conn-1", new Identity("alice", Grants.everything(), null), out, services);
+      session.open();
+      return null;
+    });
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theDrainWaitsForTheAckOfAPublishInFlightAndRefusesWhatComesAfter() throws Exception {
+    send("{\"type\":\"publish\",\"id\":1,\"channel\":\"feed\",\"event\":{\"type\":\"story\"}}");
+    await().atMost(WAIT).until(() -> history.held != null);
+
+    Future<Void> drained = onContext(session::drain);
+    send("{\"type\":\"publish\",\"id\":2,\"channel\":\"feed\",\"event\":{\"type\":\"late\"}}");
+    send("{\"type\":\"ping\"}");
+    assertThat(drained.isComplete()).as("drained while the publish's append was still under way").isFalse();
+
+    onContext(() -> {
+      history.release();
+      return null;
+    });
+    await().atMost(WAIT).until(drained::isComplete);
+    assertThat(out.framesAfter(1)).containsExactly(
+        new JsonObject("{\"type\":\"error\",\"id\":2,\"code\":\"unavailable\","
+            + "\"message\":\"the node is shutting down; reconnect to another node\"}"),
+        new JsonObject("{\"type\":\"error\",\"code\":\"unavailable\","
+            + "\"message\":\"the node is shutting down; reconnect to another node\"}"),
+        new JsonObject("{\"type\":\"ack\",\"id\":1,\"offset\":1,\"epoch\":\"" + history.epoch() + "\"}"));
+    assertThat(history.appended).as("events stored: the refused publish is not").isEqualTo(1);
+    assertThat(out.closes()).as("the session leaves closing to the connection").isEmpty();
+  }
+
+  @Test
+  void withNothingInFlightTheDrainIsDoneAtOnce() throws Exception {
+    assertThat(onContext(session::drain).isComplete()).isTrue();
+  }
+
+  @Test
+  void aConnectionThatClosesWhileARequestIsInFlightEndsTheWait() throws Exception {
+    send("{\"type\":\"publish\",\"id\":1,\"channel\":\"feed\",\"event\":{\"type\":\"story\"}}");
+    await().atMost(WAIT).until(() -> history.held != null);
+    Future<Void> drained = onContext(session::drain);
+    assertThat(drained.isComplete()).isFalse();
+
+    onContext(session::closed);
+    await().atMost(WAIT).until(drained::isComplete);
+  }
+
+  private void send(String text) throws Exception {
+    onContext(() -> {
+      session.handle(FrameCodec.decode(text));
+      return null;
+    });
+  }
+
+  private <T> T onContext(Supplier<T> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        result.complete(action.get());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The node's in-memory history, whose appends are stored at once but answer when the test says so. */
+  private static final class HeldHistory implements HistoryStore {
+    private final LocalHistoryStore store = new LocalHistoryStore(Clock.systemUTC());
+    private volatile Promise<StreamPosition> held;
+    private volatile StreamPosition position;
+    private volatile int appended;
+
+    @Override
+    public Future<StreamPosition> append(String channel, ChannelOptions options, Buffer event, boolean binary,
+                                         ChannelAdmission admission) {
+      position = store.append(channel, options, event, binary, admission).result();
+      appended++;
+      held = Promise.promise();
+      return held.future();
+    }
+
+    void release() {
+      held.complete(position);
+    }
+
+    String epoch() {
+      return position.epoch();
+    }
+
+    @Override
+    public Future<StreamPosition> position(String channel) {
+      return store.position(channel);
+    }
+
+    @Override
+    public Future<HistoryPage> read(String channel, long afterOffset, int limit) {
+      return store.read(channel, afterOffset, limit);
+    }
+
+    @Override
+    public Future<HistoryPage> newest(String channel, int limit) {
+      return store.newest(channel, limit);
+    }
+
+    @Override
+    public Future<List<String>> idleChannels() {
+      return store.idleChannels();
+    }
+
+    @Override
+    public Future<Void> free(String channel) {
+      return store.free(channel);
+    }
+
+    @Override
+    public int channelCount() {
+      return store.channelCount();
+    }
+  }
+}
