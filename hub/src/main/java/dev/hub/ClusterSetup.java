@@ -31,7 +31,7 @@ import java.util.UUID;
  * Builds the Hazelcast member a node runs: the configuration file (the loopback one from
  * {@code cluster-config} unless told otherwise) with the node's flags written over it.
  */
-final class ClusterSetup {
+public final class ClusterSetup {
   private static final String CLASSPATH = "classpath:";
 
   private ClusterSetup() {
@@ -77,7 +77,15 @@ final class ClusterSetup {
     return options;
   }
 
-  static Config hazelcastConfig(ClusterConfig cluster) {
+  /**
+   * The Hazelcast configuration of a member with these cluster settings: the file they name, with
+   * the cluster name, address, port and member list written over it, and the member bound to its
+   * address only. Public for the members that tools add beside the nodes (the test kit's service
+   * members, the benchmark's cluster), so they run the configuration users run.
+   *
+   * @throws ConfigException when the file cannot be read
+   */
+  public static Config hazelcastConfig(ClusterConfig cluster) {
     Config config = load(cluster.config());
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.local.localAddress", cluster.host());

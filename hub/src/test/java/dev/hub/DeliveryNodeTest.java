@@ -1,13 +1,14 @@
 package dev.hub;
 
+import static dev.hub.testkit.HubTestClient.ofType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * frames against Hazelcast.
  */
 class DeliveryNodeTest {
-  private static final long WAIT_MS = TestSocket.WAIT.toMillis();
+  private static final long WAIT_MS = HubTestClient.WAIT.toMillis();
   private static final JsonObject CHANNELS = new JsonObject().put("channels", new JsonArray()
       .add(new JsonObject().put("pattern", "tasks").put("history", new JsonObject().put("size", 100).put("ttl", "1h")))
       .add(new JsonObject().put("pattern", "files").put("history", new JsonObject().put("size", 10)))
@@ -34,16 +35,14 @@ class DeliveryNodeTest {
 
   private Vertx nodeVertx;
   private Vertx clientVertx;
-  private WebSocketClient wsClient;
   private HttpClient httpClient;
   private HubNode node;
-  private final List<TestSocket> sockets = new ArrayList<>();
+  private final List<HubTestClient> sockets = new ArrayList<>();
 
   @BeforeEach
   void deploy() throws Exception {
     nodeVertx = Vertx.vertx();
     clientVertx = Vertx.vertx();
-    wsClient = clientVertx.createWebSocketClient();
     httpClient = clientVertx.createHttpClient();
     JsonObject config = CHANNELS.copy().put("open", true).put("port", 0).put("eventLoops", 2).put("nodeId", "node-a");
     node = HubNode.deploy(nodeVertx, ConfigReader.read(config)).await(WAIT_MS, TimeUnit.MILLISECONDS);
@@ -51,16 +50,16 @@ class DeliveryNodeTest {
 
   @AfterEach
   void close() throws Exception {
-    sockets.forEach(TestSocket::close);
+    sockets.forEach(HubTestClient::close);
     clientVertx.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
     nodeVertx.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
   }
 
   @Test
   void publishesToAHistoryChannelAreAckedWithConsecutiveOffsetsInOneEpoch() throws Exception {
-    TestSocket subscriber = connect("bob");
-    assertThat(subscriber.request("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"tasks\"}").getLong("offset")).isZero();
-    TestSocket publisher = connect("alice");
+    HubTestClient subscriber = connect("bob");
+    assertThat(subscriber.request(subscribe("tasks", 1)).getLong("offset")).isZero();
+    HubTestClient publisher = connect("alice");
     List<JsonObject> acks = new ArrayList<>();
     for (int n = 1; n <= 3; n++) {
       acks.add(publisher.request(publish(n)));
@@ -68,65 +67,66 @@ class DeliveryNodeTest {
     assertThat(acks).extracting(ack -> ack.getLong("offset")).containsExactly(1L, 2L, 3L);
     String epoch = acks.get(0).getString("epoch");
     assertThat(acks).extracting(ack -> ack.getString("epoch")).containsOnly(epoch);
-    List<JsonObject> events = subscriber.awaitFrames(TestSocket.ofType("task_created"), 3);
+    List<JsonObject> events = subscriber.awaitReceived(ofType("task_created"), 3);
     assertThat(events).extracting(e -> e.getLong("offset")).containsExactly(1L, 2L, 3L);
     assertThat(events).extracting(e -> e.getString("epoch")).containsOnly(epoch);
   }
 
   @Test
   void subscribeWithSinceReplaysWhatWasMissedThenGoesLiveWithoutRepeats() {
-    TestSocket publisher = connect("alice");
+    HubTestClient publisher = connect("alice");
     String epoch = null;
     for (int n = 1; n <= 5; n++) {
       epoch = publisher.request(publish(n)).getString("epoch");
     }
-    TestSocket late = connect("bob");
-    JsonObject subscribed = late.request("{\"type\":\"subscribe\",\"id\":9,\"channel\":\"tasks\","
-        + "\"since\":{\"offset\":2,\"epoch\":\"" + epoch + "\"}}");
+    HubTestClient late = connect("bob");
+    JsonObject subscribed = late.request(json("{\"type\":\"subscribe\",\"id\":9,\"channel\":\"tasks\","
+        + "\"since\":{\"offset\":2,\"epoch\":\"" + epoch + "\"}}"));
     assertThat(subscribed.getBoolean("recovered")).isTrue();
     assertThat(subscribed.getLong("offset")).isEqualTo(5);
     publisher.request(publish(6));
-    List<JsonObject> events = late.awaitFrames(TestSocket.ofType("task_created"), 4);
+    List<JsonObject> events = late.awaitReceived(ofType("task_created"), 4);
     assertThat(events).extracting(e -> e.getInteger("n")).containsExactly(3, 4, 5, 6);
-    assertThat(late.frames()).extracting(f -> f.getString("type"))
+    assertThat(late.received()).extracting(f -> f.getString("type"))
         .containsSubsequence("subscribed", "task_created", "task_created", "task_created", "task_created");
   }
 
   @Test
   void sinceFromAnotherEpochIsNotRecoveredAndReplaysNothing() {
-    TestSocket publisher = connect("alice");
+    HubTestClient publisher = connect("alice");
     publisher.request(publish(1));
-    TestSocket late = connect("bob");
-    JsonObject subscribed = late.request("{\"type\":\"subscribe\",\"id\":9,\"channel\":\"tasks\","
-        + "\"since\":{\"offset\":0,\"epoch\":\"not-this-one\"}}");
+    HubTestClient late = connect("bob");
+    JsonObject subscribed = late.request(json("{\"type\":\"subscribe\",\"id\":9,\"channel\":\"tasks\","
+        + "\"since\":{\"offset\":0,\"epoch\":\"not-this-one\"}}"));
     assertThat(subscribed.getBoolean("recovered")).isFalse();
     publisher.request(publish(2));
     assertThat(late.awaitType("task_created").getInteger("n")).isEqualTo(2);
-    assertThat(late.frames(TestSocket.ofType("task_created"))).hasSize(1);
+    assertThat(late.received(ofType("task_created"))).hasSize(1);
   }
 
   @Test
   void historyFrameReturnsStoredEventsNewestLastAndRespectsLimitAndSince() {
-    TestSocket client = connect("alice");
+    HubTestClient client = connect("alice");
     String epoch = null;
     for (int n = 1; n <= 3; n++) {
       epoch = client.request(publish(n)).getString("epoch");
     }
-    JsonObject all = client.request("{\"type\":\"history\",\"id\":\"h1\",\"channel\":\"tasks\"}");
+    JsonObject all = client.request(json("{\"type\":\"history\",\"id\":\"h1\",\"channel\":\"tasks\"}"));
     assertThat(all.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getInteger("n")))
         .containsExactly(1, 2, 3);
     assertThat(all.getLong("offset")).isEqualTo(3);
-    JsonObject newest = client.request("{\"type\":\"history\",\"id\":\"h2\",\"channel\":\"tasks\",\"limit\":2}");
+    JsonObject newest =
+        client.request(json("{\"type\":\"history\",\"id\":\"h2\",\"channel\":\"tasks\",\"limit\":2}"));
     assertThat(newest.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getLong("offset")))
         .containsExactly(2L, 3L);
-    JsonObject after = client.request("{\"type\":\"history\",\"id\":\"h3\",\"channel\":\"tasks\","
-        + "\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}}");
+    JsonObject after = client.request(json("{\"type\":\"history\",\"id\":\"h3\",\"channel\":\"tasks\","
+        + "\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}}"));
     assertThat(after.getJsonArray("messages")).hasSize(2);
   }
 
   @Test
   void historyOverHttpMatchesTheFrame() throws Exception {
-    TestSocket client = connect("alice");
+    HubTestClient client = connect("alice");
     String epoch = client.request(publish(1)).getString("epoch");
     client.request(publish(2));
     JsonObject body = new JsonObject(http(HttpMethod.GET, "/api/channels/tasks/history?since=1&epoch=" + epoch, 200));
@@ -138,15 +138,15 @@ class DeliveryNodeTest {
 
   @Test
   void presenceCountsUsersAndConnectionsAndAnnouncesJoinsAndLeavesOnce() throws Exception {
-    TestSocket carol = connect("carol");
+    HubTestClient carol = connect("carol");
     carol.request(subscribe("room:1", 1));
-    TestSocket alice = connect("alice");
-    TestSocket bob1 = connect("bob");
-    TestSocket bob2 = connect("bob");
+    HubTestClient alice = connect("alice");
+    HubTestClient bob1 = connect("bob");
+    HubTestClient bob2 = connect("bob");
     alice.request(subscribe("room:1", 2));
     bob1.request(subscribe("room:1", 3));
     bob2.request(subscribe("room:1", 4));
-    JsonObject presence = carol.request("{\"type\":\"presence\",\"id\":5,\"channel\":\"room:1\"}");
+    JsonObject presence = carol.request(json("{\"type\":\"presence\",\"id\":5,\"channel\":\"room:1\"}"));
     assertThat(presence.getInteger("count")).isEqualTo(3);
     assertThat(presence.getJsonArray("users")).contains(
         new JsonObject().put("user", "bob").put("connections", 2),
@@ -155,19 +155,19 @@ class DeliveryNodeTest {
         .isEqualTo(3);
 
     bob1.close();
-    bob2.request("{\"type\":\"unsubscribe\",\"id\":6,\"channel\":\"room:1\"}");
-    carol.awaitFrame(f -> "leave".equals(f.getString("type")) && "bob".equals(f.getString("user")));
-    carol.request("{\"type\":\"ping\",\"id\":\"fence\"}");
-    assertThat(carol.frames(f -> "join".equals(f.getString("type")) && "bob".equals(f.getString("user")))).hasSize(1);
-    assertThat(carol.frames(f -> "leave".equals(f.getString("type")))).hasSize(1);
-    assertThat(carol.frames(f -> "join".equals(f.getString("type"))).get(0).getString("channel")).isEqualTo("room:1");
+    bob2.request(json("{\"type\":\"unsubscribe\",\"id\":6,\"channel\":\"room:1\"}"));
+    carol.await(f -> "leave".equals(f.getString("type")) && "bob".equals(f.getString("user")));
+    carol.request(json("{\"type\":\"ping\",\"id\":\"fence\"}"));
+    assertThat(carol.received(f -> "join".equals(f.getString("type")) && "bob".equals(f.getString("user")))).hasSize(1);
+    assertThat(carol.received(f -> "leave".equals(f.getString("type")))).hasSize(1);
+    assertThat(carol.received(f -> "join".equals(f.getString("type"))).get(0).getString("channel")).isEqualTo("room:1");
   }
 
   @Test
   void aChannelForServersRefusesClientsButTakesTheHttpApi() throws Exception {
-    TestSocket client = connect("alice");
-    JsonObject refused = client.request("{\"type\":\"publish\",\"id\":1,\"channel\":\"announcements\","
-        + "\"event\":{\"type\":\"notice\"}}");
+    HubTestClient client = connect("alice");
+    JsonObject refused = client.request(json("{\"type\":\"publish\",\"id\":1,\"channel\":\"announcements\","
+        + "\"event\":{\"type\":\"notice\"}}"));
     assertThat(refused.getString("code")).isEqualTo("forbidden");
     JsonObject receipt = new JsonObject(http(HttpMethod.POST, "/api/publish",
         "{\"channel\":\"announcements\",\"event\":{\"type\":\"notice\"}}", 200));
@@ -181,30 +181,31 @@ class DeliveryNodeTest {
         .put("connection", message.headers().get("hub-connection") != null)));
     nodeVertx.eventBus().consumer("orders.fail", message -> message.fail(500, "out of stock"));
     nodeVertx.eventBus().consumer("orders.slow", message -> { });
-    TestSocket client = connect("alice");
-    JsonObject result = client.request("{\"type\":\"rpc\",\"id\":1,\"address\":\"orders.lookup\",\"body\":{\"id\":7}}");
+    HubTestClient client = connect("alice");
+    JsonObject result =
+        client.request(json("{\"type\":\"rpc\",\"id\":1,\"address\":\"orders.lookup\",\"body\":{\"id\":7}}"));
     assertThat(result).isEqualTo(new JsonObject().put("type", "rpc_result").put("id", 1)
         .put("body", new JsonObject().put("order", 7).put("caller", "alice").put("connection", true)));
-    JsonObject failed = client.request("{\"type\":\"rpc\",\"id\":2,\"address\":\"orders.fail\",\"body\":{}}");
+    JsonObject failed = client.request(json("{\"type\":\"rpc\",\"id\":2,\"address\":\"orders.fail\",\"body\":{}}"));
     assertThat(List.of(failed.getString("code"), failed.getString("message")))
         .containsExactly("rpc_failed", "out of stock");
-    assertThat(client.request("{\"type\":\"rpc\",\"id\":3,\"address\":\"orders.slow\",\"timeout\":200}")
+    assertThat(client.request(json("{\"type\":\"rpc\",\"id\":3,\"address\":\"orders.slow\",\"timeout\":200}"))
         .getString("code")).isEqualTo("timeout");
-    assertThat(client.request("{\"type\":\"rpc\",\"id\":4,\"address\":\"nobody.here\"}").getString("code"))
+    assertThat(client.request(json("{\"type\":\"rpc\",\"id\":4,\"address\":\"nobody.here\"}")).getString("code"))
         .isEqualTo("no_handler");
-    assertThat(client.request("{\"type\":\"rpc\",\"id\":5,\"address\":\"hub.publish\",\"body\":{}}").getString("code"))
-        .isEqualTo("forbidden");
+    assertThat(client.request(json("{\"type\":\"rpc\",\"id\":5,\"address\":\"hub.publish\",\"body\":{}}"))
+        .getString("code")).isEqualTo("forbidden");
   }
 
   @Test
   void binaryEventReachesSubscribersAsABinaryFrameWithItsOffset() {
-    TestSocket subscriber = connect("bob");
+    HubTestClient subscriber = connect("bob");
     subscriber.request(subscribe("files", 1));
-    TestSocket publisher = connect("alice");
+    HubTestClient publisher = connect("alice");
     byte[] header = "{\"type\":\"publish\",\"id\":2,\"channel\":\"files\",\"event\":{\"type\":\"upload\",\"name\":\"a.bin\"}}"
         .getBytes(StandardCharsets.UTF_8);
     publisher.sendBinary(Buffer.buffer().appendInt(header.length).appendBytes(header).appendBytes(new byte[] {1, 2, 3}));
-    assertThat(publisher.awaitFrame(f -> Integer.valueOf(2).equals(f.getValue("id"))).getLong("offset")).isEqualTo(1);
+    assertThat(publisher.await(f -> Integer.valueOf(2).equals(f.getValue("id"))).getLong("offset")).isEqualTo(1);
     Buffer frame = subscriber.awaitBinary();
     int length = frame.getInt(0);
     JsonObject event = new JsonObject(frame.slice(4, 4 + length));
@@ -213,23 +214,23 @@ class DeliveryNodeTest {
     assertThat(frame.getBytes(4 + length, frame.length())).containsExactly(1, 2, 3);
   }
 
-  private TestSocket connect(String user) {
-    try {
-      TestSocket socket = TestSocket.connect(wsClient, node.port(), user);
-      sockets.add(socket);
-      return socket;
-    } catch (Exception e) {
-      throw new AssertionError("cannot connect", e);
-    }
+  private HubTestClient connect(String user) {
+    HubTestClient socket = HubTestClient.connect(clientVertx, node.port(), "/ws?user=" + user);
+    sockets.add(socket);
+    return socket;
   }
 
-  private static String publish(int n) {
-    return "{\"type\":\"publish\",\"id\":\"p" + n + "\",\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"n\":"
-        + n + "}}";
+  private static JsonObject json(String text) {
+    return new JsonObject(text);
   }
 
-  private static String subscribe(String channel, int id) {
-    return "{\"type\":\"subscribe\",\"id\":" + id + ",\"channel\":\"" + channel + "\"}";
+  private static JsonObject publish(int n) {
+    return json("{\"type\":\"publish\",\"id\":\"p" + n + "\",\"channel\":\"tasks\","
+        + "\"event\":{\"type\":\"task_created\",\"n\":" + n + "}}");
+  }
+
+  private static JsonObject subscribe(String channel, int id) {
+    return json("{\"type\":\"subscribe\",\"id\":" + id + ",\"channel\":\"" + channel + "\"}");
   }
 
   private String http(HttpMethod method, String path, int expectedStatus) throws Exception {

@@ -3,6 +3,7 @@ package dev.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -53,7 +54,7 @@ class GracefulDrainTest {
   @Test
   void aRequestInFlightWhenTheStopBeginsGetsItsReplyBeforeReconnect() throws Exception {
     deploy(8_000);
-    WsClient alice = WsClient.connect(clientVertx, node.port(), "/ws?user=alice");
+    HubTestClient alice = HubTestClient.connect(clientVertx, node.port(), "/ws?user=alice");
     alice.send(new JsonObject().put("type", "rpc").put("id", "call").put("address", SERVICE)
         .put("body", new JsonObject().put("q", 1)));
     Awaitility.await().atMost(Duration.ofMillis(WAIT_MS)).until(() -> held.get() != null);
@@ -83,7 +84,7 @@ class GracefulDrainTest {
   @Test
   void aRequestThatDoesNotEndHoldsReconnectBackForHalfTheDrainTimeoutAtMost() throws Exception {
     deploy(1_000);
-    WsClient alice = WsClient.connect(clientVertx, node.port(), "/ws?user=alice");
+    HubTestClient alice = HubTestClient.connect(clientVertx, node.port(), "/ws?user=alice");
     alice.send(new JsonObject().put("type", "rpc").put("id", "call").put("address", SERVICE)
         .put("body", new JsonObject()).put("timeout", 30_000));
     Awaitility.await().atMost(Duration.ofMillis(WAIT_MS)).until(() -> held.get() != null);
@@ -103,7 +104,7 @@ class GracefulDrainTest {
    * Sends pings until one is refused with {@code unavailable} (the drain began and the rpc still
    * holds the connection open), or the connection closes (the drain did not wait for the rpc).
    */
-  private static void awaitRefusedOrClosed(WsClient client) {
+  private static void awaitRefusedOrClosed(HubTestClient client) {
     AtomicInteger ping = new AtomicInteger();
     Awaitility.await().atMost(Duration.ofMillis(WAIT_MS)).pollInterval(Duration.ofMillis(20)).until(() -> {
       if (client.isClosed()) {

@@ -1,15 +1,14 @@
 package dev.hub;
 
+import static dev.hub.testkit.HubTestClient.ofType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,27 +23,24 @@ import org.junit.jupiter.api.Test;
  * Vert.x: the wire contract of docs/protocol.md as a client sees it.
  */
 class WebSocketNodeTest {
-  private static final long WAIT_MS = TestSocket.WAIT.toMillis();
+  private static final long WAIT_MS = HubTestClient.WAIT.toMillis();
 
   private Vertx nodeVertx;
   private Vertx clientVertx;
-  private WebSocketClient wsClient;
   private HttpClient httpClient;
-  private final List<TestSocket> sockets = new ArrayList<>();
+  private final List<HubTestClient> sockets = new ArrayList<>();
   private HubNode node;
 
   @BeforeEach
   void startClients() {
     nodeVertx = Vertx.vertx();
     clientVertx = Vertx.vertx();
-    wsClient = clientVertx.createWebSocketClient();
     httpClient = clientVertx.createHttpClient();
   }
 
   @AfterEach
   void closeEverything() throws Exception {
-    sockets.forEach(TestSocket::close);
-    wsClient.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
+    sockets.forEach(HubTestClient::close);
     httpClient.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
     clientVertx.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
     nodeVertx.close().await(WAIT_MS, TimeUnit.MILLISECONDS);
@@ -61,8 +57,8 @@ class WebSocketNodeTest {
     deploy(new JsonObject());
   }
 
-  private TestSocket connect(String user) throws Exception {
-    TestSocket socket = TestSocket.connect(wsClient, node.port(), user);
+  private HubTestClient connect(String user) {
+    HubTestClient socket = HubTestClient.connect(clientVertx, node.port(), "/ws?user=" + user);
     sockets.add(socket);
     return socket;
   }
@@ -86,9 +82,9 @@ class WebSocketNodeTest {
     return errors.stream().map(error -> error.getString("code")).toList();
   }
 
-  private void subscribe(TestSocket socket, String channel) {
-    JsonObject reply = socket.request(
-        "{\"type\":\"subscribe\",\"id\":\"sub-" + channel + "\",\"channel\":\"" + channel + "\"}");
+  private void subscribe(HubTestClient socket, String channel) {
+    JsonObject reply = socket.request(json(
+        "{\"type\":\"subscribe\",\"id\":\"sub-" + channel + "\",\"channel\":\"" + channel + "\"}"));
     assertThat(reply.getString("type")).as("reply to subscribe: %s", reply).isEqualTo("subscribed");
   }
 
@@ -108,7 +104,7 @@ class WebSocketNodeTest {
   @Test
   void connectedFrameDescribesTheConnection() throws Exception {
     deploy();
-    JsonObject connected = connect("alice").frames().get(0).copy();
+    JsonObject connected = connect("alice").received().get(0).copy();
     UUID.fromString((String) connected.remove("connectionId"));
     Instant.parse((String) connected.remove("timestamp"));
     assertThat(connected)
@@ -120,37 +116,37 @@ class WebSocketNodeTest {
   @Test
   void publishIsAcknowledgedWithItsId() throws Exception {
     deploy();
-    TestSocket alice = connect("alice");
-    JsonObject ack = alice.request(
-        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}");
+    HubTestClient alice = connect("alice");
+    JsonObject ack = alice.request(json(
+        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}"));
     assertThat(ack).isEqualTo(json("{\"type\":\"ack\",\"id\":1}"));
   }
 
   @Test
   void publishReachesEachSubscriberExactlyOnce() throws Exception {
     deploy();
-    TestSocket bob = connect("bob");
-    TestSocket carol = connect("carol");
-    TestSocket alice = connect("alice");
+    HubTestClient bob = connect("bob");
+    HubTestClient carol = connect("carol");
+    HubTestClient alice = connect("alice");
     subscribe(bob, "tasks");
     subscribe(carol, "tasks");
-    alice.request(
-        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}");
+    alice.request(json(
+        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}"));
     // Events from one publisher arrive in order: once the marker is in, so is everything before it.
-    alice.request("{\"type\":\"publish\",\"id\":2,\"channel\":\"tasks\",\"event\":{\"type\":\"marker\"}}");
+    alice.request(json("{\"type\":\"publish\",\"id\":2,\"channel\":\"tasks\",\"event\":{\"type\":\"marker\"}}"));
     bob.awaitType("marker");
     carol.awaitType("marker");
     JsonObject expected = json("{\"type\":\"task_created\",\"taskId\":7,\"channel\":\"tasks\",\"from\":\"alice\"}");
-    assertThat(List.of(withoutTimestamps(bob.frames(TestSocket.ofType("task_created"))),
-        withoutTimestamps(carol.frames(TestSocket.ofType("task_created")))))
+    assertThat(List.of(withoutTimestamps(bob.received(ofType("task_created"))),
+        withoutTimestamps(carol.received(ofType("task_created")))))
         .containsExactly(List.of(expected), List.of(expected));
   }
 
   @Test
   void broadcastShorthandReachesEveryClient() throws Exception {
     deploy();
-    List<TestSocket> everyone = List.of(connect("alice"), connect("bob"), connect("carol"));
-    everyone.get(0).send("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}");
+    List<HubTestClient> everyone = List.of(connect("alice"), connect("bob"), connect("carol"));
+    everyone.get(0).sendText("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}");
     List<JsonObject> received = everyone.stream().map(socket -> withoutTimestamp(socket.awaitType("chat"))).toList();
     JsonObject expected = json("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"},\"from\":\"alice\"}");
     assertThat(received).containsExactly(expected, expected, expected);
@@ -159,17 +155,17 @@ class WebSocketNodeTest {
   @Test
   void directReachesEveryConnectionOfThatUserOnly() throws Exception {
     deploy();
-    TestSocket alice = connect("alice");
-    TestSocket bobOnPhone = connect("bob");
-    TestSocket bobOnLaptop = connect("bob");
-    TestSocket carol = connect("carol");
-    alice.request("{\"type\":\"direct\",\"id\":1,\"user\":\"bob\",\"event\":{\"type\":\"nudge\"}}");
-    alice.send("{\"type\":\"marker\"}");
-    for (TestSocket socket : List.of(alice, bobOnPhone, bobOnLaptop, carol)) {
+    HubTestClient alice = connect("alice");
+    HubTestClient bobOnPhone = connect("bob");
+    HubTestClient bobOnLaptop = connect("bob");
+    HubTestClient carol = connect("carol");
+    alice.request(json("{\"type\":\"direct\",\"id\":1,\"user\":\"bob\",\"event\":{\"type\":\"nudge\"}}"));
+    alice.sendText("{\"type\":\"marker\"}");
+    for (HubTestClient socket : List.of(alice, bobOnPhone, bobOnLaptop, carol)) {
       socket.awaitType("marker");
     }
     assertThat(List.of(alice, bobOnPhone, bobOnLaptop, carol).stream()
-        .map(socket -> socket.frames(TestSocket.ofType("nudge")).size()).toList())
+        .map(socket -> socket.received(ofType("nudge")).size()).toList())
         .containsExactly(0, 1, 1, 0);
   }
 
@@ -178,8 +174,8 @@ class WebSocketNodeTest {
   @Test
   void malformedFramesGetTheirErrorAndTheConnectionStaysOpen() throws Exception {
     deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
-    TestSocket mallory = sendMalformedFrames();
-    assertThat(codes(mallory.awaitFrames(TestSocket.ofType("error"), 7))).containsExactly(
+    HubTestClient mallory = sendMalformedFrames();
+    assertThat(codes(mallory.awaitReceived(ofType("error"), 7))).containsExactly(
         "invalid_json", "invalid_frame", "invalid_frame", "invalid_frame", "invalid_frame", "bad_channel",
         "invalid_frame");
   }
@@ -187,86 +183,20 @@ class WebSocketNodeTest {
   @Test
   void connectionStaysOpenAfterMalformedFrames() throws Exception {
     deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
-    TestSocket mallory = sendMalformedFrames();
-    JsonObject pong = mallory.request("{\"type\":\"ping\",\"id\":\"still-there\"}");
+    HubTestClient mallory = sendMalformedFrames();
+    JsonObject pong = mallory.request(json("{\"type\":\"ping\",\"id\":\"still-there\"}"));
     assertThat(pong.getString("type")).isEqualTo("pong");
   }
 
-  private TestSocket sendMalformedFrames() throws Exception {
+  private HubTestClient sendMalformedFrames() throws Exception {
     return connect("mallory")
-        .send("this is not JSON")
-        .send("[1,2,3]")
-        .send("{\"id\":1,\"channel\":\"tasks\"}")
-        .send("{\"type\":42,\"id\":2}")
-        .send("{\"type\":\"ack\",\"id\":3}")
-        .send("{\"type\":\"subscribe\",\"id\":4,\"channel\":\"no spaces allowed\"}")
-        .send("{\"type\":\"publish\",\"id\":5,\"channel\":\"tasks\",\"event\":{\"type\":\"connected\"}}");
-  }
-
-  @Test
-  void oversizedFrameGetsTooLargeThenClose1009() throws Exception {
-    deploy();
-    TestSocket big = sendOversizedFrame();
-    int closeCode = big.awaitClose();
-    assertThat(List.of(codes(big.frames(TestSocket.ofType("error"))), closeCode))
-        .containsExactly(List.of("too_large"), 1009);
-  }
-
-  private TestSocket sendOversizedFrame() throws Exception {
-    String padding = "x".repeat(100 * 1024);
-    return connect("big").send("{\"type\":\"publish\",\"channel\":\"tasks\",\"event\":{\"type\":\"big\",\"data\":\""
-        + padding + "\"}}");
-  }
-
-  @Test
-  void floodGetsRateLimitedThenClose1008() throws Exception {
-    deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
-    TestSocket flood = sendFlood();
-    int closeCode = flood.awaitClose();
-    assertThat(List.of(codes(flood.frames(TestSocket.ofType("error"))).contains("rate_limited"), closeCode))
-        .containsExactly(true, 1008);
-  }
-
-  private TestSocket sendFlood() throws Exception {
-    TestSocket flood = connect("flood");
-    for (int i = 0; i < 100; i++) {
-      flood.send("{\"type\":\"ping\"}");
-    }
-    return flood;
-  }
-
-  /**
-   * docs/protocol.md section 5 limits the per-connection message rate, and section 7 gives binary
-   * frames the same limits as text frames: a flood of binary frames must end like a text flood.
-   */
-  @Test
-  void binaryFloodGetsRateLimitedThenClose1008() throws Exception {
-    deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
-    TestSocket flood = connect("flood");
-    byte[] header = "{\"type\":\"publish\",\"channel\":\"files\",\"event\":{\"type\":\"file\"}}"
-        .getBytes(StandardCharsets.UTF_8);
-    Buffer frame = Buffer.buffer().appendInt(header.length).appendBytes(header).appendBytes(new byte[] {1, 2, 3});
-    for (int i = 0; i < 100; i++) {
-      flood.sendBinary(frame.copy());
-    }
-    int closeCode = flood.awaitClose();
-    assertThat(List.of(codes(flood.frames(TestSocket.ofType("error"))).contains("rate_limited"), closeCode))
-        .containsExactly(true, 1008);
-  }
-
-  @Test
-  void healthyClientIsServedAfterAllTheAbuse() throws Exception {
-    deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
-    sendMalformedFrames().awaitFrames(TestSocket.ofType("error"), 7);
-    sendOversizedFrame().awaitClose();
-    sendFlood().awaitClose();
-    TestSocket reader = connect("reader");
-    TestSocket writer = connect("writer");
-    subscribe(reader, "tasks");
-    writer.request(
-        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":9}}");
-    assertThat(withoutTimestamp(reader.awaitType("task_created")))
-        .isEqualTo(json("{\"type\":\"task_created\",\"taskId\":9,\"channel\":\"tasks\",\"from\":\"writer\"}"));
+        .sendText("this is not JSON")
+        .sendText("[1,2,3]")
+        .sendText("{\"id\":1,\"channel\":\"tasks\"}")
+        .sendText("{\"type\":42,\"id\":2}")
+        .sendText("{\"type\":\"ack\",\"id\":3}")
+        .sendText("{\"type\":\"subscribe\",\"id\":4,\"channel\":\"no spaces allowed\"}")
+        .sendText("{\"type\":\"publish\",\"id\":5,\"channel\":\"tasks\",\"event\":{\"type\":\"connected\"}}");
   }
 
   // HTTP.
@@ -282,7 +212,7 @@ class WebSocketNodeTest {
   @Test
   void httpPublishReachesSubscribers() throws Exception {
     deploy();
-    TestSocket reader = connect("reader");
+    HubTestClient reader = connect("reader");
     subscribe(reader, "tasks");
     http(HttpMethod.POST, "/api/publish", "{\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":8}}");
     assertThat(withoutTimestamp(reader.awaitType("task_created")))
@@ -320,10 +250,10 @@ class WebSocketNodeTest {
   @Test
   void gracefulStopSendsReconnectThenClose1012() throws Exception {
     deploy();
-    TestSocket alice = connect("alice");
+    HubTestClient alice = connect("alice");
     node.stop().await(WAIT_MS, TimeUnit.MILLISECONDS);
     int closeCode = alice.awaitClose();
-    List<JsonObject> frames = alice.frames();
+    List<JsonObject> frames = alice.received();
     assertThat(List.of(frames.get(frames.size() - 1), closeCode))
         .containsExactly(json("{\"type\":\"reconnect\"}"), 1012);
   }

@@ -1,13 +1,15 @@
 package dev.hub.bench;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.MultiMapConfig;
+import dev.hub.ClusterSetup;
+import dev.hub.config.ConfigReader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,27 +81,18 @@ final class BenchCluster implements AutoCloseable {
         .buildClustered().await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * A member as a hub node's is built, from {@code cluster-config}'s {@code loopback.xml}, so the
+   * benchmark measures the cluster users run; only the name, port and member list are its own.
+   */
   static Config hazelcastConfig(String clusterName, int port, List<Integer> memberPorts) {
-    Config config = new Config();
-    config.setClusterName(clusterName);
-    config.setProperty("hazelcast.phone.home.enabled", "false");
+    JsonArray members = new JsonArray();
+    memberPorts.forEach(memberPort -> members.add("127.0.0.1:" + memberPort));
+    JsonObject settings = new JsonObject().put("open", true).put("cluster", new JsonObject()
+        .put("name", clusterName).put("host", "127.0.0.1").put("port", port).put("members", members));
+    Config config = ClusterSetup.hazelcastConfig(ConfigReader.read(settings).cluster());
     // Hazelcast's own log lines would only be noise in the report.
     config.setProperty("hazelcast.logging.type", "none");
-    // Members are started one after the other, so the first is master before the next looks.
-    config.setProperty("hazelcast.wait.seconds.before.join", "0");
-    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-    config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
-    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true);
-    memberPorts.forEach(memberPort -> join.getTcpIpConfig().addMember("127.0.0.1:" + memberPort));
-    // The maps the Vert.x cluster manager uses, as the hub's loopback.xml configures them.
-    config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
-        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
-    config.getMapConfig("__vertx.haInfo").setBackupCount(1);
-    config.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
     return config;
   }
 

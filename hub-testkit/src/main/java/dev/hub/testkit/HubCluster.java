@@ -6,6 +6,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.cluster.impl.ClusterServiceImpl;
+import dev.hub.ClusterSetup;
 import dev.hub.HubNode;
 import dev.hub.auth.TokenMinter;
 import dev.hub.config.ConfigReader;
@@ -294,24 +295,14 @@ public final class HubCluster implements AutoCloseable {
     return member;
   }
 
-  /** A member of this cluster on the spare port (or the next free one after it). */
+  /**
+   * A member of this cluster on the spare port (or the next free one after it), built as the
+   * nodes' own members are: from the cluster settings the nodes get (so from the same file of
+   * {@code cluster-config}, {@code loopback.xml} unless the test's settings name another).
+   */
   private Config memberConfig() {
-    Config config = new Config();
-    config.setClusterName(clusterName);
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "slf4j");
-    config.setProperty("hazelcast.wait.seconds.before.join", "1");
-    config.getNetworkConfig().setPort(memberPorts.get(memberPorts.size() - 1)).setPortAutoIncrement(true);
-    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    // As a node does: listen on 127.0.0.1 only, not on every interface of the machine.
-    config.setProperty("hazelcast.socket.bind.any", "false");
-    var join = config.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true);
-    memberPorts.forEach(port -> join.getTcpIpConfig().addMember("127.0.0.1:" + port));
-    config.getMultiMapConfig("__vertx.subs").setBackupCount(1);
-    return config;
+    JsonObject json = settings.apply(nodeSettings("member", memberPorts.get(memberPorts.size() - 1)));
+    return ClusterSetup.hazelcastConfig(ConfigReader.read(json).cluster());
   }
 
   /** The Hazelcast member under a node, to inspect the cluster's own state. */

@@ -96,6 +96,24 @@ class DeployRecipesTest {
         .contains("<outputFile>${project.build.directory}/hub.jar</outputFile>");
   }
 
+  /**
+   * Maven reads every module the root pom lists before it builds any, even with {@code -pl hub}: a
+   * module missing from the image's build context fails the image build at once.
+   */
+  @Test
+  void dockerfileCopiesEveryModuleOfTheBuild() throws IOException {
+    String dockerfile = Files.readString(DEPLOY.resolve("docker/Dockerfile"));
+    Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(Path.of("..", "pom.xml")));
+    List<String> missing = new ArrayList<>();
+    while (module.find()) {
+      if (!Pattern.compile("(?m)^COPY " + Pattern.quote(module.group(1)) + " " + Pattern.quote(module.group(1)) + "$")
+          .matcher(dockerfile).find()) {
+        missing.add(module.group(1));
+      }
+    }
+    assertThat(missing).as("modules of the root pom the Dockerfile does not copy").isEmpty();
+  }
+
   @Test
   void kubernetesManifestsProbeReadyAndHealthAndDiscoverThroughTheHeadlessService() throws IOException {
     Map<String, Map<String, Object>> byKind = new HashMap<>();

@@ -3,8 +3,8 @@ package dev.hub.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.HubNode;
-import dev.hub.WsClient;
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -27,14 +27,14 @@ class CrossSiteFormPublishTest {
 
   private Vertx vertx;
   private HubNode node;
-  private WsClient subscriber;
+  private HubTestClient subscriber;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
     node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
         .put("eventLoops", 1))).await(30, TimeUnit.SECONDS);
-    subscriber = WsClient.connect(vertx, node.port(), "/ws?user=dev");
+    subscriber = HubTestClient.connect(vertx, node.port(), "/ws?user=dev");
     subscriber.send(new JsonObject().put("type", "subscribe").put("id", 1).put("channel", "tasks"));
     subscriber.awaitType("subscribed");
   }

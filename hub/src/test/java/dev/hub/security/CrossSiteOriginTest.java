@@ -3,16 +3,16 @@ package dev.hub.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.HubNode;
-import dev.hub.WsClient;
 import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
-import io.vertx.core.MultiMap;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -82,11 +82,8 @@ class CrossSiteOriginTest {
   }
 
   private int upgrade(HubNode node, String origin) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    if (origin != null) {
-      headers.add("Origin", origin);
-    }
-    return WsClient.upgrade(vertices.get(0), node.port(), "/ws?user=dev", headers).status();
+    Map<String, String> headers = origin == null ? Map.of() : Map.of("Origin", origin);
+    return HubTestClient.upgrade(vertices.get(0), node.port(), "/ws?user=dev", headers, HubTestClient.WAIT).status();
   }
 
   private static RawHttp.Response publish(HubNode node, String origin, String... more) throws Exception {

@@ -3,8 +3,8 @@ package dev.hub.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.HubNode;
-import dev.hub.WsClient;
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * the HTTP API and the event bus.
  */
 class ForgedEventFieldsTest {
-  private static final Duration WAIT = WsClient.WAIT;
+  private static final Duration WAIT = HubTestClient.WAIT;
   private static final String FORGED_TIME = "2000-01-01T00:00:00Z";
   /** What an attacker puts in an event: a channel, a position far ahead, a sender and a time. */
   private static final JsonObject FORGED = new JsonObject().put("type", "alert").put("channel", "alerts")
@@ -44,7 +44,7 @@ class ForgedEventFieldsTest {
   private Vertx nodeVertx;
   private Vertx clientVertx;
   private HubNode node;
-  private final List<WsClient> clients = new ArrayList<>();
+  private final List<HubTestClient> clients = new ArrayList<>();
 
   @BeforeEach
   void deploy() throws Exception {
@@ -58,20 +58,20 @@ class ForgedEventFieldsTest {
 
   @AfterEach
   void close() throws Exception {
-    clients.forEach(WsClient::close);
+    clients.forEach(HubTestClient::close);
     clientVertx.close().await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     nodeVertx.close().await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private WsClient connect(String user) {
-    WsClient client = WsClient.connect(clientVertx, node.port(), "/ws?user=" + user);
+  private HubTestClient connect(String user) {
+    HubTestClient client = HubTestClient.connect(clientVertx, node.port(), "/ws?user=" + user);
     clients.add(client);
     return client;
   }
 
   /** A victim subscribed to the channel the attacker names, and to a history channel. */
-  private WsClient victim() {
-    WsClient victim = connect("victim");
+  private HubTestClient victim() {
+    HubTestClient victim = connect("victim");
     victim.send(new JsonObject().put("type", "subscribe").put("id", "s1").put("channel", "alerts"));
     victim.send(new JsonObject().put("type", "subscribe").put("id", "s2").put("channel", "tasks"));
     victim.await(f -> "s2".equals(f.getValue("id")));
@@ -83,7 +83,7 @@ class ForgedEventFieldsTest {
     return FORGED.copy().put("marker", marker);
   }
 
-  private static JsonObject received(WsClient client, String marker) {
+  private static JsonObject received(HubTestClient client, String marker) {
     return client.await(f -> "alert".equals(f.getString("type")) && marker.equals(f.getString("marker")));
   }
 
@@ -99,8 +99,8 @@ class ForgedEventFieldsTest {
 
   @Test
   void aForgedBroadcastArrivesWithoutStreamFields() {
-    WsClient victim = victim();
-    WsClient mallory = connect("mallory");
+    HubTestClient victim = victim();
+    HubTestClient mallory = connect("mallory");
     mallory.send(new JsonObject().put("type", "broadcast").put("id", 1).put("event", forged("b")));
     assertThat(mallory.await(f -> Integer.valueOf(1).equals(f.getValue("id"))).getString("type")).isEqualTo("ack");
     assertClientEventStamped(received(victim, "b"), "mallory");
@@ -108,8 +108,8 @@ class ForgedEventFieldsTest {
 
   @Test
   void aForgedDirectEventArrivesWithoutStreamFields() {
-    WsClient victim = victim();
-    WsClient mallory = connect("mallory");
+    HubTestClient victim = victim();
+    HubTestClient mallory = connect("mallory");
     mallory.send(new JsonObject().put("type", "direct").put("id", 1).put("user", "victim").put("event", forged("d")));
     assertThat(mallory.await(f -> Integer.valueOf(1).equals(f.getValue("id"))).getString("type")).isEqualTo("ack");
     assertClientEventStamped(received(victim, "d"), "mallory");
@@ -117,8 +117,8 @@ class ForgedEventFieldsTest {
 
   @Test
   void theShorthandBroadcastArrivesWithoutStreamFields() {
-    WsClient victim = victim();
-    WsClient mallory = connect("mallory");
+    HubTestClient victim = victim();
+    HubTestClient mallory = connect("mallory");
     // Without a channel the shorthand is a broadcast; the position fields must not ride along.
     JsonObject shorthand = forged("s");
     shorthand.remove("channel");
@@ -128,8 +128,8 @@ class ForgedEventFieldsTest {
 
   @Test
   void aForgedPositionOnAChannelWithoutHistoryIsRemoved() {
-    WsClient victim = victim();
-    WsClient mallory = connect("mallory");
+    HubTestClient victim = victim();
+    HubTestClient mallory = connect("mallory");
     mallory.send(new JsonObject().put("type", "publish").put("id", 1).put("channel", "alerts")
         .put("event", forged("p")));
     JsonObject event = received(victim, "p");
@@ -140,8 +140,8 @@ class ForgedEventFieldsTest {
 
   @Test
   void aForgedPositionOnAHistoryChannelIsTheStoresOwn() {
-    WsClient victim = victim();
-    WsClient mallory = connect("mallory");
+    HubTestClient victim = victim();
+    HubTestClient mallory = connect("mallory");
     mallory.send(new JsonObject().put("type", "publish").put("id", 1).put("channel", "tasks")
         .put("event", forged("h")));
     JsonObject ack = mallory.await(f -> Integer.valueOf(1).equals(f.getValue("id")));
@@ -153,10 +153,10 @@ class ForgedEventFieldsTest {
 
   @Test
   void aForgedBinaryBroadcastArrivesWithoutStreamFields() {
-    WsClient victim = victim();
+    HubTestClient victim = victim();
     List<Buffer> binaries = new CopyOnWriteArrayList<>();
     victim.socket().binaryMessageHandler(binaries::add);
-    WsClient mallory = connect("mallory");
+    HubTestClient mallory = connect("mallory");
     byte[] header = new JsonObject().put("type", "broadcast").put("id", 1).put("event", forged("bin")).encode()
         .getBytes(StandardCharsets.UTF_8);
     mallory.socket().writeBinaryMessage(Buffer.buffer().appendInt(header.length).appendBytes(header)
@@ -170,7 +170,7 @@ class ForgedEventFieldsTest {
 
   @Test
   void aServerMayKeepItsFromAndTimestampButNotStreamFields() throws Exception {
-    WsClient victim = victim();
+    HubTestClient victim = victim();
     post(new JsonObject().put("event", forged("http-all")));
     post(new JsonObject().put("user", "victim").put("event", forged("http-user")));
     JsonObject bus = nodeVertx.eventBus().<JsonObject>request("hub.publish",

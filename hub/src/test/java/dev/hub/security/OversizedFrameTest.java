@@ -3,8 +3,8 @@ package dev.hub.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.HubNode;
-import dev.hub.WsClient;
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.HubTestClient;
 import dev.hub.transport.RawWebSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +44,7 @@ class OversizedFrameTest {
 
   @Test
   void aFrameOverTwiceTheLimitGetsTooLargeAndClose1009() throws Exception {
-    WsClient bystander = WsClient.connect(vertx, node.port(), "/ws?user=bystander");
+    HubTestClient bystander = HubTestClient.connect(vertx, node.port(), "/ws?user=bystander");
     try (RawWebSocket huge = RawWebSocket.connect(node.port(), "/ws?user=huge", 0)) {
       assertThat(huge.readFrame().text()).contains("\"connected\"");
       try {

@@ -3,8 +3,8 @@ package dev.hub.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.HubNode;
-import dev.hub.WsClient;
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.HubTestClient;
 import dev.hub.transport.RawWebSocket;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBufAllocatorMetric;
@@ -48,7 +48,7 @@ class PingFloodTest {
 
   private Vertx vertx;
   private HubNode node;
-  private WsClient bystander;
+  private HubTestClient bystander;
   private RawWebSocket client;
 
   @BeforeEach
@@ -68,7 +68,7 @@ class PingFloodTest {
   private void start(JsonObject limits) throws Exception {
     node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
         .put("eventLoops", 1).put("limits", limits))).await(30, TimeUnit.SECONDS);
-    bystander = WsClient.connect(vertx, node.port(), "/ws?user=bystander");
+    bystander = HubTestClient.connect(vertx, node.port(), "/ws?user=bystander");
     // A small receive buffer: the kernel holds little of what the client does not read.
     client = RawWebSocket.connect(node.port(), "/ws?user=pinger", 4096);
     assertThat(client.readFrame().text()).contains("\"connected\"");

@@ -1,16 +1,16 @@
 package dev.hub.security;
 
 import dev.hub.HubNode;
-import dev.hub.WsClient;
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,8 +57,8 @@ final class SecuredNode implements AutoCloseable {
   }
 
   /** What a WebSocket upgrade with {@code ?token=} gets: 101 when accepted, else the refusal. */
-  WsClient.Answer upgrade(String token) {
-    return WsClient.upgrade(vertx, node.port(), "/ws?token=" + token, MultiMap.caseInsensitiveMultiMap());
+  HubTestClient.Answer upgrade(String token) {
+    return HubTestClient.upgrade(vertx, node.port(), "/ws?token=" + token, Map.of(), HubTestClient.WAIT);
   }
 
   @Override

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.hub.HubNode;
-import dev.hub.WsClient;
 import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
  * away went on receiving it for as long as the connection lived, refreshing as told.
  */
 class TokenRefreshTest {
-  private static final Duration WAIT = WsClient.WAIT;
+  private static final Duration WAIT = HubTestClient.WAIT;
 
   private Vertx nodeVertx;
   private Vertx clientVertx;
   private HubNode node;
-  private final List<WsClient> clients = new ArrayList<>();
+  private final List<HubTestClient> clients = new ArrayList<>();
 
   @BeforeEach
   void deploy() throws Exception {
@@ -46,7 +46,7 @@ class TokenRefreshTest {
 
   @AfterEach
   void close() throws Exception {
-    clients.forEach(WsClient::close);
+    clients.forEach(HubTestClient::close);
     clientVertx.close().await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     nodeVertx.close().await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -56,13 +56,13 @@ class TokenRefreshTest {
     return TestTokens.hs256(claims);
   }
 
-  private WsClient connect(String token) {
-    WsClient client = WsClient.connect(clientVertx, node.port(), "/ws?token=" + token);
+  private HubTestClient connect(String token) {
+    HubTestClient client = HubTestClient.connect(clientVertx, node.port(), "/ws?token=" + token);
     clients.add(client);
     return client;
   }
 
-  private static JsonObject request(WsClient client, JsonObject frame) {
+  private static JsonObject request(HubTestClient client, JsonObject frame) {
     client.send(frame);
     return client.await(f -> frame.getValue("id").equals(f.getValue("id")));
   }
@@ -76,17 +76,17 @@ class TokenRefreshTest {
         .put("event", new JsonObject().put("type", "note").put("n", n));
   }
 
-  private static List<Integer> notes(WsClient client, String channel) {
+  private static List<Integer> notes(HubTestClient client, String channel) {
     return client.received(f -> "note".equals(f.getString("type")) && channel.equals(f.getString("channel")))
         .stream().map(f -> f.getInteger("n")).toList();
   }
 
   @Test
   void aRefreshEndsTheSubscriptionsTheNewTokenRefuses() {
-    WsClient ida = connect(token("ida", List.of("room:*", "tasks")));
+    HubTestClient ida = connect(token("ida", List.of("room:*", "tasks")));
     assertThat(request(ida, subscribe("s1", "room:1")).getString("type")).isEqualTo("subscribed");
     assertThat(request(ida, subscribe("s2", "tasks")).getString("type")).isEqualTo("subscribed");
-    WsClient publisher = connect(token("pub", List.of("room:*")));
+    HubTestClient publisher = connect(token("pub", List.of("room:*")));
     request(publisher, publish("p1", "room:1", 1));
     ida.await(f -> "note".equals(f.getString("type")) && Integer.valueOf(1).equals(f.getInteger("n")));
 
@@ -112,11 +112,11 @@ class TokenRefreshTest {
 
   @Test
   void aRefreshThatKeepsTheGrantsEndsNothing() {
-    WsClient ida = connect(token("ida", List.of("room:*")));
+    HubTestClient ida = connect(token("ida", List.of("room:*")));
     request(ida, subscribe("s1", "room:1"));
     assertThat(request(ida, new JsonObject().put("type", "auth").put("id", "a")
         .put("token", token("ida", List.of("room:1")))).getString("type")).isEqualTo("authenticated");
-    WsClient publisher = connect(token("pub", List.of("room:*")));
+    HubTestClient publisher = connect(token("pub", List.of("room:*")));
     request(publisher, publish("p1", "room:1", 1));
     ida.await(f -> "note".equals(f.getString("type")));
     assertThat(ida.received(f -> "unsubscribed".equals(f.getString("type")))).isEmpty();
@@ -124,14 +124,15 @@ class TokenRefreshTest {
 
   @Test
   void aRefreshForAnotherUserIsRefusedAndClosesTheConnection() {
-    WsClient ida = connect(token("ida", List.of("room:*")));
+    HubTestClient ida = connect(token("ida", List.of("room:*")));
     request(ida, subscribe("s1", "room:1"));
     JsonObject refused = request(ida, new JsonObject().put("type", "auth").put("id", "a")
         .put("token", token("root", List.of("room:*", "tasks"))));
     assertThat(List.of(refused.getString("type"), refused.getString("code"))).containsExactly("error", "unauthorized");
+    assertThat(refused.getString("message")).contains("another user");
     assertThat(ida.awaitClose()).isEqualTo(4401);
     assertThat(ida.received(f -> "authenticated".equals(f.getString("type")))).isEmpty();
-    WsClient publisher = connect(token("pub", List.of("room:*")));
+    HubTestClient publisher = connect(token("pub", List.of("room:*")));
     JsonObject presence = request(publisher, new JsonObject().put("type", "presence").put("id", "q")
         .put("channel", "room:1"));
     assertThat(presence.getInteger("count")).as("the closed connection left room:1").isZero();

@@ -3,9 +3,9 @@ package dev.hub.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.HubNode;
-import dev.hub.WsClient;
 import dev.hub.config.ConfigReader;
 import dev.hub.routing.Addresses;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -46,7 +46,7 @@ class SlowConsumerTest {
 
   @Test
   void aClientThatStopsReadingIsClosedBeforeItsBufferPassesTheLimit() throws Exception {
-    WsClient bystander = WsClient.connect(vertx, node.port(), "/ws?user=bystander");
+    HubTestClient bystander = HubTestClient.connect(vertx, node.port(), "/ws?user=bystander");
     try (RawWebSocket slow = RawWebSocket.connect(node.port(), "/ws?user=slow", 4096)) {
       assertThat(slow.readFrame().text()).contains("\"connected\"");
       // From here on the test reads nothing from the slow socket.

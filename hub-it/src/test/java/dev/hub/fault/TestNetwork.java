@@ -199,7 +199,7 @@ final class TestNetwork implements AutoCloseable {
         .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "ip")).filter(Files::isExecutable)
         .findFirst().map(Path::toString)
         .orElseThrow(() -> new AssertionError("the fault tier needs iproute2's ip to build its network namespaces,"
-            + " and it is not installed: apt-get install iproute2 (.ci/run does)"));
+            + " and it is not installed: apt-get install iproute2 (the hub-it build does, as root or with sudo)"));
   }
 
   /** The test addresses must not be routed already: traffic meant for them would go elsewhere. */

@@ -14,12 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
  * built jar (one node, then a two-node cluster) and the baseline server, a rate sweep, and the
  * report, the JSON lines and the plot it promises. Checks what was run and counted, not speed.
  */
-class ScenarioCommandTest {
-  private static final Path HUB_JAR = Path.of("../hub/target/hub.jar");
+class ScenarioCommandIT {
+  /** Set by failsafe (hub-load/pom.xml): the jar the hub module packaged before this module's tests. */
+  private static final Path HUB_JAR = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
 
   @Test
   void scenarioTwoRunsTheSweepOnEveryClusterSizeAndWritesItsReport(@TempDir Path out) throws Exception {
-    assertThat(HUB_JAR).as("the hub's fat jar (built before this module)").isRegularFile();
+    assertThat(HUB_JAR).as("the hub's fat jar: mvn -pl hub-load -am verify builds it first").isRegularFile();
 
     int code = ScenarioMain.run(List.of("2", "--quick", "--no-pin", "--hub-jar", HUB_JAR.toString(),
         "--out", out.toString()));

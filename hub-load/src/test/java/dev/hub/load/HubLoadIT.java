@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The load generator against two real clustered hub nodes: what it counts must add up. */
 @Timeout(120)
-class HubLoadTest {
+class HubLoadIT {
   private static HubCluster cluster;
 
   @BeforeAll
