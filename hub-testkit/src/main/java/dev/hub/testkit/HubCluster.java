@@ -6,7 +6,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.cluster.impl.ClusterServiceImpl;
-import dev.hub.HubNode;
+import dev.hub.node.HubNode;
 import dev.hub.auth.TokenMinter;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;

@@ -1,9 +1,10 @@
-package dev.hub;
+package dev.hub.cli;
 
 import dev.hub.config.CommandLine;
 import dev.hub.config.ConfigException;
 import dev.hub.config.ConfigLoader;
 import dev.hub.config.HubConfig;
+import dev.hub.node.HubNode;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

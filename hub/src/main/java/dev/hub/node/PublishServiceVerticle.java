@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.node;
 
 import dev.hub.api.BusPublishEndpoint;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.node;
 
 import dev.hub.api.HttpApi;
 import dev.hub.auth.OriginPolicy;

@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.node;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

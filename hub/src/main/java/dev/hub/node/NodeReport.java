@@ -1,6 +1,7 @@
-package dev.hub;
+package dev.hub.node;
 
 import dev.hub.api.Readiness;
+import dev.hub.cluster.ClusterMembership;
 import dev.hub.metrics.HubMetrics;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

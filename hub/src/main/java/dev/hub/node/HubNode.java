@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.node;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.hub.auth.Authenticator;
@@ -6,6 +6,9 @@ import dev.hub.auth.JwtAuthenticator;
 import dev.hub.api.ClusterStats;
 import dev.hub.api.Readiness;
 import dev.hub.auth.OpenAuthenticator;
+import dev.hub.cluster.ClusterMembership;
+import dev.hub.cluster.ClusterSetup;
+import dev.hub.cluster.QuorumWatch;
 import dev.hub.config.ChannelOptions;
 import dev.hub.config.HubConfig;
 import dev.hub.history.HazelcastHistoryStore;

@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.cluster;
 
 import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
@@ -31,7 +31,7 @@ import java.util.UUID;
  * Builds the Hazelcast member a node runs: the configuration file (the loopback one from
  * {@code cluster-config} unless told otherwise) with the node's flags written over it.
  */
-final class ClusterSetup {
+public final class ClusterSetup {
   private static final String CLASSPATH = "classpath:";
 
   private ClusterSetup() {
@@ -41,7 +41,7 @@ final class ClusterSetup {
    * @param meters where Vert.x records its own metrics (event bus, HTTP server, JVM), beside the
    *     hub's; the node's {@code /metrics} shows this registry
    */
-  static Future<Vertx> startClusteredVertx(HubConfig hub, MeterRegistry meters) {
+  public static Future<Vertx> startClusteredVertx(HubConfig hub, MeterRegistry meters) {
     ClusterConfig cluster = hub.cluster();
     Config config = hazelcastConfig(cluster);
     HazelcastHistoryStore.configure(config, hub.channels(), cluster.size());
