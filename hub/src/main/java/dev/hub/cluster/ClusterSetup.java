@@ -38,15 +38,18 @@ public final class ClusterSetup {
   }
 
   /**
+   * Starts the clustered Vert.x: its Hazelcast member joins the cluster.
+   *
+   * @param hazelcast the member's configuration from {@link #hazelcastConfig}, to which the hub's
+   *     own structures are added here
    * @param meters where Vert.x records its own metrics (event bus, HTTP server, JVM), beside the
    *     hub's; the node's {@code /metrics} shows this registry
    */
-  public static Future<Vertx> startClusteredVertx(HubConfig hub, MeterRegistry meters) {
+  public static Future<Vertx> startClusteredVertx(HubConfig hub, Config hazelcast, MeterRegistry meters) {
     ClusterConfig cluster = hub.cluster();
-    Config config = hazelcastConfig(cluster);
-    HazelcastHistoryStore.configure(config, hub.channels(), cluster.size());
-    HazelcastPresenceStore.configure(config, hub.node().nodeId());
-    HazelcastClusterManager manager = new HazelcastClusterManager(config);
+    HazelcastHistoryStore.configure(hazelcast, hub.channels(), cluster.size());
+    HazelcastPresenceStore.configure(hazelcast, hub.node().nodeId());
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(cluster));
     options.setMetricsOptions(VertxMeters.options("hub-" + UUID.randomUUID()));
     return Vertx.builder().with(options).withClusterManager(manager)
@@ -60,7 +63,7 @@ public final class ClusterSetup {
    * accepts only peers the cluster CA signed, in both directions; without it, anyone who reaches
    * the port may send messages.
    */
-  static EventBusOptions eventBusOptions(ClusterConfig cluster) {
+  public static EventBusOptions eventBusOptions(ClusterConfig cluster) {
     EventBusOptions options = new EventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
     ClusterTlsConfig tls = cluster.tls();
     if (tls.enabled()) {
@@ -77,7 +80,12 @@ public final class ClusterSetup {
     return options;
   }
 
-  static Config hazelcastConfig(ClusterConfig cluster) {
+  /**
+   * The member's configuration: the file {@code cluster.config} names, with the node's flags written
+   * over it. Reads the file: call it off the event loop. Throws a {@link ConfigException} when the
+   * file cannot be read or parsed.
+   */
+  public static Config hazelcastConfig(ClusterConfig cluster) {
     Config config = load(cluster.config());
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.local.localAddress", cluster.host());

@@ -2,10 +2,8 @@ package dev.hub.node;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.hub.auth.Authenticator;
-import dev.hub.auth.JwtAuthenticator;
 import dev.hub.api.ClusterStats;
 import dev.hub.api.Readiness;
-import dev.hub.auth.OpenAuthenticator;
 import dev.hub.cluster.ClusterMembership;
 import dev.hub.cluster.ClusterSetup;
 import dev.hub.cluster.QuorumWatch;
@@ -75,16 +73,21 @@ public final class HubNode {
     this.startedAt = services.clock().instant();
   }
 
-  /** Joins the cluster the configuration names and starts serving. */
+  /**
+   * Joins the cluster the configuration names and starts serving. Every file the node reads (keys,
+   * certificates, the cluster configuration) is read and checked first: a bad one fails the start
+   * with a {@link dev.hub.config.ConfigException} before the node joins.
+   */
   public static Future<HubNode> start(HubConfig config) {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return ClusterSetup.startClusteredVertx(config, meters)
-        .compose(vertx -> deploy(vertx, config, true, meters)
-            .recover(failure -> {
-              // Not composed on the close: its completion would run on the event loops it stops.
-              vertx.close();
-              return Future.failedFuture(failure);
-            }));
+    return NodeInputs.readBeforeJoining(config)
+        .compose(inputs -> ClusterSetup.startClusteredVertx(config, inputs.hazelcast(), meters)
+            .compose(vertx -> deploy(vertx, config, inputs, true, meters)
+                .recover(failure -> {
+                  // Not composed on the close: its completion would run on the event loops it stops.
+                  vertx.close();
+                  return Future.failedFuture(failure);
+                })));
   }
 
   /**
@@ -92,38 +95,38 @@ public final class HubNode {
    * hub's own meters; Vert.x's are there only for nodes made by {@link #start}.
    */
   public static Future<HubNode> deploy(Vertx vertx, HubConfig config) {
-    return deploy(vertx, config, false, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    return NodeInputs.read(vertx, config).compose(inputs ->
+        deploy(vertx, config, inputs, false, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
   }
 
-  private static Future<HubNode> deploy(Vertx vertx, HubConfig config, boolean ownsVertx,
+  private static Future<HubNode> deploy(Vertx vertx, HubConfig config, NodeInputs inputs, boolean ownsVertx,
                                         PrometheusMeterRegistry meters) {
-    return authenticator(vertx, config).compose(authenticator -> {
-      ClusterMembership membership = new ClusterMembership(vertx, config.node().nodeId());
-      AtomicReference<HubNode> self = new AtomicReference<>();
-      HubNode node = new HubNode(vertx, ownsVertx,
-          services(vertx, config, authenticator, meters, membership, self), membership);
-      self.set(node);
-      NodeServices services = node.services;
-      NodeReport.registerGauges(node, services.metrics(), membership, services.readiness());
-      node.quorumWatch = new QuorumWatch(vertx, services.quorum(), node::reconnectClients);
-      node.sweeper = new HistorySweeper(vertx, services.history(), channels -> services.census()
-          .subscribedAnywhere(vertx.eventBus(), membership.memberId(), membership::memberIds, channels));
-      return services.probe().answer()
-          .compose(v -> startPresence(node))
-          .compose(v -> vertx.deployVerticle(new PublishServiceVerticle(services)))
-          .onSuccess(node.deployments::add)
-          .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
-          .compose(v -> vertx.deployVerticle(new StatsServiceVerticle(services)))
-          .onSuccess(node.deployments::add)
-          // Every fan-out consumer is registered here; the other members may not have heard of them yet.
-          .onSuccess(v -> services.readiness().started())
-          .onSuccess(v -> {
-            node.quorumWatch.start();
-            node.sweeper.start(sweepPeriodMs(config));
-          })
-          .compose(v -> awaitOtherNodesEvents(services))
-          .map(node);
-    });
+    Authenticator authenticator = inputs.authenticator(vertx);
+    ClusterMembership membership = new ClusterMembership(vertx, config.node().nodeId());
+    AtomicReference<HubNode> self = new AtomicReference<>();
+    HubNode node = new HubNode(vertx, ownsVertx,
+        services(vertx, config, authenticator, meters, membership, self), membership);
+    self.set(node);
+    NodeServices services = node.services;
+    NodeReport.registerGauges(node, services.metrics(), membership, services.readiness());
+    node.quorumWatch = new QuorumWatch(vertx, services.quorum(), node::reconnectClients);
+    node.sweeper = new HistorySweeper(vertx, services.history(), channels -> services.census()
+        .subscribedAnywhere(vertx.eventBus(), membership.memberId(), membership::memberIds, channels));
+    return services.probe().answer()
+        .compose(v -> startPresence(node))
+        .compose(v -> vertx.deployVerticle(new PublishServiceVerticle(services)))
+        .onSuccess(node.deployments::add)
+        .compose(id -> deployGateways(node, config.node().eventLoops(), config.node().port()))
+        .compose(v -> vertx.deployVerticle(new StatsServiceVerticle(services)))
+        .onSuccess(node.deployments::add)
+        // Every fan-out consumer is registered here; the other members may not have heard of them yet.
+        .onSuccess(v -> services.readiness().started())
+        .onSuccess(v -> {
+          node.quorumWatch.start();
+          node.sweeper.start(sweepPeriodMs(config));
+        })
+        .compose(v -> awaitOtherNodesEvents(services))
+        .map(node);
   }
 
   /**
@@ -133,14 +136,6 @@ public final class HubNode {
    */
   private static Future<Void> awaitOtherNodesEvents(NodeServices services) {
     return services.probe().seenByOthers().onSuccess(v -> services.readiness().fanoutConfirmed());
-  }
-
-  /** Open mode only when configured so (ConfigReader has refused it where it is unsafe); JWTs otherwise. */
-  private static Future<Authenticator> authenticator(Vertx vertx, HubConfig config) {
-    if (config.node().open()) {
-      return Future.succeededFuture(new OpenAuthenticator());
-    }
-    return JwtAuthenticator.create(vertx, config.security().auth()).map(jwt -> jwt);
   }
 
   private static NodeServices services(Vertx vertx, HubConfig config, Authenticator authenticator,
