@@ -8,17 +8,22 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 
 /**
- * This node's place in its cluster, as readiness, stats and metrics need it. A node on a Vert.x
- * that is not clustered is a cluster of one, always joined.
+ * This node's place in its cluster, as readiness, stats and metrics need it: who it is
+ * ({@link NodeIdentity}) and who else is there. A node on a Vert.x that is not clustered is a
+ * cluster of one, always joined.
  */
 public final class ClusterMembership {
   private final ClusterManager manager;
-  private final String localId;
+  private final NodeIdentity identity;
 
-  /** @param localId the member id of a node that is not clustered */
-  public ClusterMembership(Vertx vertx, String localId) {
+  /** Call once the Vert.x has joined its cluster, when the cluster manager has given the member its id. */
+  public ClusterMembership(Vertx vertx, String nodeId) {
     this.manager = ((VertxInternal) vertx).clusterManager();
-    this.localId = localId;
+    this.identity = new NodeIdentity(nodeId, manager == null ? nodeId : manager.getNodeId());
+  }
+
+  public NodeIdentity identity() {
+    return identity;
   }
 
   /** True while this node is a member of its cluster. */
@@ -34,13 +39,9 @@ public final class ClusterMembership {
     }
   }
 
-  public String memberId() {
-    return manager == null ? localId : manager.getNodeId();
-  }
-
-  /** Every member's id, this node's included. */
-  public List<String> memberIds() {
-    return manager == null ? List.of(localId) : manager.getNodes();
+  /** Every member's {@link NodeIdentity#busMemberId()}, this node's included. */
+  public List<String> busMemberIds() {
+    return manager == null ? List.of(identity.busMemberId()) : manager.getNodes();
   }
 
   public int size() {
