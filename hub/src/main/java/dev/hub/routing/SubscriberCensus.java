@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * Which channels have a subscriber, on this node and anywhere in the cluster: what freeing idle
  * history asks before it frees a channel. Each event loop's {@link LocalRegistry} reports the
  * channels it starts and stops holding; each node answers for itself on
- * {@link Addresses#CHANNELS_PREFIX} + its member id. Thread-safe.
+ * {@link Addresses#CHANNELS_PREFIX} + its bus member id. Thread-safe.
  */
 public final class SubscriberCensus {
   /** How long the slowest member may take to answer. */
