@@ -9,8 +9,11 @@ import dev.hub.routing.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +38,10 @@ class NodeIdentityTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final Vertx client = Vertx.vertx();
+  // Held: Vert.x closes a client that is no longer referenced when the garbage collector finds it,
+  // which could be in the middle of a handshake.
+  private final WebSocketClient webSockets = client.createWebSocketClient();
+  private final HttpClient http = client.createHttpClient();
   private HubNode node;
 
   @AfterEach
@@ -79,16 +86,17 @@ class NodeIdentityTest {
 
   /** How clients, operators and other nodes see the node: each id where it belongs. */
   private void assertSeenAs(NodeIdentity identity) throws Exception {
-    JsonObject connected = onEventLoop(() -> client.createWebSocketClient().connect(node.port(), "127.0.0.1", "/ws")
-        .compose(socket -> {
-          Promise<String> first = Promise.promise();
-          socket.textMessageHandler(first::tryComplete);
-          return first.future().eventually(socket::close);
-        })).map(JsonObject::new).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    JsonObject connected = onEventLoop(() -> {
+      // The handler is set before the socket connects, so the connected frame cannot be missed.
+      ClientWebSocket socket = webSockets.webSocket();
+      Promise<String> first = Promise.promise();
+      socket.textMessageHandler(first::tryComplete);
+      return socket.connect(node.port(), "127.0.0.1", "/ws").compose(open -> first.future())
+          .eventually(socket::close);
+    }).map(JsonObject::new).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(connected.getString("node")).as("the connected frame's node").isEqualTo(identity.nodeId());
 
-    JsonObject stats = onEventLoop(() -> client.createHttpClient()
-        .request(HttpMethod.GET, node.port(), "127.0.0.1", "/api/stats")
+    JsonObject stats = onEventLoop(() -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", "/api/stats")
         .compose(request -> request.send()).compose(HttpClientResponse::body))
         .map(body -> body.toJsonObject().getJsonArray("nodes").getJsonObject(0))
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
