@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.multimap.MultiMap;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubTestClient;
 import dev.hub.testkit.NodeHttp;

@@ -4,6 +4,7 @@ import static dev.hub.testkit.NodeHttp.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.api.ClusterStats;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubClusterExtension;
 import dev.hub.testkit.HubTestClient;

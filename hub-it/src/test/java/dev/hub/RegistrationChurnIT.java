@@ -3,6 +3,7 @@ package dev.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.multimap.MultiMap;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubClusterExtension;
 import dev.hub.testkit.HubTestClient;

@@ -10,6 +10,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
 import dev.hub.testkit.HubTestClient;
+import dev.hub.node.HubNode;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;

@@ -3,6 +3,7 @@ package dev.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;

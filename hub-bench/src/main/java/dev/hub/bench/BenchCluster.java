@@ -1,7 +1,7 @@
 package dev.hub.bench;
 
 import com.hazelcast.config.Config;
-import dev.hub.ClusterSetup;
+import dev.hub.cluster.ClusterSetup;
 import dev.hub.config.ConfigReader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

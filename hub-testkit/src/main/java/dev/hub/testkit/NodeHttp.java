@@ -1,6 +1,6 @@
 package dev.hub.testkit;
 
-import dev.hub.HubNode;
+import dev.hub.node.HubNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -15,51 +15,47 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /api/stats}: the cluster seen from every node. Each node answers on an address of
- * its own ({@link Addresses#STATS_PREFIX} + its cluster member id); the asking node asks every
- * member it knows, at once, and answers when all have replied or the bound has passed, whichever
- * comes first. A member that does not answer in time, or serves no such address (a JVM service
- * in the cluster, or a node still starting), is listed under {@code unanswered} with the reason.
+ * its own ({@link Addresses#STATS_PREFIX} + its bus member id, {@code NodeIdentity.busMemberId});
+ * the asking node asks every member it knows, at once, and answers when all have replied or the
+ * bound has passed, whichever comes first. A member that does not answer in time, or serves no
+ * such address (a JVM service in the cluster, or a node still starting), is listed under
+ * {@code unanswered} with the reason.
  */
 public final class ClusterStats {
   /** How long the slowest member may take; the HTTP answer comes within this plus a little. */
   public static final long TIMEOUT_MS = 2_000;
 
   private final EventBus eventBus;
-  private final String member;
-  private final Supplier<List<String>> members;
+  private final String busMemberId;
+  private final Supplier<List<String>> busMemberIds;
   private final Supplier<JsonObject> ownFigures;
 
   /**
-   * @param member this node's cluster member id
-   * @param members every member id of the cluster, this node's included
+   * @param busMemberId this node's id on the event bus
+   * @param busMemberIds every member's id on the event bus, this node's included
    * @param ownFigures this node's figures, read when asked
    */
-  public ClusterStats(EventBus eventBus, String member, Supplier<List<String>> members,
+  public ClusterStats(EventBus eventBus, String busMemberId, Supplier<List<String>> busMemberIds,
                       Supplier<JsonObject> ownFigures) {
     this.eventBus = eventBus;
-    this.member = member;
-    this.members = members;
+    this.busMemberId = busMemberId;
+    this.busMemberIds = busMemberIds;
     this.ownFigures = ownFigures;
-  }
-
-  /** This node's cluster member id, the one other nodes address it by. */
-  public String member() {
-    return member;
   }
 
   /** Starts answering other nodes' requests; one consumer per node. */
   public Future<MessageConsumer<Object>> register() {
-    MessageConsumer<Object> consumer = eventBus.consumer(Addresses.STATS_PREFIX + member,
+    MessageConsumer<Object> consumer = eventBus.consumer(Addresses.STATS_PREFIX + busMemberId,
         message -> message.reply(ownFigures.get()));
     return consumer.completion().map(consumer);
   }
 
   /** Asks every member and completes, never failing, within {@link #TIMEOUT_MS}. */
   public Future<JsonObject> gather() {
-    List<String> ids = members.get();
+    List<String> ids = busMemberIds.get();
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (String id : ids) {
-      answers.add(id.equals(member) ? Future.succeededFuture(ownFigures.get()) : ask(id));
+      answers.add(id.equals(busMemberId) ? Future.succeededFuture(ownFigures.get()) : ask(id));
     }
     return Future.join(answers).otherwiseEmpty().map(v -> summary(answers));
   }

@@ -58,15 +58,43 @@ public final class JwtAuthenticator implements Authenticator {
 
   /** Reads the configured keys and builds the verifier; fails with a {@link ConfigException}. */
   public static Future<JwtAuthenticator> create(Vertx vertx, AuthConfig config) {
-    return JwtKeys.load(vertx, config).map(keys -> {
-      try {
-        JWTAuth all = JWTAuth.create(vertx, keys.all());
-        JWTAuth withKid = keys.withKid() == null ? all : JWTAuth.create(vertx, keys.withKid());
-        return new JwtAuthenticator(all, withKid, keys.algorithms(), keys.kids(), config.leewaySeconds());
-      } catch (RuntimeException e) {
-        throw new ConfigException("cannot use the configured JWT keys: " + e.getMessage(), e);
-      }
+    return readKeys(vertx, config).map(keys -> create(vertx, keys));
+  }
+
+  /**
+   * Reads and judges the configured keys, and tries them as the verifier will, without keeping a
+   * verifier: a node checks its keys this way on a Vert.x of its own before it starts the clustered
+   * one it runs on, which a verifier would be bound to. Fails with a {@link ConfigException}.
+   */
+  public static Future<Keys> readKeys(Vertx vertx, AuthConfig config) {
+    return JwtKeys.load(vertx, config).map(loaded -> {
+      Keys keys = new Keys(loaded, config.leewaySeconds());
+      create(vertx, keys);
+      return keys;
     });
+  }
+
+  /** Builds the verifier from keys already read; throws a {@link ConfigException} if vertx-auth-jwt refuses them. */
+  public static JwtAuthenticator create(Vertx vertx, Keys keys) {
+    JwtKeys.VerificationKeys verification = keys.verification;
+    try {
+      JWTAuth all = JWTAuth.create(vertx, verification.all());
+      JWTAuth withKid = verification.withKid() == null ? all : JWTAuth.create(vertx, verification.withKid());
+      return new JwtAuthenticator(all, withKid, verification.algorithms(), verification.kids(), keys.leewaySeconds);
+    } catch (RuntimeException e) {
+      throw new ConfigException("cannot use the configured JWT keys: " + e.getMessage(), e);
+    }
+  }
+
+  /** JWT keys read from their files and judged, not yet bound to a Vert.x (see {@link #readKeys}). */
+  public static final class Keys {
+    private final JwtKeys.VerificationKeys verification;
+    private final int leewaySeconds;
+
+    private Keys(JwtKeys.VerificationKeys verification, int leewaySeconds) {
+      this.verification = verification;
+      this.leewaySeconds = leewaySeconds;
+    }
   }
 
   @Override

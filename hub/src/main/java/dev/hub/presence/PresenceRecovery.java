@@ -33,21 +33,24 @@ public final class PresenceRecovery {
   /** How long after a merge this node waits before writing its presence again; see {@link #listen}. */
   private static final long MERGE_SETTLE_MS = 1_000;
 
+  private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final HazelcastPresenceStore store;
   private final String nodeId;
   private final PresenceEvents events;
-  private final Context context;
+  /** The context the recovery runs its work on, from {@link #start()}; read on Hazelcast's event threads. */
+  private volatile Context context;
   private UUID membershipListener;
   private UUID lifecycleListener;
 
-  private PresenceRecovery(HazelcastInstance hazelcast, HazelcastPresenceStore store, String nodeId,
-                           PresenceEvents events, Context context) {
+  /** Does nothing until {@link #start()}; {@link #foreignDataMembers()} may be read before. */
+  public PresenceRecovery(Vertx vertx, HazelcastInstance hazelcast, HazelcastPresenceStore store, String nodeId,
+                          PresenceEvents events) {
+    this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.store = store;
     this.nodeId = nodeId;
     this.events = events;
-    this.context = context;
   }
 
   /**
@@ -57,8 +60,7 @@ public final class PresenceRecovery {
    * @return fails with a {@link ConfigException} when another member has this node's id, or when
    *     the member was not configured for a hub node ({@link HazelcastPresenceStore#configure})
    */
-  public static Future<PresenceRecovery> start(Vertx vertx, HazelcastInstance hazelcast, HazelcastPresenceStore store,
-                                               String nodeId, PresenceEvents events) {
+  public Future<Void> start() {
     Member self = hazelcast.getCluster().getLocalMember();
     if (!nodeId.equals(HubMembers.nodeId(self))) {
       return Future.failedFuture(new ConfigException("the cluster member of node " + nodeId + " does not carry its id"
@@ -70,12 +72,12 @@ public final class PresenceRecovery {
       return Future.failedFuture(new ConfigException("node id " + nodeId + " is already used by cluster member "
           + twin.get().getAddress() + ": give every node its own --node-id (HUB_NODE_ID)"));
     }
-    PresenceRecovery recovery = new PresenceRecovery(hazelcast, store, nodeId, events, vertx.getOrCreateContext());
-    recovery.listen();
-    hazelcast.getCluster().getMembers().forEach(recovery::reportIfForeign);
+    context = vertx.getOrCreateContext();
+    listen();
+    hazelcast.getCluster().getMembers().forEach(this::reportIfForeign);
     // Survivors skip a departed node's entries when a member with its id is back by then: a node
     // restarted under the same id clears them itself.
-    return recovery.announce(store.dropStale(nodeId), "connections left by an earlier run").map(recovery);
+    return announce(store.dropStale(nodeId), "connections left by an earlier run");
   }
 
   private void listen() {
@@ -106,8 +108,8 @@ public final class PresenceRecovery {
       return;
     }
     if (HubMembers.holds(hazelcast.getCluster(), departed)) {
-      log.info("member {} of node {} left, but node {} is a member again: its presence stays", member.getUuid(),
-          departed, departed);
+      log.info("Hazelcast member {} of node {} left, but node {} is a member again: its presence stays",
+          member.getUuid(), departed, departed);
       return;
     }
     context.runOnContext(v -> announce(store.removeNode(departed), "presence of departed node " + departed));
@@ -149,6 +151,9 @@ public final class PresenceRecovery {
 
   /** Stops watching the cluster; a node that leaves it has nothing more to clean up. */
   public void stop() {
+    if (membershipListener == null) {
+      return;
+    }
     try {
       hazelcast.getCluster().removeMembershipListener(membershipListener);
       hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);

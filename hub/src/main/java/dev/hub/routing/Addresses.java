@@ -17,7 +17,8 @@ public final class Addresses {
   public static final String PUBLISHED_AT_HEADER = "hub-published-at";
   /**
    * Prefix of the address on which each node answers {@code /api/stats} requests with its own
-   * figures; the rest is the node's cluster member id, so an asker can reach every member.
+   * figures; the rest is the node's bus member id ({@code NodeIdentity.busMemberId}), the id the
+   * cluster manager lists members by, so an asker can reach every member.
    */
   public static final String STATS_PREFIX = "hub.stats.";
   /** Header of a fan-out message carrying its offset in a history channel. */
@@ -26,14 +27,14 @@ public final class Addresses {
   public static final String EPOCH_HEADER = "hub-epoch";
   /**
    * Prefix of the address on which each node says which of a list of channels have a subscriber
-   * on it (so idle history is freed only when nobody listens); the rest is its member id.
+   * on it (so idle history is freed only when nobody listens); the rest is its bus member id.
    */
   public static final String CHANNELS_PREFIX = "hub.channels.";
   /** Header of a fan-out message whose bytes are a binary frame. */
   public static final String BINARY_HEADER = "hub-binary";
   /**
    * Prefix of the address on which each node relays a probe through {@link #FANOUT} for a node that
-   * is starting (see {@link FanoutProbe}); the rest is its member id.
+   * is starting (see {@link FanoutProbe}); the rest is its bus member id.
    */
   public static final String PROBE_PREFIX = "hub.probe.";
   /**

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * node's clients. So a node is ready only once every other node has published a probe on
  * {@code hub.fanout} and this node received it: a round trip through the very path events take.
  *
- * <p>Each node answers on {@link Addresses#PROBE_PREFIX} + its member id: asked with a token, it
+ * <p>Each node answers on {@link Addresses#PROBE_PREFIX} + its bus member id: asked with a token, it
  * publishes an empty message on {@code hub.fanout} carrying the token in
  * {@link Addresses#PROBE_HEADER}. Every node's fan-out consumer hands such a message here instead of
  * delivering it (no client sees it, no metric counts it); the asking node marks its token arrived.
@@ -44,25 +44,25 @@ public final class FanoutProbe {
   static final long RETRY_DELAY_MS = 200;
 
   private final Vertx vertx;
-  private final String member;
-  private final Supplier<List<String>> members;
+  private final String busMemberId;
+  private final Supplier<List<String>> busMemberIds;
   private final Map<String, Promise<Void>> pending = new ConcurrentHashMap<>();
   private volatile MessageConsumer<String> answering;
   private volatile boolean stopped;
 
   /**
-   * @param member this node's cluster member id
-   * @param members every member id of the cluster, this node's included, read at each round
+   * @param busMemberId this node's id on the event bus ({@code NodeIdentity.busMemberId})
+   * @param busMemberIds every member's id on the event bus, this node's included, read at each round
    */
-  public FanoutProbe(Vertx vertx, String member, Supplier<List<String>> members) {
+  public FanoutProbe(Vertx vertx, String busMemberId, Supplier<List<String>> busMemberIds) {
     this.vertx = vertx;
-    this.member = member;
-    this.members = members;
+    this.busMemberId = busMemberId;
+    this.busMemberIds = busMemberIds;
   }
 
   /** Starts relaying the other nodes' probes; call before this node publishes anything. */
   public Future<Void> answer() {
-    MessageConsumer<String> consumer = vertx.eventBus().consumer(Addresses.PROBE_PREFIX + member, this::relay);
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(Addresses.PROBE_PREFIX + busMemberId, this::relay);
     answering = consumer;
     return consumer.completion();
   }
@@ -102,7 +102,8 @@ public final class FanoutProbe {
       seen.tryFail("the node stopped before the other members were heard from");
       return;
     }
-    List<String> asked = members.get().stream().filter(id -> !id.equals(member) && !done.contains(id)).toList();
+    List<String> asked = busMemberIds.get().stream()
+        .filter(id -> !id.equals(busMemberId) && !done.contains(id)).toList();
     List<Future<Void>> relayed = asked.stream().map(this::probe).toList();
     Future.join(relayed).onComplete(all -> {
       List<String> waiting = new ArrayList<>();
@@ -125,7 +126,7 @@ public final class FanoutProbe {
 
   /** Succeeds once the member's probe arrived here, or at once when it answers no probes. */
   private Future<Void> probe(String other) {
-    String token = member + "/" + UUID.randomUUID();
+    String token = busMemberId + "/" + UUID.randomUUID();
     Promise<Void> arrival = Promise.promise();
     pending.put(token, arrival);
     long timer = vertx.setTimer(ATTEMPT_MS, id -> arrival.tryFail("no probe arrived within " + ATTEMPT_MS + " ms"));

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * Which channels have a subscriber, on this node and anywhere in the cluster: what freeing idle
  * history asks before it frees a channel. Each event loop's {@link LocalRegistry} reports the
  * channels it starts and stops holding; each node answers for itself on
- * {@link Addresses#CHANNELS_PREFIX} + its member id. Thread-safe.
+ * {@link Addresses#CHANNELS_PREFIX} + its bus member id. Thread-safe.
  */
 public final class SubscriberCensus {
   /** How long the slowest member may take to answer. */
@@ -40,9 +40,13 @@ public final class SubscriberCensus {
     return loopsWithSubscribers.containsKey(channel);
   }
 
-  /** Answers other nodes' questions on this node's address; one consumer per node. */
-  public Future<MessageConsumer<JsonArray>> register(EventBus eventBus, String member) {
-    MessageConsumer<JsonArray> consumer = eventBus.consumer(Addresses.CHANNELS_PREFIX + member,
+  /**
+   * Answers other nodes' questions on this node's address; one consumer per node.
+   *
+   * @param busMemberId this node's id on the event bus ({@code NodeIdentity.busMemberId})
+   */
+  public Future<MessageConsumer<JsonArray>> register(EventBus eventBus, String busMemberId) {
+    MessageConsumer<JsonArray> consumer = eventBus.consumer(Addresses.CHANNELS_PREFIX + busMemberId,
         message -> message.reply(subscribedHere(message.body())));
     return consumer.completion().map(consumer);
   }
@@ -50,13 +54,17 @@ public final class SubscriberCensus {
   /**
    * The channels of the list that have a subscriber on some member. A member that does not answer
    * (a JVM service, a node starting or unreachable) counts as having them all.
+   *
+   * @param busMemberId this node's id on the event bus, which it answers for itself
+   * @param busMemberIds every member's id on the event bus, this node's included
    */
-  public Future<Set<String>> subscribedAnywhere(EventBus eventBus, String member, Supplier<List<String>> members,
+  public Future<Set<String>> subscribedAnywhere(EventBus eventBus, String busMemberId,
+                                                Supplier<List<String>> busMemberIds,
                                                 List<String> channels) {
     JsonArray asked = new JsonArray(new ArrayList<>(channels));
     List<Future<JsonArray>> answers = new ArrayList<>();
-    for (String id : members.get()) {
-      answers.add(id.equals(member) ? Future.succeededFuture(subscribedHere(asked))
+    for (String id : busMemberIds.get()) {
+      answers.add(id.equals(busMemberId) ? Future.succeededFuture(subscribedHere(asked))
           : eventBus.<JsonArray>request(Addresses.CHANNELS_PREFIX + id, asked,
               new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(reply -> reply.body()).otherwise(asked));
     }

@@ -2,6 +2,7 @@ package dev.hub.session;
 
 import dev.hub.auth.Authenticator;
 import dev.hub.config.HubConfig;
+import dev.hub.config.LimitsConfig;
 import dev.hub.history.HistoryStore;
 import dev.hub.presence.PresenceStore;
 import dev.hub.routing.LocalRegistry;
@@ -9,7 +10,10 @@ import dev.hub.routing.Publisher;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
-/** What the sessions of one event loop share. */
+/**
+ * What the sessions of one event loop share. Made by {@code dev.hub.node.GatewayServices}, for a
+ * node's gateways and for tests and benchmarks alike.
+ */
 public record SessionServices(Vertx vertx, HubConfig config, Authenticator authenticator,
                               LocalRegistry registry, Publisher publisher, HistoryStore history,
                               PresenceStore presence, Clock clock) {
@@ -22,7 +26,7 @@ public record SessionServices(Vertx vertx, HubConfig config, Authenticator authe
     return config.node().heartbeatMs();
   }
 
-  public dev.hub.config.LimitsConfig limits() {
+  public LimitsConfig limits() {
     return config.limits();
   }
 }

@@ -2,7 +2,7 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.HubNode;
+import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package dev.hub.security;
 
-import dev.hub.HubNode;
+import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Future;

@@ -10,17 +10,15 @@ import dev.hub.auth.Grants;
 import dev.hub.auth.Identity;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
-import dev.hub.history.LocalHistoryStore;
+import dev.hub.node.GatewayServices;
 import dev.hub.presence.LocalPresenceStore;
 import dev.hub.presence.PresenceChange;
 import dev.hub.presence.PresenceEntry;
 import dev.hub.presence.PresenceStore;
 import dev.hub.protocol.FrameCodec;
 import dev.hub.routing.Audience;
-import dev.hub.routing.ClusterBus;
 import dev.hub.routing.FanoutEvent;
 import dev.hub.routing.LocalRegistry;
-import dev.hub.routing.Publisher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,7 +26,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,10 +63,6 @@ class RefreshDuringSubscribeTest {
     context = vertx.getOrCreateContext();
     HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
         .put("channels", new JsonArray().add(new JsonObject().put("pattern", "room:*").put("presence", true))));
-    Clock clock = Clock.systemUTC();
-    registry = new LocalRegistry();
-    ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
-    LocalHistoryStore history = new LocalHistoryStore(clock);
     Authenticator tokens = new Authenticator() {
       @Override
       public Future<Optional<Identity>> authenticate(Credentials credentials) {
@@ -81,10 +74,11 @@ class RefreshDuringSubscribeTest {
         return Future.succeededFuture(new Identity(current.user(), grants(token), null));
       }
     };
-    SessionServices services = new SessionServices(vertx, config, tokens, registry,
-        new Publisher(clusterBus, history, config, clock), history, presence, clock);
+    GatewayServices gateway = GatewayServices.builder(vertx, config).authenticator(tokens).presence(presence).build();
+    SessionServices services = gateway.sessions(vertx);
+    registry = services.registry();
     onContext(() -> {
-      clusterBus.attach(registry);
+      gateway.clusterBus().attach(registry);
       session = new Session("conn-1", new Identity("alice", grants("room"), null), out, services);
       session.open();
     });

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.hub.auth.Grants;
 import dev.hub.auth.Identity;
-import dev.hub.auth.OpenAuthenticator;
 import dev.hub.config.ChannelOptions;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
@@ -13,12 +12,9 @@ import dev.hub.history.ChannelAdmission;
 import dev.hub.history.HistoryPage;
 import dev.hub.history.HistoryStore;
 import dev.hub.history.LocalHistoryStore;
-import dev.hub.presence.LocalPresenceStore;
+import dev.hub.node.GatewayServices;
 import dev.hub.protocol.FrameCodec;
 import dev.hub.protocol.StreamPosition;
-import dev.hub.routing.ClusterBus;
-import dev.hub.routing.LocalRegistry;
-import dev.hub.routing.Publisher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -57,13 +53,10 @@ class SessionDrainTest {
     HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
         .put("channels", new JsonArray().add(new JsonObject().put("pattern", "feed")
             .put("history", new JsonObject().put("size", 100)))));
-    Clock clock = Clock.systemUTC();
-    LocalRegistry registry = new LocalRegistry();
-    ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
-    SessionServices services = new SessionServices(vertx, config, new OpenAuthenticator(), registry,
-        new Publisher(clusterBus, history, config, clock), history, new LocalPresenceStore(), clock);
+    GatewayServices gateway = GatewayServices.builder(vertx, config).history(history).build();
+    SessionServices services = gateway.sessions(vertx);
     onContext(() -> {
-      clusterBus.attach(registry);
+      gateway.clusterBus().attach(services.registry());
       session = new Session("conn-1", new Identity("alice", Grants.everything(), null), out, services);
       session.open();
       return null;

@@ -4,25 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.auth.Grants;
 import dev.hub.auth.Identity;
-import dev.hub.auth.OpenAuthenticator;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
-import dev.hub.history.LocalHistoryStore;
+import dev.hub.node.GatewayServices;
 import dev.hub.presence.LocalPresenceStore;
 import dev.hub.presence.PresenceChange;
 import dev.hub.presence.PresenceEntry;
 import dev.hub.presence.PresenceStore;
 import dev.hub.protocol.FrameCodec;
-import dev.hub.routing.ClusterBus;
-import dev.hub.routing.LocalRegistry;
-import dev.hub.routing.Publisher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +41,8 @@ class SessionPresenceTest {
     context = vertx.getOrCreateContext();
     HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
         .put("channels", new JsonArray().add(new JsonObject().put("pattern", "room:*").put("presence", true))));
-    Clock clock = Clock.systemUTC();
-    LocalHistoryStore history = new LocalHistoryStore(clock);
-    ClusterBus bus = new ClusterBus(vertx.eventBus());
     presence = new SlowAdds();
-    SessionServices services = new SessionServices(vertx, config, new OpenAuthenticator(), new LocalRegistry(),
-        new Publisher(bus, history, config, clock), history, presence, clock);
+    SessionServices services = GatewayServices.builder(vertx, config).presence(presence).build().sessions(vertx);
     session = onContext(() -> {
       Session opened = new Session("conn-1", new Identity("alice", Grants.everything(), null),
           new RecordingOutbound(), services);

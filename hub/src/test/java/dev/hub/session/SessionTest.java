@@ -5,26 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import dev.hub.auth.Grants;
 import dev.hub.auth.Identity;
-import dev.hub.auth.OpenAuthenticator;
 import dev.hub.config.ChannelOptions;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
 import dev.hub.history.ChannelAdmission;
 import dev.hub.history.HistoryStore;
-import dev.hub.history.SharedHistoryReads;
-import dev.hub.metrics.HubMetrics;
-import dev.hub.routing.SubscriberCensus;
 import dev.hub.history.LocalHistoryStore;
-import dev.hub.presence.LocalPresenceStore;
+import dev.hub.node.GatewayServices;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameCodec;
 import dev.hub.protocol.HubException;
 import dev.hub.routing.Audience;
-import dev.hub.routing.ClusterBus;
 import dev.hub.routing.FanoutEvent;
 import dev.hub.routing.LocalRegistry;
-import dev.hub.routing.Publisher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -84,11 +78,10 @@ class SessionTest {
             .put("history", new JsonObject().put("size", 100)))));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     history = new LocalHistoryStore(clock);
-    registry = new LocalRegistry(HubMetrics.detached(), new SubscriberCensus(), new SharedHistoryReads(history), vertx);
-    ClusterBus clusterBus = new ClusterBus(vertx.eventBus());
-    SessionServices services = new SessionServices(vertx, config, new OpenAuthenticator(), registry,
-        new Publisher(clusterBus, history, config, clock), history, new LocalPresenceStore(), clock);
-    result(onContext(() -> clusterBus.attach(registry)));
+    GatewayServices gateway = GatewayServices.builder(vertx, config).clock(clock).history(history).build();
+    SessionServices services = gateway.sessions(vertx);
+    registry = services.registry();
+    result(onContext(() -> gateway.clusterBus().attach(registry)));
     session = onContext(() -> {
       Session opened = new Session("conn-1", new Identity("alice", Grants.everything(), null), out, services);
       opened.open();

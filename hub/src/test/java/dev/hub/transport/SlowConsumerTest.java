@@ -2,7 +2,7 @@ package dev.hub.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.HubNode;
+import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
 import dev.hub.routing.Addresses;
 import dev.hub.testkit.HubTestClient;

@@ -3,7 +3,7 @@ package dev.hub.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hub.HubNode;
+import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;

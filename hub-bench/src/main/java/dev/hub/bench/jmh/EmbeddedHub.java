@@ -1,17 +1,10 @@
 package dev.hub.bench.jmh;
 
-import dev.hub.auth.OpenAuthenticator;
-import dev.hub.auth.OriginPolicy;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
-import dev.hub.history.LocalHistoryStore;
-import dev.hub.metrics.HubMetrics;
-import dev.hub.presence.LocalPresenceStore;
-import dev.hub.routing.ClusterBus;
+import dev.hub.node.GatewayServices;
 import dev.hub.routing.LocalRegistry;
-import dev.hub.routing.Publisher;
 import dev.hub.session.SessionServices;
-import dev.hub.transport.ConnectionGate;
 import dev.hub.transport.NodeServerOptions;
 import dev.hub.transport.WebSocketEndpoint;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -21,17 +14,16 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One gateway of an open-mode node, wired as {@code GatewayVerticle} wires it (registry, session
- * services, {@link WebSocketEndpoint} on {@code GET /ws}) on a plain, not clustered Vert.x, with
- * {@link EmbeddedSockets} in place of the HTTP server's TCP connections. Not clustered, so
- * history and presence are the in-memory stores; no fan-out consumer is attached, the benchmark
- * calls the registry itself.
+ * One gateway of an open-mode node, wired by the {@link GatewayServices} a node's gateways are
+ * wired by (registry, session services, {@link WebSocketEndpoint} on {@code GET /ws}) on a plain,
+ * not clustered Vert.x, with {@link EmbeddedSockets} in place of the HTTP server's TCP
+ * connections. Not clustered, so history and presence are the in-memory stores; no fan-out
+ * consumer is attached, the benchmark calls the registry itself.
  */
 final class EmbeddedHub {
   /** A channel that keeps history (the others keep none). */
@@ -60,20 +52,11 @@ final class EmbeddedHub {
         .put("limits", new JsonObject().put("ratePerSecond", 1_000_000).put("burst", 1_000_000))
         .put("channels", new JsonArray().add(new JsonObject().put("pattern", "feed:*")
             .put("history", new JsonObject().put("size", 1000)))));
-    Clock clock = Clock.systemUTC();
-    HubMetrics metrics = HubMetrics.detached();
-    LocalRegistry registry = new LocalRegistry(metrics);
-    LocalHistoryStore history = new LocalHistoryStore(clock);
-    SessionServices services = new SessionServices(vertx, config, new OpenAuthenticator(), registry,
-        new Publisher(new ClusterBus(vertx.eventBus(), metrics), history, config, clock), history,
-        new LocalPresenceStore(), clock);
-    ConnectionGate gate = new ConnectionGate(config.limits().connectionsPerNode(),
-        config.limits().connectionsPerUser());
-    WebSocketEndpoint endpoint = new WebSocketEndpoint(services, gate, new OriginPolicy(config.security().origins()),
-        metrics);
+    GatewayServices gateway = GatewayServices.builder(vertx, config).build();
+    SessionServices sessions = gateway.sessions(vertx);
     Router router = Router.router(vertx);
-    router.get("/ws").handler(endpoint);
-    return new EmbeddedHub(vertx, config, registry,
+    router.get("/ws").handler(gateway.endpoint(sessions));
+    return new EmbeddedHub(vertx, config, sessions.registry(),
         new EmbeddedSockets((VertxInternal) vertx, NodeServerOptions.of(config, 0), router));
   }
 

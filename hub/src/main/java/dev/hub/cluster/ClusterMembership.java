@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.cluster;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -8,21 +8,26 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 
 /**
- * This node's place in its cluster, as readiness, stats and metrics need it. A node on a Vert.x
- * that is not clustered is a cluster of one, always joined.
+ * This node's place in its cluster, as readiness, stats and metrics need it: who it is
+ * ({@link NodeIdentity}) and who else is there. A node on a Vert.x that is not clustered is a
+ * cluster of one, always joined.
  */
-final class ClusterMembership {
+public final class ClusterMembership {
   private final ClusterManager manager;
-  private final String localId;
+  private final NodeIdentity identity;
 
-  /** @param localId the member id of a node that is not clustered */
-  ClusterMembership(Vertx vertx, String localId) {
+  /** Call once the Vert.x has joined its cluster, when the cluster manager has given the member its id. */
+  public ClusterMembership(Vertx vertx, String nodeId) {
     this.manager = ((VertxInternal) vertx).clusterManager();
-    this.localId = localId;
+    this.identity = new NodeIdentity(nodeId, manager == null ? nodeId : manager.getNodeId());
+  }
+
+  public NodeIdentity identity() {
+    return identity;
   }
 
   /** True while this node is a member of its cluster. */
-  boolean isJoined() {
+  public boolean isJoined() {
     if (manager == null) {
       return true;
     }
@@ -34,21 +39,17 @@ final class ClusterMembership {
     }
   }
 
-  String memberId() {
-    return manager == null ? localId : manager.getNodeId();
+  /** Every member's {@link NodeIdentity#busMemberId()}, this node's included. */
+  public List<String> busMemberIds() {
+    return manager == null ? List.of(identity.busMemberId()) : manager.getNodes();
   }
 
-  /** Every member's id, this node's included. */
-  List<String> memberIds() {
-    return manager == null ? List.of(localId) : manager.getNodes();
-  }
-
-  int size() {
+  public int size() {
     return manager == null ? 1 : manager.getNodes().size();
   }
 
   /** {@code host:port} of this node's event bus, or null when not clustered. */
-  String eventBusAddress() {
+  public String eventBusAddress() {
     NodeInfo info = manager == null ? null : manager.getNodeInfo();
     return info == null ? null : info.host() + ":" + info.port();
   }
@@ -58,7 +59,7 @@ final class ClusterMembership {
    * losing history or presence: what a rolling restart waits for. It asks the other members, so
    * call it off the event loop.
    */
-  boolean isSafe() {
+  public boolean isSafe() {
     if (!(manager instanceof HazelcastClusterManager hazelcast)) {
       return true;
     }

@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.cli;
 
 import dev.hub.auth.TokenMinter;
 import dev.hub.config.CommandLine;

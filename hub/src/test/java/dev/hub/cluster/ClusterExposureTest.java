@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,5 @@
-package dev.hub;
+package dev.hub.node;
 
-import dev.hub.api.HttpApi;
-import dev.hub.auth.OriginPolicy;
 import dev.hub.api.OperationsApi;
 import dev.hub.config.HubConfig;
 import dev.hub.routing.LocalRegistry;
@@ -25,32 +23,33 @@ import java.util.concurrent.TimeUnit;
  * Vert.x spreads accepted connections over them.
  */
 final class GatewayVerticle extends VerticleBase {
-  private final NodeServices node;
+  private final GatewayServices services;
+  private final OperationsApi operations;
   private final int port;
   private LocalRegistry registry;
-  private OriginPolicy origins;
   private WebSocketEndpoint endpoint;
   private MessageConsumer<Buffer> fanout;
   private HttpServer server;
 
   /**
+   * @param operations {@code /health}, {@code /ready}, {@code /metrics} and {@code /api/stats}, the
+   *     same for every event loop
    * @param port the port to listen on; every instance of a node asks for the same one, so they
    *     share one server socket
    */
-  GatewayVerticle(NodeServices node, int port) {
-    this.node = node;
+  GatewayVerticle(GatewayServices services, OperationsApi operations, int port) {
+    this.services = services;
+    this.operations = operations;
     this.port = port;
   }
 
   @Override
   public Future<?> start() {
-    HubConfig config = node.config();
-    registry = new LocalRegistry(node.metrics(), node.census(), node.reads(), vertx);
-    SessionServices sessions = new SessionServices(vertx, config, node.authenticator(), registry,
-        node.publisher(), node.history(), node.presence(), node.clock());
-    origins = OriginPolicy.forNode(config);
-    endpoint = new WebSocketEndpoint(sessions, node.gate(), origins, node.metrics());
-    return node.clusterBus().attach(registry)
+    HubConfig config = services.config();
+    SessionServices sessions = services.sessions(vertx);
+    registry = sessions.registry();
+    endpoint = services.endpoint(sessions);
+    return services.clusterBus().attach(registry)
         .compose(consumer -> {
           fanout = consumer;
           return vertx.createHttpServer(NodeServerOptions.of(config, port))
@@ -68,10 +67,9 @@ final class GatewayVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/ws").handler(endpoint);
-    new HttpApi(node.config(), node.publisher(), node.history(), node.presence(), node.authenticator(), origins,
-        node.metrics()).mount(router);
+    services.httpApi().mount(router);
     // After HttpApi: its admin check guards /api/stats too.
-    new OperationsApi(vertx, node.readiness(), node.meters(), node.stats()).mount(router);
+    operations.mount(router);
     // The JavaScript client and the live console, from the jar's webroot (hub-client.js is copied
     // there from clients/js at build time). One regex route naming the files, so nothing shadows
     // /ws or /api; a plain path route would make StaticHandler strip the path and serve index.html.
@@ -86,7 +84,7 @@ final class GatewayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    long drainMs = node.config().node().drainTimeoutMs();
+    long drainMs = services.config().node().drainTimeoutMs();
     return endpoint.drainAll(settleMs())
         .timeout(drainMs, TimeUnit.MILLISECONDS)
         .recover(timedOut -> Future.succeededFuture())
@@ -104,7 +102,7 @@ final class GatewayVerticle extends VerticleBase {
    * {@code drainTimeoutMs}, so the other half is left for the clients to close.
    */
   private long settleMs() {
-    return node.config().node().drainTimeoutMs() / 2;
+    return services.config().node().drainTimeoutMs() / 2;
   }
 
   int actualPort() {

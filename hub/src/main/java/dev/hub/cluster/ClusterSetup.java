@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.cluster;
 
 import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
@@ -38,15 +38,18 @@ public final class ClusterSetup {
   }
 
   /**
+   * Starts the clustered Vert.x: its Hazelcast member joins the cluster.
+   *
+   * @param hazelcast the member's configuration from {@link #hazelcastConfig}, to which the hub's
+   *     own structures are added here
    * @param meters where Vert.x records its own metrics (event bus, HTTP server, JVM), beside the
    *     hub's; the node's {@code /metrics} shows this registry
    */
-  static Future<Vertx> startClusteredVertx(HubConfig hub, MeterRegistry meters) {
+  public static Future<Vertx> startClusteredVertx(HubConfig hub, Config hazelcast, MeterRegistry meters) {
     ClusterConfig cluster = hub.cluster();
-    Config config = hazelcastConfig(cluster);
-    HazelcastHistoryStore.configure(config, hub.channels(), cluster.size());
-    HazelcastPresenceStore.configure(config, hub.node().nodeId());
-    HazelcastClusterManager manager = new HazelcastClusterManager(config);
+    HazelcastHistoryStore.configure(hazelcast, hub.channels(), cluster.size());
+    HazelcastPresenceStore.configure(hazelcast, hub.node().nodeId());
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(cluster));
     options.setMetricsOptions(VertxMeters.options("hub-" + UUID.randomUUID()));
     return Vertx.builder().with(options).withClusterManager(manager)
@@ -60,7 +63,7 @@ public final class ClusterSetup {
    * accepts only peers the cluster CA signed, in both directions; without it, anyone who reaches
    * the port may send messages.
    */
-  static EventBusOptions eventBusOptions(ClusterConfig cluster) {
+  public static EventBusOptions eventBusOptions(ClusterConfig cluster) {
     EventBusOptions options = new EventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
     ClusterTlsConfig tls = cluster.tls();
     if (tls.enabled()) {
@@ -80,10 +83,11 @@ public final class ClusterSetup {
   /**
    * The Hazelcast configuration of a member with these cluster settings: the file they name, with
    * the cluster name, address, port and member list written over it, and the member bound to its
-   * address only. Public for the members that tools add beside the nodes (the test kit's service
-   * members, the benchmark's cluster), so they run the configuration users run.
+   * address only. Reads the file: call it off the event loop. Public for the members that tools add
+   * beside the nodes (the test kit's service members, the benchmark's cluster), so they run the
+   * configuration users run.
    *
-   * @throws ConfigException when the file cannot be read
+   * @throws ConfigException when the file cannot be read or parsed
    */
   public static Config hazelcastConfig(ClusterConfig cluster) {
     Config config = load(cluster.config());

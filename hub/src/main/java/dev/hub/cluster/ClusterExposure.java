@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.cluster;
 
 import dev.hub.config.ClusterConfig;
 import io.vertx.core.Vertx;

@@ -1,9 +1,10 @@
-package dev.hub;
+package dev.hub.cli;
 
 import dev.hub.config.CommandLine;
 import dev.hub.config.ConfigException;
 import dev.hub.config.ConfigLoader;
 import dev.hub.config.HubConfig;
+import dev.hub.node.HubNode;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,12 @@ public final class HubMain {
     HubNode node;
     try {
       node = HubNode.start(config).await(2, TimeUnit.MINUTES);
+    } catch (ConfigException e) {
+      // A file it names cannot be used (keys, certificates, the cluster file), or the cluster refused
+      // this node's id: the operator's input, said as a bad flag is.
+      System.err.println("hub: " + e.getMessage());
+      System.exit(2);
+      return;
     } catch (Exception e) {
       log.error("hub: could not start: {}", e.getMessage(), e);
       System.exit(1);

@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.cluster;
 
 import dev.hub.history.HistoryQuorum;
 import io.vertx.core.Vertx;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * Hazelcast re-evaluates the majority once per heartbeat; a check a second is as fast as it can
  * change and costs nothing.
  */
-final class QuorumWatch {
+public final class QuorumWatch {
   private static final Logger log = LoggerFactory.getLogger(QuorumWatch.class);
   private static final long CHECK_MS = 1_000;
 
@@ -21,18 +21,18 @@ final class QuorumWatch {
   private boolean present;
   private long timer = -1;
 
-  QuorumWatch(Vertx vertx, HistoryQuorum quorum, Runnable onLoss) {
+  public QuorumWatch(Vertx vertx, HistoryQuorum quorum, Runnable onLoss) {
     this.vertx = vertx;
     this.quorum = quorum;
     this.onLoss = onLoss;
   }
 
-  void start() {
+  public void start() {
     present = quorum.present();
     timer = vertx.setPeriodic(CHECK_MS, id -> check());
   }
 
-  void stop() {
+  public void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.hub;
+package dev.hub.cli;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
