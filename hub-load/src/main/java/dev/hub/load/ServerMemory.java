@@ -9,13 +9,13 @@ import io.vertx.core.json.JsonObject;
 public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBefore, Long heapAfter, String error) {
 
   /** One reading of a server's memory: {@link #rss} and {@link #heap} are null when unreadable. */
-  record Reading(Long rss, Long heap, String error) {
+  public record Reading(Long rss, Long heap, String error) {
     /**
      * Runs a full GC and reads the heap, then reads RSS; blocks. RSS after the collection, both
      * times: before it, RSS holds whatever garbage earlier work left, and the growth could come out
      * negative.
      */
-    static Reading of(long pid) {
+    public static Reading of(long pid) {
       Long rss = null;
       Long heap = null;
       StringBuilder errors = new StringBuilder();
