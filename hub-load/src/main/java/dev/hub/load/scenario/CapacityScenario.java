@@ -81,11 +81,14 @@ final class CapacityScenario {
       List<ServerMemory.Reading> after = readings(pids);
       double idleCpu = cpuSecondsPerSecond(pids, Duration.ofSeconds(settings.quick() ? 1 : 10));
       long cpuBefore = cpu(pids);
+      long windowStart = System.nanoTime();
       log.info("publishing {} events to {} subscribers ...", events, connections);
       Broadcast.Sent sent = Broadcast.run(nodes.get(0).url(), CHANNEL, events, INTERVAL, PAYLOAD_BYTES);
       List<JsonObject> results = awaitResults(children, listening);
       double broadcastCpu = (cpu(pids) - cpuBefore) / 1e6;
-      write(connections, listeners, openSeconds, sent, results, memory(pids, before, after), idleCpu, broadcastCpu);
+      double window = (System.nanoTime() - windowStart) / 1e9;
+      write(connections, listeners, openSeconds, sent, results, memory(pids, before, after),
+          new Cpu(idleCpu, broadcastCpu, window));
     }
   }
 
@@ -131,8 +134,20 @@ final class CapacityScenario {
     return null;
   }
 
+  /**
+   * The nodes' CPU, summed: per second while holding the connections idle, and over the broadcast
+   * window (from the publisher's connect to the last listener's exit).
+   */
+  private record Cpu(double idleSecondsPerSecond, double broadcastSeconds, double windowSeconds) {
+    /** The broadcast window's CPU net of what holding the connections costs anyway, per delivery. */
+    double netMicrosPerDelivery(long delivered) {
+      return delivered == 0 ? Double.NaN
+          : (broadcastSeconds - idleSecondsPerSecond * windowSeconds) * 1e6 / delivered;
+    }
+  }
+
   private void write(int connections, int listeners, double openSeconds, Broadcast.Sent sent, List<JsonObject> results,
-                     List<ServerMemory> memory, double idleCpu, double broadcastCpu) throws IOException {
+                     List<ServerMemory> memory, Cpu cpu) throws IOException {
     int opened = 0;
     long delivered = 0;
     long duplicates = 0;
@@ -178,7 +193,8 @@ final class CapacityScenario {
           mib(node.heapBefore()), mib(node.heapAfter()), mib(node.rssBefore()), mib(node.rssAfter())));
     }
     text.append(String.format(Locale.ROOT, "%nNode CPU, summed over the nodes: %.0f ms/s holding the connections idle "
-        + "(heartbeats); %.2f s over the broadcasts.%n", idleCpu * 1000, broadcastCpu));
+        + "(heartbeats, timers); %.2f s over the %.1f s broadcast window, **%.1f µs per delivery** net of the idle figure.%n",
+        cpu.idleSecondsPerSecond() * 1000, cpu.broadcastSeconds(), cpu.windowSeconds(), cpu.netMicrosPerDelivery(delivered)));
     report.text(text.toString());
     JsonArray nodes = new JsonArray();
     memory.forEach(node -> nodes.add(new JsonObject().put("pid", node.pid()).put("heapBefore", node.heapBefore())
@@ -190,7 +206,9 @@ final class CapacityScenario {
         .put("eventDeliveries", new JsonArray(java.util.Arrays.stream(perEvent).boxed().toList()))
         .put("eventSlowestMillis", new JsonArray(java.util.Arrays.stream(slowest).mapToObj(n -> n / 1e6).toList()))
         .put("latency", all == null ? null : all.toJson()).put("nodes", nodes)
-        .put("idleServerCpuSecondsPerSecond", idleCpu).put("broadcastServerCpuSeconds", broadcastCpu));
+        .put("idleServerCpuSecondsPerSecond", cpu.idleSecondsPerSecond())
+        .put("broadcastServerCpuSeconds", cpu.broadcastSeconds()).put("broadcastWindowSeconds", cpu.windowSeconds())
+        .put("serverMicrosPerDelivery", cpu.netMicrosPerDelivery(delivered)));
     log.info("capacity:\n{}", text);
   }
 
