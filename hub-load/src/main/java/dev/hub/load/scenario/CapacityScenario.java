@@ -69,6 +69,7 @@ final class CapacityScenario {
       List<ServerProcesses.Server> nodes = children.startHubs(settings.hubJar(), NODES, NODE_HEAP, nodeConfig);
       List<Long> pids = nodes.stream().map(ServerProcesses.Server::pid).toList();
       List<ServerMemory.Reading> before = readings(pids);
+      double quietCpu = cpuSecondsPerSecond(pids, Duration.ofSeconds(settings.quick() ? 1 : 10));
       long opening = System.nanoTime();
       List<ServerProcesses.Server> listening = new ArrayList<>();
       for (int i = 0; i < listeners; i++) {
@@ -88,7 +89,7 @@ final class CapacityScenario {
       double broadcastCpu = (cpu(pids) - cpuBefore) / 1e6;
       double window = (System.nanoTime() - windowStart) / 1e9;
       write(connections, listeners, openSeconds, sent, results, memory(pids, before, after),
-          new Cpu(idleCpu, broadcastCpu, window));
+          new Cpu(quietCpu, idleCpu, broadcastCpu, window));
     }
   }
 
@@ -135,10 +136,11 @@ final class CapacityScenario {
   }
 
   /**
-   * The nodes' CPU, summed: per second while holding the connections idle, and over the broadcast
-   * window (from the publisher's connect to the last listener's exit).
+   * The nodes' CPU, summed: per second with no client, per second while holding the connections
+   * idle, and over the broadcast window (from the publisher's connect to the last listener's exit).
    */
-  private record Cpu(double idleSecondsPerSecond, double broadcastSeconds, double windowSeconds) {
+  private record Cpu(double quietSecondsPerSecond, double idleSecondsPerSecond, double broadcastSeconds,
+                     double windowSeconds) {
     /** The broadcast window's CPU net of what holding the connections costs anyway, per delivery. */
     double netMicrosPerDelivery(long delivered) {
       return delivered == 0 ? Double.NaN
@@ -192,9 +194,10 @@ final class CapacityScenario {
       text.append(String.format(Locale.ROOT, "| n%d (-Xmx%s) | %s → %s | %s → %s |%n", i + 1, NODE_HEAP,
           mib(node.heapBefore()), mib(node.heapAfter()), mib(node.rssBefore()), mib(node.rssAfter())));
     }
-    text.append(String.format(Locale.ROOT, "%nNode CPU, summed over the nodes: %.0f ms/s holding the connections idle "
-        + "(heartbeats, timers); %.2f s over the %.1f s broadcast window, **%.1f µs per delivery** net of the idle figure.%n",
-        cpu.idleSecondsPerSecond() * 1000, cpu.broadcastSeconds(), cpu.windowSeconds(), cpu.netMicrosPerDelivery(delivered)));
+    text.append(String.format(Locale.ROOT, "%nNode CPU, summed over the nodes: %.0f ms/s with no client, %.0f ms/s holding "
+        + "the connections idle (heartbeats, timers); %.2f s over the %.1f s broadcast window, **%.1f µs per delivery** "
+        + "net of the idle figure.%n", cpu.quietSecondsPerSecond() * 1000, cpu.idleSecondsPerSecond() * 1000,
+        cpu.broadcastSeconds(), cpu.windowSeconds(), cpu.netMicrosPerDelivery(delivered)));
     report.text(text.toString());
     JsonArray nodes = new JsonArray();
     memory.forEach(node -> nodes.add(new JsonObject().put("pid", node.pid()).put("heapBefore", node.heapBefore())
@@ -206,6 +209,7 @@ final class CapacityScenario {
         .put("eventDeliveries", new JsonArray(java.util.Arrays.stream(perEvent).boxed().toList()))
         .put("eventSlowestMillis", new JsonArray(java.util.Arrays.stream(slowest).mapToObj(n -> n / 1e6).toList()))
         .put("latency", all == null ? null : all.toJson()).put("nodes", nodes)
+        .put("quietServerCpuSecondsPerSecond", cpu.quietSecondsPerSecond())
         .put("idleServerCpuSecondsPerSecond", cpu.idleSecondsPerSecond())
         .put("broadcastServerCpuSeconds", cpu.broadcastSeconds()).put("broadcastWindowSeconds", cpu.windowSeconds())
         .put("serverMicrosPerDelivery", cpu.netMicrosPerDelivery(delivered)));
