@@ -36,7 +36,7 @@ public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBef
     }
   }
 
-  static ServerMemory of(long pid, Reading before, Reading after) {
+  public static ServerMemory of(long pid, Reading before, Reading after) {
     String error = before.error() == null && after.error() == null ? null
         : "before: " + before.error() + " after: " + after.error();
     return new ServerMemory(pid, before.rss(), after.rss(), before.heap(), after.heap(), error);
@@ -50,7 +50,7 @@ public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBef
     return heapBefore == null || heapAfter == null ? null : heapAfter - heapBefore;
   }
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     return new JsonObject().put("pid", pid).put("rssBefore", rssBefore).put("rssAfter", rssAfter)
         .put("heapBefore", heapBefore).put("heapAfter", heapAfter).put("error", error);
   }

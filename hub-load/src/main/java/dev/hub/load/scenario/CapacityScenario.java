@@ -200,8 +200,7 @@ final class CapacityScenario {
         cpu.broadcastSeconds(), cpu.windowSeconds(), cpu.netMicrosPerDelivery(delivered)));
     report.text(text.toString());
     JsonArray nodes = new JsonArray();
-    memory.forEach(node -> nodes.add(new JsonObject().put("pid", node.pid()).put("heapBefore", node.heapBefore())
-        .put("heapAfter", node.heapAfter()).put("rssBefore", node.rssBefore()).put("rssAfter", node.rssAfter())));
+    memory.forEach(node -> nodes.add(node.toJson()));
     report.extra("capacity", new JsonObject().put("connections", connections).put("opened", opened)
         .put("listeners", listeners).put("openSeconds", openSeconds).put("published", sent.published())
         .put("acked", sent.acked()).put("refused", sent.refused()).put("delivered", delivered)
@@ -224,10 +223,7 @@ final class CapacityScenario {
                                            List<ServerMemory.Reading> after) {
     List<ServerMemory> nodes = new ArrayList<>();
     for (int i = 0; i < pids.size(); i++) {
-      ServerMemory.Reading b = before.get(i);
-      ServerMemory.Reading a = after.get(i);
-      nodes.add(new ServerMemory(pids.get(i), b.rss(), a.rss(), b.heap(), a.heap(),
-          b.error() == null && a.error() == null ? null : b.error() + " / " + a.error()));
+      nodes.add(ServerMemory.of(pids.get(i), before.get(i), after.get(i)));
     }
     return nodes;
   }
