@@ -11,7 +11,7 @@ public record Latency(long count, double p50, double p90, double p99, double p99
   static final Latency NONE = new Latency(0, 0, 0, 0, 0, 0);
 
   /** @param micros a histogram of microseconds */
-  static Latency of(Histogram micros) {
+  public static Latency of(Histogram micros) {
     if (micros.getTotalCount() == 0) {
       return NONE;
     }

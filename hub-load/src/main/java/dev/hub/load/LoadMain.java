@@ -25,9 +25,11 @@ public final class LoadMain {
   private static final Set<String> IDLE_OPTIONS = Set.of("urls", "connections", "target", "subscribe",
       "connects-per-second", "source-addresses", "hold", "server-pids");
   private static final Set<String> BASELINE_OPTIONS = Set.of("host", "port", "event-loops");
+  private static final Set<String> LISTEN_OPTIONS = Set.of("urls", "connections", "channel", "connects-per-second",
+      "source-addresses", "events", "timeout");
 
   /** What a command line asks for. */
-  sealed interface Command permits Help, Run, Idle, Baseline {
+  sealed interface Command permits Help, Run, Idle, Baseline, Listen {
   }
 
   record Help() implements Command {
@@ -40,6 +42,9 @@ public final class LoadMain {
   }
 
   record Baseline(String host, int port, int eventLoops) implements Command {
+  }
+
+  record Listen(ListenOptions options) implements Command {
   }
 
   private LoadMain() {
@@ -81,6 +86,10 @@ public final class LoadMain {
         IdleResult result = IdleConnections.run(idle.options());
         out.println(result.toJson().encode());
         err.print(result.summary());
+      } else if (command instanceof Listen listen) {
+        ListenResult result = Listeners.run(listen.options(), out);
+        out.println(result.toJson().encode());
+        err.print(result.summary());
       } else if (command instanceof Baseline baseline) {
         serveBaseline(baseline, out);
       }
@@ -105,12 +114,14 @@ public final class LoadMain {
           return new Run(runOptions(Flags.parse(options, RUN_OPTIONS)));
         case "idle":
           return new Idle(idleOptions(Flags.parse(options, IDLE_OPTIONS)));
+        case "listen":
+          return new Listen(listenOptions(Flags.parse(options, LISTEN_OPTIONS)));
         case "baseline":
           Flags flags = Flags.parse(options, BASELINE_OPTIONS);
           return new Baseline(flags.text("host", "127.0.0.1"), flags.integer("port", 8080, 0, 65535),
               flags.integer("event-loops", 1, 1, 1024));
         default:
-          throw new UsageException("unknown command '" + name + "': run, baseline or idle");
+          throw new UsageException("unknown command '" + name + "': run, baseline, idle or listen");
       }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -147,6 +158,17 @@ public final class LoadMain {
         flags.pids("server-pids"));
   }
 
+  private static ListenOptions listenOptions(Flags flags) {
+    ListenOptions defaults = ListenOptions.defaults(flags.urls("urls", DEFAULT_URL));
+    return new ListenOptions(defaults.urls(),
+        flags.integer("connections", defaults.connections(), 0, 10_000_000),
+        flags.text("channel", defaults.channel()),
+        flags.integer("connects-per-second", defaults.connectsPerSecond(), 0, 10_000_000),
+        flags.list("source-addresses"),
+        flags.integer("events", defaults.events(), 1, 256),
+        flags.duration("timeout", defaults.timeout()));
+  }
+
   /** Serves until the JVM is told to stop (SIGTERM, Ctrl-C), then closes the server. */
   private static void serveBaseline(Baseline baseline, PrintStream out) throws Exception {
     BaselineServer server = BaselineServer.start(baseline.host(), baseline.port(), baseline.eventLoops())
@@ -168,8 +190,8 @@ public final class LoadMain {
     return String.join("\n",
         "hub-load: load, baseline and connection-capacity runs against hub nodes",
         "",
-        "usage: java -jar hub-load.jar [run|baseline|idle] [--name value ...]",
-        "       java -jar hub-load.jar scenario <1|2|3|all> [--help]   the benchmark scenarios of docs/benchmarks.md",
+        "usage: java -jar hub-load.jar [run|baseline|idle|listen] [--name value ...]",
+        "       java -jar hub-load.jar scenario <1|2|3|all|capacity> [--help]   the scenarios of docs/benchmarks.md",
         "  results: one JSON line on stdout; a readable summary on stderr. Bad options exit 2.",
         "  durations: 10 (seconds), 10s, 500ms, 2m. Lists: comma-separated.",
         "",
@@ -204,6 +226,17 @@ public final class LoadMain {
         "  --source-addresses ADDRS    local addresses to bind in turn",
         "  --hold D                    how long to hold them once open (default 10s)",
         "  --server-pids PIDS          servers to measure: RSS and heap after a full GC (jcmd), before and after",
+        "",
+        "listen: one process's share of a capacity run (scenario capacity starts them): subscribers that",
+        "  wait for broadcasts another process publishes, timed on the machine's monotonic clock",
+        "  --urls URLS                 node urls, round-robin (default " + DEFAULT_URL + ")",
+        "  --connections N             subscriber connections (default 1000)",
+        "  --channel NAME              channel each subscribes to (default capacity)",
+        "  --connects-per-second N     opens started per second, 0 unpaced (default 500)",
+        "  --source-addresses ADDRS    local addresses to bind in turn",
+        "  --events N                  broadcasts each subscriber is to receive, 1 to 256 (default 10)",
+        "  --timeout D                 once open, how long to wait for them all (default 5m)",
+        "  prints 'listen ready opened=<n> failed=<n>' once its connections are subscribed",
         "",
         "--help                        this text",
         "");

@@ -10,6 +10,8 @@ import org.HdrHistogram.Histogram;
 final class LoopStats {
   /** The longest latency a histogram holds; longer ones are recorded as this. */
   static final long MAX_MICROS = 120_000_000L;
+  /** Events whose own delivery count and slowest delivery are kept, by sequence number. */
+  static final int TRACKED_EVENTS = 256;
 
   final Histogram local = histogram();
   final Histogram remote = histogram();
@@ -20,6 +22,9 @@ final class LoopStats {
   volatile long delivered;
   long duplicates;
   long outOfOrder;
+  /** For each of the first events: deliveries, and the slowest one (publish to last delivery), in ns. */
+  final int[] eventDeliveries = new int[TRACKED_EVENTS];
+  final long[] eventSlowest = new long[TRACKED_EVENTS];
 
   static Histogram histogram() {
     return new Histogram(MAX_MICROS, 3);
@@ -30,11 +35,22 @@ final class LoopStats {
     (isLocal ? local : remote).recordValue(micros);
   }
 
-  /** A copy taken on the loop, to merge on another thread. */
-  Snapshot snapshot() {
-    return new Snapshot(local.copy(), remote.copy(), delivered, duplicates, outOfOrder);
+  /** Counts one delivery of event {@code sequence}, whatever the measured window. */
+  void event(long sequence, long latencyNanos) {
+    if (sequence >= 0 && sequence < TRACKED_EVENTS) {
+      int at = (int) sequence;
+      eventDeliveries[at]++;
+      eventSlowest[at] = Math.max(eventSlowest[at], latencyNanos);
+    }
   }
 
-  record Snapshot(Histogram local, Histogram remote, long delivered, long duplicates, long outOfOrder) {
+  /** A copy taken on the loop, to merge on another thread. */
+  Snapshot snapshot() {
+    return new Snapshot(local.copy(), remote.copy(), delivered, duplicates, outOfOrder, eventDeliveries.clone(),
+        eventSlowest.clone());
+  }
+
+  record Snapshot(Histogram local, Histogram remote, long delivered, long duplicates, long outOfOrder,
+                  int[] eventDeliveries, long[] eventSlowest) {
   }
 }

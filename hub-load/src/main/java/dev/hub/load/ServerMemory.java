@@ -9,13 +9,13 @@ import io.vertx.core.json.JsonObject;
 public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBefore, Long heapAfter, String error) {
 
   /** One reading of a server's memory: {@link #rss} and {@link #heap} are null when unreadable. */
-  record Reading(Long rss, Long heap, String error) {
+  public record Reading(Long rss, Long heap, String error) {
     /**
      * Runs a full GC and reads the heap, then reads RSS; blocks. RSS after the collection, both
      * times: before it, RSS holds whatever garbage earlier work left, and the growth could come out
      * negative.
      */
-    static Reading of(long pid) {
+    public static Reading of(long pid) {
       Long rss = null;
       Long heap = null;
       StringBuilder errors = new StringBuilder();
@@ -36,7 +36,7 @@ public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBef
     }
   }
 
-  static ServerMemory of(long pid, Reading before, Reading after) {
+  public static ServerMemory of(long pid, Reading before, Reading after) {
     String error = before.error() == null && after.error() == null ? null
         : "before: " + before.error() + " after: " + after.error();
     return new ServerMemory(pid, before.rss(), after.rss(), before.heap(), after.heap(), error);
@@ -50,7 +50,7 @@ public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBef
     return heapBefore == null || heapAfter == null ? null : heapAfter - heapBefore;
   }
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     return new JsonObject().put("pid", pid).put("rssBefore", rssBefore).put("rssAfter", rssAfter)
         .put("heapBefore", heapBefore).put("heapAfter", heapAfter).put("error", error);
   }

@@ -123,6 +123,7 @@ final class Subscriber {
     }
     stats.delivered++;
     long sentAt = LoadFrames.sentAt(message);
+    stats.event(sequence, now - sentAt);
     if (sentAt >= timeline.measureFrom()) {
       stats.record(local, now - sentAt);
     }

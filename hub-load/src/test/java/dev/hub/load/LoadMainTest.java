@@ -71,7 +71,8 @@ class LoadMainTest {
     String help = out.toString(StandardCharsets.UTF_8);
     for (String option : List.of("urls", "subscribers", "channel", "target", "mode", "events-per-second",
         "max-in-flight", "warmup", "duration", "payload-bytes", "connects-per-second", "source-addresses",
-        "loss-timeout", "server-pids", "host", "port", "event-loops", "connections", "subscribe", "hold")) {
+        "loss-timeout", "server-pids", "host", "port", "event-loops", "connections", "subscribe", "hold", "events",
+        "timeout")) {
       assertThat(help).contains("--" + option + " ");
     }
   }

@@ -85,7 +85,9 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   }
 
   private void accept(RoutingContext ctx, ServerWebSocket ws, Identity identity) {
-    Connection connection = new Connection(ws, channelOf(ctx), services.limits(), System::nanoTime, ctx.vertx(),
+    Channel channel = channelOf(ctx);
+    SocketFootprint.trim(channel);
+    Connection connection = new Connection(ws, channel, services.limits(), System::nanoTime, ctx.vertx(),
         services.clock(), gate, metrics);
     metrics.connectionOpened();
     Session session = new Session(UUID.randomUUID().toString(), identity, connection, services);

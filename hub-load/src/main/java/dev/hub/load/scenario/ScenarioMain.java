@@ -3,7 +3,7 @@ package dev.hub.load.scenario;
 import java.util.List;
 
 /**
- * {@code hub-load.jar scenario <1|2|3|all>}: runs the benchmark scenarios of docs/benchmarks.md against the
+ * {@code hub-load.jar scenario <1|2|3|all|capacity>}: runs the benchmark scenarios of docs/benchmarks.md against the
  * hub jar of this checkout and writes results.jsonl, report.md and latency-vs-rate.png.
  */
 public final class ScenarioMain {
@@ -11,7 +11,7 @@ public final class ScenarioMain {
   }
 
   /**
-   * @param args the scenario ({@code 1}, {@code 2}, {@code 3} or {@code all}) then options
+   * @param args the scenario ({@code 1}, {@code 2}, {@code 3}, {@code all} or {@code capacity}) then options
    * @return the process exit code: 0 done, 2 bad arguments
    */
   public static int run(List<String> args) throws Exception {
@@ -22,7 +22,7 @@ public final class ScenarioMain {
     String which = args.get(0);
     ScenarioSettings settings;
     try {
-      if (!List.of("1", "2", "3", "all").contains(which)) {
+      if (!List.of("1", "2", "3", "all", "capacity").contains(which)) {
         throw new IllegalArgumentException("no scenario " + which);
       }
       settings = ScenarioSettings.parse(args.subList(1, args.size()));
@@ -49,6 +49,9 @@ public final class ScenarioMain {
     }
     if (which.equals("3") || which.equals("all")) {
       scenarios.three();
+    }
+    if (which.equals("capacity")) {
+      scenarios.capacity();
     }
     System.err.println("results: " + settings.out().toAbsolutePath().resolve("results.jsonl") + ", "
         + report.markdown().toAbsolutePath());

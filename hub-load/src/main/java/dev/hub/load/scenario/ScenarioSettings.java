@@ -14,17 +14,20 @@ record ScenarioSettings(Path hubJar, Path out, boolean quick, boolean pin, int s
                         List<Double> rates, List<Integer> clusterSizes, int idleConnections) {
 
   static final String USAGE = """
-      usage: java -jar hub-load/target/hub-load.jar scenario <1|2|3|all> [options]
+      usage: java -jar hub-load/target/hub-load.jar scenario <1|2|3|all|capacity> [options]
         1    single node, maximum throughput, against the baseline server (scenario 4) in the same run
         2    1, 2 and 3 nodes, fixed rates 10..100 events/s: latency local/remote, losses, knee, plot
         3    connection capacity: idle connections on one node, memory per connection, connects/s
         all  1, 2 and 3 in turn
+        capacity  48,000 subscribers over 3 nodes (-Xmx1g each), from listener processes of 12,000,
+             10 broadcasts that must reach them all: losses, publish to last delivery, node memory
       options:
         --hub-jar <path>      the hub's fat jar (default hub/target/hub.jar)
         --out <dir>           results: results.jsonl, report.md, latency-vs-rate.png, server logs
                               (default hub-load/target/bench)
         --subscribers <n>     subscribers in scenarios 1 and 2 (default 1000)
-        --connections <n>     idle connections in scenario 3 (default: as many as the open-file limit allows)
+        --connections <n>     idle connections in scenario 3 (default: as many as the open-file limit allows),
+                              subscribers in capacity (default 48000)
         --quick               tiny sizes and durations: checks that the scenarios run, measures nothing
         --no-pin              leave CPU affinity alone (by default servers run on CPU 0, this process on the last)
       """;

@@ -183,6 +183,11 @@ final class Scenarios {
     }
   }
 
+  /** The capacity scenario (docs/capacity.md): broadcasts to every subscriber of three nodes. */
+  void capacity() throws Exception {
+    new CapacityScenario(settings, pinning, report, nodeConfig, classPath()).run();
+  }
+
   private static String kib(Double bytes) {
     return bytes == null ? "not measured" : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024);
   }

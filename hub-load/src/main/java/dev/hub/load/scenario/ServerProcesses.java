@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 final class ServerProcesses implements AutoCloseable {
   private static final Pattern HUB_READY = Pattern.compile("hub ready node=(\\S+) port=(\\d+) cluster=(\\S+) members=(\\d+)");
   private static final Pattern BASELINE_READY = Pattern.compile("baseline ready port=(\\d+)");
+  private static final Pattern LISTEN_READY = Pattern.compile("listen ready opened=(\\d+) failed=(\\d+)");
   private static final Duration READY_WAIT = Duration.ofSeconds(90);
 
   /** A running server: what the load generator connects to and whose CPU time it reads. */
@@ -84,16 +85,42 @@ final class ServerProcesses implements AutoCloseable {
         "dev.hub.load.LoadMain", "baseline", "--port", "0"), BASELINE_READY).server(1);
   }
 
+  /**
+   * Starts a {@code listen} process of a capacity run, found on {@code classPath}, not pinned as a
+   * server: it inherits this process's CPUs. Returns once its connections are open.
+   *
+   * @param readyWait how long its connections may take to open
+   */
+  Server startListener(String name, String classPath, String heap, List<String> arguments, Duration readyWait)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-cp", classPath, "dev.hub.load.LoadMain",
+        "listen"));
+    command.addAll(arguments);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return new Started(name, process, awaitReady(name, process, LISTEN_READY, readyWait)).server(-1);
+  }
+
+  /** The output of the child called {@code name} so far. */
+  Path log(String name) {
+    return logs.resolve(name + ".log");
+  }
+
   /** A child that printed its ready line; the line's {@code portGroup} is the port it serves. */
   private record Started(String name, Process process, Matcher ready) {
+    /** @param portGroup the ready line's group holding the port; -1 when the child serves none */
     Server server(int portGroup) {
-      return new Server(name, process, URI.create("ws://127.0.0.1:" + ready.group(portGroup) + "/ws"));
+      return new Server(name, process,
+          portGroup < 0 ? null : URI.create("ws://127.0.0.1:" + ready.group(portGroup) + "/ws"));
     }
   }
 
   private Started start(String name, List<String> command, Pattern readyLine) throws IOException {
-    Path log = logs.resolve(name + ".log");
     Process process = new ProcessBuilder(pinning.server(command)).redirectErrorStream(true).start();
+    return new Started(name, process, awaitReady(name, process, readyLine, READY_WAIT));
+  }
+
+  private Matcher awaitReady(String name, Process process, Pattern readyLine, Duration wait) throws IOException {
+    Path log = log(name);
     // Tracked before it is ready, so that a failed start is stopped too.
     servers.add(new Server(name, process, null));
     CompletableFuture<Matcher> ready = new CompletableFuture<>();
@@ -101,9 +128,9 @@ final class ServerProcesses implements AutoCloseable {
     copier.setDaemon(true);
     copier.start();
     try {
-      return new Started(name, process, ready.get(READY_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+      return ready.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new IOException(name + " printed no ready line within " + READY_WAIT + "; see " + log.toAbsolutePath(), e);
+      throw new IOException(name + " printed no ready line within " + wait + "; see " + log.toAbsolutePath(), e);
     }
   }
 
