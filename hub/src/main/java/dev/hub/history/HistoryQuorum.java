@@ -10,16 +10,25 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtection;
  * is meant to have (docs/protocol.md section 10). Backed by Hazelcast's split-brain protection in
  * its "recently active" form, which counts only members heard from within a few heartbeats, so a
  * node cut off from the others learns it within seconds rather than at the member timeout.
+ *
+ * <p>Hazelcast re-evaluates that protection on its own schedule, a moment after the member list
+ * changes, and an append that lands on a partition promoted just after members died can complete
+ * within that moment (it has no backup left to wait for). So the current member list is counted as
+ * well: fewer data members than the majority, and nothing is numbered, whatever the cached verdict.
  */
 public final class HistoryQuorum {
   /** The split-brain protection the history structures name. */
   static final String NAME = "hub-history-quorum";
-  private static final HistoryQuorum ALWAYS = new HistoryQuorum(null);
+  private static final HistoryQuorum ALWAYS = new HistoryQuorum(null, null, 1);
 
   private final SplitBrainProtection protection;
+  private final HazelcastInstance hazelcast;
+  private final int minimum;
 
-  private HistoryQuorum(SplitBrainProtection protection) {
+  private HistoryQuorum(SplitBrainProtection protection, HazelcastInstance hazelcast, int minimum) {
     this.protection = protection;
+    this.hazelcast = hazelcast;
+    this.minimum = minimum;
   }
 
   /** No majority needed: a cluster meant to be one node, or a node without a cluster. */
@@ -29,16 +38,22 @@ public final class HistoryQuorum {
 
   /** The quorum configured on this member by {@link #configure}, or {@link #always()} when none is. */
   public static HistoryQuorum of(HazelcastInstance hazelcast) {
-    if (hazelcast.getConfig().getSplitBrainProtectionConfig(NAME) == null
-        || !hazelcast.getConfig().getSplitBrainProtectionConfig(NAME).isEnabled()) {
+    SplitBrainProtectionConfig config = hazelcast.getConfig().getSplitBrainProtectionConfig(NAME);
+    if (config == null || !config.isEnabled()) {
       return ALWAYS;
     }
-    return new HistoryQuorum(hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(NAME));
+    return new HistoryQuorum(hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(NAME), hazelcast,
+        config.getMinimumClusterSize());
   }
 
   /** True while this node sees a majority (always true without a quorum). */
   public boolean present() {
-    return protection == null || protection.hasMinimumSize();
+    return protection == null || (protection.hasMinimumSize() && dataMembers() >= minimum);
+  }
+
+  /** Members that hold data, this one included: JVM services join as lite members and count for nothing. */
+  private long dataMembers() {
+    return hazelcast.getCluster().getMembers().stream().filter(member -> !member.isLiteMember()).count();
   }
 
   /**
