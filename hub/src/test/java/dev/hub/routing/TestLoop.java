@@ -1,12 +1,15 @@
 package dev.hub.routing;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
 
 /**
  * One Vert.x event loop to drive the routing classes on, as a gateway does: a registry and its
@@ -65,6 +68,15 @@ final class TestLoop implements AutoCloseable {
       work.run();
       return null;
     });
+  }
+
+  /**
+   * Returns once a timer of {@code millis} set now on the event loop has fired, and with it every
+   * shorter timer set there before: to check that something a timer would do was not done.
+   */
+  void awaitTimer(long millis) {
+    Future<Long> passed = call(() -> vertx.timer(millis, TimeUnit.MILLISECONDS).map(v -> millis));
+    Awaitility.await().atMost(Duration.ofSeconds(WAIT_S)).until(passed::isComplete);
   }
 
   /** Closes the Vert.x, when the loop owns it (one made for the test). */
