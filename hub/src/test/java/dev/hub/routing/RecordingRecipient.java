@@ -1,5 +1,6 @@
 package dev.hub.routing;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,9 +41,14 @@ final class RecordingRecipient implements Recipient {
     return List.copyOf(events);
   }
 
-  /** The {@code n} field of each event's JSON, in the order written. */
+  /** The {@code n} field of each event's JSON (a binary event's JSON part), in the order written. */
   List<Integer> numbers() {
-    return events.stream().map(event -> new JsonObject(event.bytes()).getInteger("n")).toList();
+    return events.stream().map(event -> json(event).getInteger("n")).toList();
+  }
+
+  private static JsonObject json(FanoutEvent event) {
+    Buffer bytes = event.bytes();
+    return new JsonObject(event.binary() ? bytes.slice(4, 4 + bytes.getInt(0)) : bytes);
   }
 
   /** Each event's offset, in the order written. */

@@ -3,6 +3,7 @@ package dev.hub.routing;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +24,17 @@ final class TestLoop implements AutoCloseable {
   private final Context context;
 
   TestLoop(Vertx vertx) {
+    this(vertx, vertx.getOrCreateContext());
+  }
+
+  /** One more event loop of the same Vert.x, as a node has one per gateway. */
+  static TestLoop another(Vertx vertx) {
+    return new TestLoop(vertx, ((VertxInternal) vertx).createEventLoopContext());
+  }
+
+  private TestLoop(Vertx vertx, Context context) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    this.context = context;
   }
 
   Vertx vertx() {
