@@ -312,7 +312,8 @@ abstract class DeliveryContract {
           .isEqualTo(new JsonObject().put("type", "leave").put("channel", "room:lobby").put("user", "bob"));
       assertThat(watcher.received(frame -> "leave".equals(frame.getString("type")))).hasSize(1);
     }
-    assertThat(carol.received(notice("join", "bob"))).hasSize(1);
+    assertThat(carol.received(notice("join", "bob"))).singleElement()
+        .isEqualTo(new JsonObject().put("type", "join").put("channel", "room:lobby").put("user", "bob"));
     JsonObject after = alice.request(frame("presence", "p2").put("channel", "room:lobby"), WAIT);
     assertThat(after.getJsonArray("users")).extracting(u -> ((JsonObject) u).getString("user"))
         .containsExactlyInAnyOrder("alice", "carol");
