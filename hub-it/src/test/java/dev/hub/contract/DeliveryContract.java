@@ -1,9 +1,12 @@
 package dev.hub.contract;
 
+import static dev.hub.contract.Frames.codeOf;
 import static dev.hub.contract.Frames.frame;
+import static dev.hub.contract.Frames.messages;
 import static dev.hub.contract.Frames.notice;
 import static dev.hub.contract.Frames.ofType;
 import static dev.hub.contract.Frames.publishEntry;
+import static dev.hub.contract.Frames.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,10 +40,8 @@ import org.junit.jupiter.api.TestInstance;
  * Clients go to node {@code k % size}, so on three nodes every audience spans nodes and on one the
  * same scenario runs on a single node.
  *
- * <p>"Once" and "nobody else" are checked without sleeping: after the events under test, a client
- * on every node broadcasts a fence, and counts are read once every client holds every fence.
- * Events from one node reach each node in the order they were sent, and each event under test was
- * acknowledged (so published) before its node's fence was sent.
+ * <p>"Once" and "nobody else" are checked without sleeping: counts are read after a fence from
+ * every node has reached every client of the case ({@link Clients#fence()}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DeliveryContract {
@@ -53,9 +54,7 @@ abstract class DeliveryContract {
       .add(new JsonObject().put("pattern", "room:*").put("presence", true).put("joinLeave", true)));
 
   private Nodes nodes;
-  private final List<HubTestClient> fenceSenders = new ArrayList<>();
-  private final List<HubTestClient> clients = new ArrayList<>();
-  private int fences;
+  private Clients clients;
   private int requests;
 
   /** Starts the nodes under test with these settings over open mode on free loopback ports. */
@@ -64,14 +63,14 @@ abstract class DeliveryContract {
   @BeforeAll
   void startNodes() throws Exception {
     nodes = start(CHANNELS);
-    for (int node = 0; node < nodes.size(); node++) {
-      fenceSenders.add(nodes.connect(node, "fence-" + node));
-    }
+    clients = new Clients(nodes);
   }
 
   @AfterAll
   void stopNodes() {
-    fenceSenders.forEach(HubTestClient::close);
+    if (clients != null) {
+      clients.close();
+    }
     if (nodes != null) {
       nodes.close();
     }
@@ -79,8 +78,7 @@ abstract class DeliveryContract {
 
   @AfterEach
   void closeClients() {
-    clients.forEach(HubTestClient::close);
-    clients.clear();
+    clients.closeCaseClients();
   }
 
   // Audiences: each reaches exactly its connections, once.
@@ -352,51 +350,19 @@ abstract class DeliveryContract {
 
   // Helpers.
 
-  /** A client on node {@code k % size}, closed after the test. */
+  /** A client on node {@code k % size}, closed after the case. */
   private HubTestClient connect(int k, String user) {
-    HubTestClient client = nodes.connect(k % nodes.size(), user);
-    clients.add(client);
-    return client;
+    return clients.connect(k, user);
   }
 
-  private static JsonObject subscribe(HubTestClient client, String channel) {
-    JsonObject reply = client.request(frame("subscribe", "s-" + channel).put("channel", channel), WAIT);
-    assertThat(reply.getString("type")).as("reply to subscribe: %s", reply).isEqualTo("subscribed");
-    return reply;
-  }
-
-  /**
-   * A broadcast from a client on every node; returns once every client of the test holds all of
-   * them. Each node's fence follows, on its way to every node, whatever that node published before.
-   */
   private void fence() {
-    int n = ++fences;
-    for (HubTestClient sender : fenceSenders) {
-      sender.request(frame("broadcast", "fence-" + n).put("event", new JsonObject().put("type", "fence").put("n", n)),
-          WAIT);
-    }
-    for (HubTestClient client : clients) {
-      if (!client.isClosed()) {
-        client.awaitReceived(event -> ofType("fence").test(event) && event.getInteger("n") == n, fenceSenders.size());
-      }
-    }
-  }
-
-  private static String codeOf(HubTestClient client, JsonObject request) {
-    JsonObject reply = client.request(request, WAIT);
-    assertThat(reply.getString("type")).as("reply to %s", request).isEqualTo("error");
-    return reply.getString("code");
+    clients.fence();
   }
 
   private static int connectionsOf(HubTestClient asker, String user) {
     JsonObject presence = asker.request(frame("presence", "p-" + System.nanoTime()).put("channel", "room:lobby"), WAIT);
     return presence.getJsonArray("users").stream().map(u -> (JsonObject) u).filter(u -> user.equals(u.getString("user")))
         .mapToInt(u -> u.getInteger("connections")).sum();
-  }
-
-
-  private static List<JsonObject> messages(JsonObject history) {
-    return history.getJsonArray("messages").stream().map(m -> (JsonObject) m).toList();
   }
 
   private static List<String> ticks(HubTestClient subscriber) {
@@ -407,7 +373,6 @@ abstract class DeliveryContract {
     return new JsonObject().put("type", "publish").put("channel", "ledger:order")
         .put("event", new JsonObject().put("type", "tick").put("name", writer + n));
   }
-
 
   private static <T> List<T> concat(List<T> a, List<T> b) {
     List<T> all = new ArrayList<>(a);

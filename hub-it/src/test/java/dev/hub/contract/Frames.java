@@ -2,11 +2,16 @@ package dev.hub.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Predicate;
 
-/** Client frames and checks of server frames for the delivery contract (docs/protocol.md sections 2 and 3). */
+/**
+ * Client frames, requests and checks of server frames for the delivery contract (docs/protocol.md
+ * sections 2 and 3).
+ */
 final class Frames {
   private Frames() {
   }
@@ -39,5 +44,24 @@ final class Frames {
     assertThat(timestamp).as("timestamp of %s", event).isInstanceOf(String.class);
     Instant.parse((String) timestamp);
     return copy;
+  }
+
+  /** Subscribes and checks that the reply is {@code subscribed}, which it returns. */
+  static JsonObject subscribe(HubTestClient client, String channel) {
+    JsonObject reply = client.request(frame("subscribe", "s-" + channel).put("channel", channel), DeliveryContract.WAIT);
+    assertThat(reply.getString("type")).as("reply to subscribe: %s", reply).isEqualTo("subscribed");
+    return reply;
+  }
+
+  /** Sends a request that must fail and returns its error code. */
+  static String codeOf(HubTestClient client, JsonObject request) {
+    JsonObject reply = client.request(request, DeliveryContract.WAIT);
+    assertThat(reply.getString("type")).as("reply to %s", request).isEqualTo("error");
+    return reply.getString("code");
+  }
+
+  /** The {@code messages} of a {@code history} reply. */
+  static List<JsonObject> messages(JsonObject history) {
+    return history.getJsonArray("messages").stream().map(m -> (JsonObject) m).toList();
   }
 }

@@ -7,20 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.config.ChannelOptions;
 import dev.hub.history.ChannelAdmission;
-import dev.hub.history.HistoryPage;
 import dev.hub.history.HistoryStore;
 import dev.hub.history.LocalHistoryStore;
 import dev.hub.history.SharedHistoryReads;
-import dev.hub.protocol.ErrorCode;
-import dev.hub.protocol.HubException;
 import dev.hub.protocol.StreamPosition;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -170,7 +164,7 @@ class ChannelFeedTest {
   @Test
   void aHistoryThatCannotBeReadBreaksTheStreamAfterItsAttempts() {
     String epoch = stored(3, KEEP_100);
-    ChannelFeed feed = feed(new Unreadable(store));
+    ChannelFeed feed = feed(new UnreadableHistory(store));
     start(feed, 0, epoch);
     offer(feed, epoch, 1, 3);
     Awaitility.await().atMost(WAIT).until(() -> !alice.broken().isEmpty());
@@ -285,50 +279,5 @@ class ChannelFeedTest {
     pastTheGapWait();
     assertThat(List.of(alice.offsets(), alice.broken())).containsExactly(List.of(1L), List.of());
     assertThat(reads).hasValue(0);
-  }
-
-  /** The history as a node sees it while the cluster store does not answer: every read fails. */
-  private static final class Unreadable implements HistoryStore {
-    private final HistoryStore store;
-
-    Unreadable(HistoryStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public Future<StreamPosition> append(String channel, ChannelOptions options, Buffer event, boolean binary,
-                                         ChannelAdmission admission) {
-      return store.append(channel, options, event, binary, admission);
-    }
-
-    @Override
-    public Future<StreamPosition> position(String channel) {
-      return store.position(channel);
-    }
-
-    @Override
-    public Future<HistoryPage> read(String channel, long afterOffset, int limit) {
-      return Future.failedFuture(new HubException(ErrorCode.UNAVAILABLE, "the history store did not answer"));
-    }
-
-    @Override
-    public Future<HistoryPage> newest(String channel, int limit) {
-      return store.newest(channel, limit);
-    }
-
-    @Override
-    public Future<List<String>> idleChannels() {
-      return Future.succeededFuture(new ArrayList<>());
-    }
-
-    @Override
-    public Future<Void> free(String channel) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public int channelCount() {
-      return store.channelCount();
-    }
   }
 }
