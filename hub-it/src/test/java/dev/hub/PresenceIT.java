@@ -18,8 +18,10 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Presence through races, splits and odd members, on real in-JVM clusters: each test starts its
- * own, because a split or a refused node changes the cluster for good.
+ * Presence through races, splits, a node's death and odd members, on real in-JVM clusters: each
+ * test starts its own, because a split, a dead node or a refused node changes the cluster for good.
+ * Presence on live nodes (counts, join and leave) is the delivery contract's
+ * ({@code dev.hub.contract.DeliveryContract}).
  */
 class PresenceIT {
   private static final Duration WAIT = HubCluster.TIMEOUT;
@@ -104,6 +106,21 @@ class PresenceIT {
       awaitPresenceEvent(watcher, "leave", "mia");
       Awaitility.await().atMost(WAIT).untilAsserted(() ->
           assertThat(users(watcher.request(presence("room:split"), WAIT))).containsExactly("watcher"));
+    }
+  }
+
+  @Test
+  void usersOfANodeThatDiesLeavePresenceAndTheOthersHearIt() {
+    try (HubCluster cluster = HubCluster.start(3, ROOMS)) {
+      HubTestClient watcher = cluster.connect(0, "watcher");
+      watcher.request(subscribe("room:crash"), WAIT);
+      HubTestClient doomed = cluster.connect(2, "erin");
+      doomed.request(subscribe("room:crash"), WAIT);
+      awaitPresenceEvent(watcher, "join", "erin");
+
+      cluster.crashNode(2);
+      awaitPresenceEvent(watcher, "leave", "erin");
+      assertThat(users(watcher.request(presence("room:crash"), WAIT))).containsExactly("watcher");
     }
   }
 

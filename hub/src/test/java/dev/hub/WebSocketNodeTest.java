@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One node on a plain Vert.x, on a free port, with real WebSocket and HTTP clients on their own
- * Vert.x: the wire contract of docs/protocol.md as a client sees it.
+ * Vert.x: the wire contract of docs/protocol.md as a client sees it. How events reach their
+ * audiences is the contract suite's, run on one node and on three: hub-it's
+ * {@code dev.hub.contract.DeliveryContract}.
  */
 class WebSocketNodeTest {
   private static final long WAIT_MS = HubTestClient.WAIT.toMillis();
@@ -75,10 +77,6 @@ class WebSocketNodeTest {
     return copy;
   }
 
-  private static List<JsonObject> withoutTimestamps(List<JsonObject> events) {
-    return events.stream().map(WebSocketNodeTest::withoutTimestamp).toList();
-  }
-
   private static List<String> codes(List<JsonObject> errors) {
     return errors.stream().map(error -> error.getString("code")).toList();
   }
@@ -110,64 +108,6 @@ class WebSocketNodeTest {
     Instant.parse((String) connected.remove("timestamp"));
     assertThat(connected)
         .isEqualTo(json("{\"type\":\"connected\",\"node\":\"node-a\",\"user\":\"alice\",\"heartbeat\":30000}"));
-  }
-
-  // Routing.
-
-  @Test
-  void publishIsAcknowledgedWithItsId() throws Exception {
-    deploy();
-    HubTestClient alice = connect("alice");
-    JsonObject ack = alice.request(json(
-        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}"));
-    assertThat(ack).isEqualTo(json("{\"type\":\"ack\",\"id\":1}"));
-  }
-
-  @Test
-  void publishReachesEachSubscriberExactlyOnce() throws Exception {
-    deploy();
-    HubTestClient bob = connect("bob");
-    HubTestClient carol = connect("carol");
-    HubTestClient alice = connect("alice");
-    subscribe(bob, "tasks");
-    subscribe(carol, "tasks");
-    alice.request(json(
-        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}"));
-    // Events from one publisher arrive in order: once the marker is in, so is everything before it.
-    alice.request(json("{\"type\":\"publish\",\"id\":2,\"channel\":\"tasks\",\"event\":{\"type\":\"marker\"}}"));
-    bob.awaitType("marker");
-    carol.awaitType("marker");
-    JsonObject expected = json("{\"type\":\"task_created\",\"taskId\":7,\"channel\":\"tasks\",\"from\":\"alice\"}");
-    assertThat(List.of(withoutTimestamps(bob.received(ofType("task_created"))),
-        withoutTimestamps(carol.received(ofType("task_created")))))
-        .containsExactly(List.of(expected), List.of(expected));
-  }
-
-  @Test
-  void broadcastShorthandReachesEveryClient() throws Exception {
-    deploy();
-    List<HubTestClient> everyone = List.of(connect("alice"), connect("bob"), connect("carol"));
-    everyone.get(0).sendText("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}");
-    List<JsonObject> received = everyone.stream().map(socket -> withoutTimestamp(socket.awaitType("chat"))).toList();
-    JsonObject expected = json("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"},\"from\":\"alice\"}");
-    assertThat(received).containsExactly(expected, expected, expected);
-  }
-
-  @Test
-  void directReachesEveryConnectionOfThatUserOnly() throws Exception {
-    deploy();
-    HubTestClient alice = connect("alice");
-    HubTestClient bobOnPhone = connect("bob");
-    HubTestClient bobOnLaptop = connect("bob");
-    HubTestClient carol = connect("carol");
-    alice.request(json("{\"type\":\"direct\",\"id\":1,\"user\":\"bob\",\"event\":{\"type\":\"nudge\"}}"));
-    alice.sendText("{\"type\":\"marker\"}");
-    for (HubTestClient socket : List.of(alice, bobOnPhone, bobOnLaptop, carol)) {
-      socket.awaitType("marker");
-    }
-    assertThat(List.of(alice, bobOnPhone, bobOnLaptop, carol).stream()
-        .map(socket -> socket.received(ofType("nudge")).size()).toList())
-        .containsExactly(0, 1, 1, 0);
   }
 
   // Bad input.

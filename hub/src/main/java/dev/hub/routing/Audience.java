@@ -20,7 +20,10 @@ public sealed interface Audience {
     return new User(user);
   }
 
-  /** The audience a {@link #key()} names; null for a key no node writes. */
+  /**
+   * The audience a {@link #key()} names; null for a key no node writes (channel names and users
+   * are never empty).
+   */
   static Audience parse(String key) {
     if (key == null) {
       return null;
@@ -28,10 +31,10 @@ public sealed interface Audience {
     if (key.equals(All.KEY)) {
       return All.INSTANCE;
     }
-    if (key.startsWith(Channel.PREFIX)) {
+    if (key.startsWith(Channel.PREFIX) && key.length() > Channel.PREFIX.length()) {
       return new Channel(key.substring(Channel.PREFIX.length()));
     }
-    if (key.startsWith(User.PREFIX)) {
+    if (key.startsWith(User.PREFIX) && key.length() > User.PREFIX.length()) {
       return new User(key.substring(User.PREFIX.length()));
     }
     return null;

@@ -212,9 +212,11 @@ final class ChannelFeed {
   }
 
   private void fill(HistoryPage page, long until) {
-    if (page.epoch() == null || Epochs.isNewer(page.epoch(), epoch)) {
-      // The history was lost or replaced meanwhile: nothing of this epoch can close the gap.
-      breakStream("the history of epoch " + epoch + " is gone");
+    if (page.epoch() == null || !page.epoch().equals(epoch)) {
+      // The history was lost or replaced meanwhile, or the store has not caught up with the epoch
+      // heard on the wire: nothing in it is this epoch's, and writing its events under this epoch
+      // would give one (channel, epoch, offset) to two events.
+      breakStream("the history holds epoch " + page.epoch() + ", not " + epoch);
       return;
     }
     long before = last;
