@@ -28,7 +28,7 @@ final class GatewayVerticle extends VerticleBase {
   private final int port;
   private LocalRegistry registry;
   private WebSocketEndpoint endpoint;
-  private MessageConsumer<Buffer> fanout;
+  private MessageConsumer<Object> fanout;
   private HttpServer server;
 
   /**

@@ -73,8 +73,8 @@ public final class ClusterBus {
    *
    * @return completes once the registration is known cluster-wide
    */
-  public Future<MessageConsumer<Buffer>> attach(LocalRegistry registry) {
-    MessageConsumer<Buffer> consumer = eventBus.consumer(Addresses.FANOUT, message -> {
+  public Future<MessageConsumer<Object>> attach(LocalRegistry registry) {
+    MessageConsumer<Object> consumer = eventBus.consumer(Addresses.FANOUT, message -> {
       String probeToken = message.headers().get(Addresses.PROBE_HEADER);
       if (probeToken != null) {
         // Before anything is counted: a probe is no event.
@@ -88,9 +88,14 @@ public final class ClusterBus {
         log.warn("dropping a fan-out message without a valid audience header");
         return;
       }
-      String offset = message.headers().get(Addresses.OFFSET_HEADER);
-      Buffer bytes = message.body();
-      int recipients = registry.deliver(new FanoutEvent(audience, bytes, offset == null ? 0 : Long.parseLong(offset),
+      long offset = offsetOf(message.headers().get(Addresses.OFFSET_HEADER));
+      // Any member of the cluster can publish here: what does not look like a hub node's message is
+      // dropped rather than thrown on the event loop or delivered half understood.
+      if (offset < 0 || !(message.body() instanceof Buffer bytes)) {
+        log.warn("dropping a fan-out message with a bad offset header or a body that is not bytes");
+        return;
+      }
+      int recipients = registry.deliver(new FanoutEvent(audience, bytes, offset,
           message.headers().get(Addresses.EPOCH_HEADER), message.headers().contains(Addresses.BINARY_HEADER)));
       metrics.eventDelivered(kindOf(audience), recipients, bytes.length(),
           publishedAt(message.headers().get(Addresses.PUBLISHED_AT_HEADER)));
@@ -103,6 +108,19 @@ public final class ClusterBus {
       return AudienceKind.CHANNEL;
     }
     return audience instanceof Audience.User ? AudienceKind.USER : AudienceKind.ALL;
+  }
+
+  /** The offset a header names: 0 when there is none (no history), -1 when it is no positive number. */
+  private static long offsetOf(String header) {
+    if (header == null) {
+      return 0;
+    }
+    try {
+      long offset = Long.parseLong(header);
+      return offset > 0 ? offset : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static long publishedAt(String header) {

@@ -120,6 +120,28 @@ class ClusterBusTest {
         List.of(), List.of(), List.of(), List.of(1));
   }
 
+  /**
+   * Any process that joins the cluster can publish on the fan-out address (docs/security.md): a
+   * message whose offset is not a positive number, or whose body is not bytes, is dropped with a
+   * warning, and the bus goes on delivering.
+   */
+  @Test
+  void aMessageWithABadOffsetOrBodyIsDroppedAndTheBusGoesOn() {
+    loopA.run(() -> registryA.startFeed("tasks", new StreamPosition(0, "e1")));
+    Buffer bytes = TestEvents.json(9);
+    for (String offset : List.of("abc", "-5", "99999999999999999999")) {
+      vertx.eventBus().publish(Addresses.FANOUT, bytes, new DeliveryOptions()
+          .addHeader(Addresses.AUDIENCE_HEADER, "channel:tasks").addHeader(Addresses.OFFSET_HEADER, offset)
+          .addHeader(Addresses.EPOCH_HEADER, "e1"));
+    }
+    vertx.eventBus().publish(Addresses.FANOUT, "not bytes",
+        new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, "all"));
+    bus.publish(unnumbered(Audience.user("carol"), 1));
+    fence();
+    assertThat(everyone.stream().map(ClusterBusTest::numbersBeforeFence).toList()).containsExactly(
+        List.of(), List.of(), List.of(), List.of(1));
+  }
+
   @Test
   void eachPublishIsCountedOnceAndEachDeliveryOncePerRecipient() {
     bus.publish(numbered("elsewhere", 1, Epochs.fresh())); // no subscriber on this node
