@@ -7,6 +7,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * What one event-loop thread's sockets share in a turn of the loop: the frame of the event being
@@ -62,7 +63,11 @@ final class EventLoopWrites implements Runnable {
     waiting.add(socket);
     if (!flushScheduled) {
       flushScheduled = true;
-      loop.execute(this);
+      try {
+        loop.execute(this);
+      } catch (RejectedExecutionException shuttingDown) {
+        run(); // the loop takes no more tasks: flush now rather than never
+      }
     }
   }
 
