@@ -77,7 +77,7 @@ public final class Connection implements Outbound {
     this.rateLimiter = new RateLimiter(limits.ratePerSecond(), limits.burst(), lastHeardNanos);
     // Created on the socket's event loop, in the request's handler: this is the socket's context.
     this.context = vertx.getOrCreateContext();
-    this.outbound = new OutboundBytes(ws, channel, limits.outboundBytes(), gate);
+    this.outbound = new OutboundBytes(ws, channel, limits.outboundBytes(), gate, context);
   }
 
   /** Starts reading frames for the session; {@code onClosed} runs once the socket is closed. */
@@ -227,7 +227,12 @@ public final class Connection implements Outbound {
   public void send(JsonObject frame) {
     Buffer encoded = frame.toBuffer();
     metrics.frameSent(encoded.length());
-    sendEncoded(encoded, false);
+    write(encoded, false, false);
+  }
+
+  @Override
+  public void sendEncoded(Buffer encodedFrame, boolean binary) {
+    write(encodedFrame, binary, true);
   }
 
   /**
@@ -235,26 +240,24 @@ public final class Connection implements Outbound {
    * {@code outboundBytes} is closed as a slow consumer, so what one client does not read never
    * holds more of the node's memory than that (or one frame, when a single frame is larger).
    */
-  @Override
-  public void sendEncoded(Buffer encodedFrame, boolean binary) {
+  private void write(Buffer bytes, boolean binary, boolean shared) {
     // Once the client's close frame is in, the socket counts as closed but its close handler (which
     // sets closing) has not run yet; writeQueueFull() would throw, and the throw would cut short
     // the fan-out loop delivering this event to the other connections of the event loop.
     if (closing || ws.isClosed()) {
       return;
     }
-    if (outbound.wouldPass(encodedFrame.length())) {
+    if (outbound.wouldPass(bytes.length())) {
       closeSlowConsumer();
       return;
     }
-    outbound.write(binary ? WebSocketFrame.binaryFrame(encodedFrame, true) : SharedTextFrame.of(encodedFrame),
-        encodedFrame.length());
+    outbound.write(bytes, binary, shared);
   }
 
   private void closeSlowConsumer() {
     Buffer error = ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
         "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer();
-    outbound.write(SharedTextFrame.of(error), error.length());
+    outbound.write(error, false, false);
     close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
   }
 

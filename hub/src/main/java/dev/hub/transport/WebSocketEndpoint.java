@@ -141,9 +141,10 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
 
   /**
    * The Netty channel under the request, which the WebSocket keeps after the upgrade. vertx-web
-   * wraps the socket and hides it; the connection does not.
+   * wraps the socket and hides it; the connection does not. Null when it cannot be had (then frames
+   * go through Vert.x, see {@link SocketWrites}).
    */
-  private static Channel channelOf(RoutingContext ctx) {
+  static Channel channelOf(RoutingContext ctx) {
     return ctx.request().connection() instanceof ConnectionBase base ? base.channel() : null;
   }
 

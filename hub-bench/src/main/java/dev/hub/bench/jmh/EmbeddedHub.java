@@ -97,6 +97,7 @@ final class EmbeddedHub {
 
   /** Fails unless the socket received exactly these bytes as one text frame since the last read. */
   void expectReceived(EmbeddedChannel socket, Buffer bytes) {
+    sockets.endTurn();
     List<String> texts = EmbeddedSockets.readTexts(socket);
     if (texts.size() != 1 || !texts.get(0).equals(bytes.toString())) {
       throw new IllegalStateException("expected one event " + bytes + ", got " + texts);

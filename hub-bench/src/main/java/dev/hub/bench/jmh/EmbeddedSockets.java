@@ -99,8 +99,9 @@ final class EmbeddedSockets {
     return frame;
   }
 
-  /** The text frames the server has written to this socket since the last read, decoded. */
+  /** The text frames the server has written to this socket since the last read (the loop's turn ended), decoded. */
   static List<String> readTexts(EmbeddedChannel channel) {
+    channel.runPendingTasks();
     EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
     List<String> texts = new ArrayList<>();
     for (Object written; (written = channel.readOutbound()) != null; ) {
@@ -122,10 +123,12 @@ final class EmbeddedSockets {
   }
 
   /**
-   * Releases everything written to the sockets since the last drain: the stand-in for the kernel
-   * taking the bytes. Returns how many buffers there were.
+   * Ends the event loop's turn, then releases everything written to the sockets since the last
+   * drain: the stand-in for the loop running the tasks it queued (the hub flushes its sockets in
+   * one) and for the kernel taking the bytes. Returns how many buffers there were.
    */
   int drain() {
+    endTurn();
     int buffers = 0;
     for (int i = 0; i < channels.size(); i++) {
       EmbeddedChannel channel = channels.get(i);
@@ -135,6 +138,16 @@ final class EmbeddedSockets {
       }
     }
     return buffers;
+  }
+
+  /**
+   * Runs what the sockets' loops have queued: the end of the event loop's turn, when the hub
+   * flushes what it wrote during it (all sockets in one task, queued on the first one's loop).
+   */
+  void endTurn() {
+    for (int i = 0; i < channels.size(); i++) {
+      channels.get(i).runPendingTasks();
+    }
   }
 
   void close() {

@@ -28,11 +28,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * Local fan-out: one event that reached this node on {@code hub.fanout}, delivered to every local
  * subscriber of its channel. The path is the hub's own, from {@code LocalRegistry.deliver}
  * through each {@code Session} (and, for a channel with history, its {@code ChannelStream}) to
- * each {@code Connection}'s slow-consumer check and its write of the shared buffer as a
- * {@code SharedTextFrame}, through Vert.x's {@code ServerWebSocket} and Netty's WebSocket
- * encoder. The sockets are {@link EmbeddedSockets}: real Vert.x server WebSockets over embedded
- * channels, set up by the hub's {@code WebSocketEndpoint} and subscribed with real
- * {@code subscribe} frames; releasing what they queued stands in for the kernel.
+ * each {@code Connection}'s slow-consumer check and its write of the event's frame (made once per
+ * event, written below Netty's WebSocket encoder, flushed at the end of the turn;
+ * {@link WritePathBench} compares this with the path through Vert.x). The sockets are
+ * {@link EmbeddedSockets}: real Vert.x server WebSockets over embedded channels, set up by the
+ * hub's {@code WebSocketEndpoint} and subscribed with real {@code subscribe} frames; releasing
+ * what they queued stands in for the kernel.
  *
  * <p>Read the score divided by {@code subscribers} as the cost of one recipient: it bounds how
  * many event deliveries per second one event loop can make. Not included: the event bus receiving
