@@ -29,11 +29,16 @@ class ClusterBindProcessIT {
     int busPort = eventBusPort(node.port());
 
     List<InetSocketAddress> listening = ListeningSockets.of(node.process().pid());
-    assertThat(listening).extracting(InetSocketAddress::getPort).as("ports node p1 listens on: %s", listening)
+    assertThat(listening)
+        .extracting(InetSocketAddress::getPort)
+        .as("ports node p1 listens on: %s", listening)
         .contains(node.port(), hazelcastPort, busPort);
-    assertThat(listening).as("addresses node p1 listens on (HTTP %d, Hazelcast %d, event bus %d)",
+    assertThat(listening)
+        .as(
+            "addresses node p1 listens on (HTTP %d, Hazelcast %d, event bus %d)",
             node.port(), hazelcastPort, busPort)
-        .allSatisfy(address -> assertThat(address.getAddress().getHostAddress()).isEqualTo("127.0.0.1"));
+        .allSatisfy(
+            address -> assertThat(address.getAddress().getHostAddress()).isEqualTo("127.0.0.1"));
   }
 
   /** The event-bus port the node advertises, from {@code /api/stats} (open mode needs no token). */

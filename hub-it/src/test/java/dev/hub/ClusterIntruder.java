@@ -30,19 +30,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ClusterIntruder {
   private static final long PERIOD_MS = 300;
 
-  private ClusterIntruder() {
-  }
+  private ClusterIntruder() {}
 
   public static void main(String[] args) throws Exception {
     String label = args[0];
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(args[1], Integer.parseInt(args[2]),
-        List.of(args[3].split(","))));
-    VertxOptions options = new VertxOptions().setEventBusOptions(eventBus(args.length > 5 ? args[4] : null,
-        args.length > 5 ? args[5] : null));
-    Vertx vertx = Vertx.builder().with(options).withClusterManager(manager).buildClustered().await(60, TimeUnit.SECONDS);
-    report(label, "joined members=" + manager.getHazelcastInstance().getCluster().getMembers().size());
-    vertx.eventBus().<Buffer>consumer("hub.fanout", message -> report(label, "fanout " + message.body()))
-        .completion().await(60, TimeUnit.SECONDS);
+    HazelcastClusterManager manager = new HazelcastClusterManager(
+        hazelcast(args[1], Integer.parseInt(args[2]), List.of(args[3].split(","))));
+    VertxOptions options = new VertxOptions()
+        .setEventBusOptions(
+            eventBus(args.length > 5 ? args[4] : null, args.length > 5 ? args[5] : null));
+    Vertx vertx = Vertx.builder()
+        .with(options)
+        .withClusterManager(manager)
+        .buildClustered()
+        .await(60, TimeUnit.SECONDS);
+    report(
+        label,
+        "joined members="
+            + manager.getHazelcastInstance().getCluster().getMembers().size());
+    vertx
+        .eventBus()
+        .<Buffer>consumer("hub.fanout", message -> report(label, "fanout " + message.body()))
+        .completion()
+        .await(60, TimeUnit.SECONDS);
     report(label, "ready");
     AtomicInteger sent = new AtomicInteger();
     vertx.setPeriodic(PERIOD_MS, id -> attack(vertx, label, sent.incrementAndGet()));
@@ -50,14 +60,28 @@ final class ClusterIntruder {
 
   /** One request to {@code hub.publish} and one forged event on {@code hub.fanout}. */
   private static void attack(Vertx vertx, String label, int n) {
-    JsonObject request = new JsonObject().put("channel", "tasks")
-        .put("event", new JsonObject().put("type", "intruder_publish").put("by", label).put("n", n));
-    vertx.eventBus().request("hub.publish", request, new DeliveryOptions().setSendTimeout(3_000))
+    JsonObject request = new JsonObject()
+        .put("channel", "tasks")
+        .put(
+            "event",
+            new JsonObject().put("type", "intruder_publish").put("by", label).put("n", n));
+    vertx
+        .eventBus()
+        .request("hub.publish", request, new DeliveryOptions().setSendTimeout(3_000))
         .onSuccess(reply -> report(label, "publish ok " + n))
         .onFailure(failure -> report(label, "publish failed " + n + " " + failure));
     // What a hub node publishes: the frame clients receive, and the audience in a header.
-    String frame = new JsonObject().put("type", "intruder_fanout").put("by", label).put("n", n).encode();
-    vertx.eventBus().publish("hub.fanout", Buffer.buffer(frame), new DeliveryOptions().addHeader("hub-audience", "all"));
+    String frame = new JsonObject()
+        .put("type", "intruder_fanout")
+        .put("by", label)
+        .put("n", n)
+        .encode();
+    vertx
+        .eventBus()
+        .publish(
+            "hub.fanout",
+            Buffer.buffer(frame),
+            new DeliveryOptions().addHeader("hub-audience", "all"));
   }
 
   private static Config hazelcast(String cluster, int port, List<String> members) {
@@ -79,8 +103,11 @@ final class ClusterIntruder {
   private static EventBusOptions eventBus(String cert, String key) {
     EventBusOptions options = new EventBusOptions().setHost("127.0.0.1").setPort(0);
     if (cert != null) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert).setKeyPath(key))
-          .setTrustAll(true).setClientAuth(ClientAuth.NONE);
+      options
+          .setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert).setKeyPath(key))
+          .setTrustAll(true)
+          .setClientAuth(ClientAuth.NONE);
     }
     return options;
   }

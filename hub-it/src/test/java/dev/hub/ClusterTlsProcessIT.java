@@ -57,14 +57,18 @@ class ClusterTlsProcessIT {
     HubProcesses.Node node1 = startNode(0, ca.node("p1", "ca-a"), busPorts.get(0));
     HubProcesses.Node node2 = startNode(1, ca.node("p2", "ca-a"), busPorts.get(1));
 
-    assertThat(eventBusAddress(node1.port())).as("node 1's event bus (--cluster-bus-port)")
+    assertThat(eventBusAddress(node1.port()))
+        .as("node 1's event bus (--cluster-bus-port)")
         .isEqualTo("127.0.0.1:" + busPorts.get(0));
 
     HubTestClient publisher = connect(node1.port());
     HubTestClient subscriber = connect(node2.port());
-    subscriber.request(new JsonObject().put("type", "subscribe").put("id", 1).put("channel", "tasks"), WAIT);
-    Awaitility.await("an event from node 1 reaches a client of node 2 over TLS").atMost(WAIT)
-        .pollInterval(Duration.ofMillis(200)).until(() -> {
+    subscriber.request(
+        new JsonObject().put("type", "subscribe").put("id", 1).put("channel", "tasks"), WAIT);
+    Awaitility.await("an event from node 1 reaches a client of node 2 over TLS")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> {
           publish(publisher);
           return !events(subscriber, "task_created").isEmpty();
         });
@@ -74,49 +78,66 @@ class ClusterTlsProcessIT {
     Intruder plain = startIntruder("plain", 4, null);
     for (Intruder intruder : List.of(control, otherCa, plain)) {
       intruder.awaitLine("ready");
-      assertThat(intruder.lines("joined members=")).as("%s joined the Hazelcast cluster", intruder.label)
+      assertThat(intruder.lines("joined members="))
+          .as("%s joined the Hazelcast cluster", intruder.label)
           .isNotEmpty();
     }
 
     // Events flow until the control has received some on hub.fanout, and a publish and a forged
     // event of its own have reached the client: the intruders' registrations are known by now.
-    Awaitility.await("the control member receives events and reaches clients").atMost(WAIT)
-        .pollInterval(Duration.ofMillis(200)).until(() -> {
+    Awaitility.await("the control member receives events and reaches clients")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> {
           publish(publisher);
           return !control.fanout("task_created").isEmpty()
               && !byIntruder(subscriber, "intruder_publish", CONTROL).isEmpty()
               && !byIntruder(subscriber, "intruder_fanout", CONTROL).isEmpty();
         });
     // Events keep flowing while each outsider's requests time out a few times (3 s each).
-    Awaitility.await("the outsiders' requests to hub.publish time out").atMost(WAIT)
-        .pollInterval(Duration.ofMillis(200)).until(() -> {
+    Awaitility.await("the outsiders' requests to hub.publish time out")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> {
           publish(publisher);
-          return otherCa.lines("publish failed").size() >= 3 && plain.lines("publish failed").size() >= 3;
+          return otherCa.lines("publish failed").size() >= 3
+              && plain.lines("publish failed").size() >= 3;
         });
     int first = published.get() + 1;
     for (int i = 0; i < 10; i++) {
       publish(publisher);
     }
-    List<Integer> lastTen = IntStream.rangeClosed(first, published.get()).boxed().toList();
-    Awaitility.await("node 2 and the control receive the last ten events").atMost(WAIT).untilAsserted(() -> {
-      assertThat(numbers(events(subscriber, "task_created"))).as("events of node 1 at node 2").containsAll(lastTen);
-      assertThat(numbers(control.fanout("task_created"))).as("events of node 1 at the control").containsAll(lastTen);
-    });
+    List<Integer> lastTen =
+        IntStream.rangeClosed(first, published.get()).boxed().toList();
+    Awaitility.await("node 2 and the control receive the last ten events")
+        .atMost(WAIT)
+        .untilAsserted(() -> {
+          assertThat(numbers(events(subscriber, "task_created")))
+              .as("events of node 1 at node 2")
+              .containsAll(lastTen);
+          assertThat(numbers(control.fanout("task_created")))
+              .as("events of node 1 at the control")
+              .containsAll(lastTen);
+        });
 
     for (Intruder outsider : List.of(otherCa, plain)) {
-      assertThat(outsider.fanout("task_created")).as("hub events %s received", outsider.label)
+      assertThat(outsider.fanout("task_created"))
+          .as("hub events %s received", outsider.label)
           .isEmpty();
-      assertThat(outsider.lines("publish ok")).as("requests of %s that hub.publish answered", outsider.label)
+      assertThat(outsider.lines("publish ok"))
+          .as("requests of %s that hub.publish answered", outsider.label)
           .isEmpty();
     }
     for (String type : List.of("intruder_publish", "intruder_fanout")) {
-      assertThat(subscriber.received(frame -> type.equals(frame.getString("type"))
-          && OUTSIDERS.contains(frame.getString("by")))).as("%s events of outsiders that reached a client", type)
+      assertThat(subscriber.received(frame ->
+              type.equals(frame.getString("type")) && OUTSIDERS.contains(frame.getString("by"))))
+          .as("%s events of outsiders that reached a client", type)
           .isEmpty();
     }
   }
 
-  private HubProcesses.Node startNode(int index, ClusterCertificates.NodeFiles files, int busPort) throws Exception {
+  private HubProcesses.Node startNode(int index, ClusterCertificates.NodeFiles files, int busPort)
+      throws Exception {
     List<String> flags = new ArrayList<>(files.flags());
     flags.addAll(List.of("--cluster-bus-port", String.valueOf(busPort)));
     return hubs.start(index, flags.toArray(String[]::new));
@@ -125,14 +146,21 @@ class ClusterTlsProcessIT {
   /** The event-bus address a node advertises, from {@code /api/stats} (open mode needs no token). */
   private static String eventBusAddress(int httpPort) {
     JsonObject stats = new JsonObject(NodeHttp.get(httpPort, "/api/stats").body());
-    return stats.getJsonArray("nodes").stream().map(JsonObject.class::cast)
-        .filter(node -> node.getString("address").endsWith(":" + httpPort)).findFirst().orElseThrow()
+    return stats.getJsonArray("nodes").stream()
+        .map(JsonObject.class::cast)
+        .filter(node -> node.getString("address").endsWith(":" + httpPort))
+        .findFirst()
+        .orElseThrow()
         .getString("eventBus");
   }
 
   private void publish(HubTestClient publisher) {
-    publisher.send(new JsonObject().put("type", "publish").put("channel", "tasks")
-        .put("event", new JsonObject().put("type", "task_created").put("n", published.incrementAndGet())));
+    publisher.send(new JsonObject()
+        .put("type", "publish")
+        .put("channel", "tasks")
+        .put(
+            "event",
+            new JsonObject().put("type", "task_created").put("n", published.incrementAndGet())));
   }
 
   private static List<JsonObject> events(HubTestClient client, String type) {
@@ -144,7 +172,8 @@ class ClusterTlsProcessIT {
   }
 
   private static List<JsonObject> byIntruder(HubTestClient client, String type, String label) {
-    return client.received(frame -> type.equals(frame.getString("type")) && label.equals(frame.getString("by")));
+    return client.received(
+        frame -> type.equals(frame.getString("type")) && label.equals(frame.getString("by")));
   }
 
   private HubTestClient connect(int port) {
@@ -153,10 +182,18 @@ class ClusterTlsProcessIT {
     return client;
   }
 
-  private Intruder startIntruder(String label, int index, ClusterCertificates.NodeFiles files) throws IOException {
-    List<String> command = new ArrayList<>(List.of(HubProcesses.javaBin(), "-Xmx128m", "-cp",
-        System.getProperty("java.class.path"), ClusterIntruder.class.getName(), label, hubs.clusterName(),
-        String.valueOf(hubs.clusterPort(index)), hubs.members()));
+  private Intruder startIntruder(String label, int index, ClusterCertificates.NodeFiles files)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        HubProcesses.javaBin(),
+        "-Xmx128m",
+        "-cp",
+        System.getProperty("java.class.path"),
+        ClusterIntruder.class.getName(),
+        label,
+        hubs.clusterName(),
+        String.valueOf(hubs.clusterPort(index)),
+        hubs.members()));
     if (files != null) {
       command.addAll(List.of(files.cert().toString(), files.key().toString()));
     }
@@ -179,8 +216,9 @@ class ClusterTlsProcessIT {
 
     private void copy(Process process, Path log) {
       String prefix = "intruder " + label + " ";
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-           var out = Files.newBufferedWriter(log)) {
+      try (BufferedReader in = new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+          var out = Files.newBufferedWriter(log)) {
         String line;
         while ((line = in.readLine()) != null) {
           out.write(line);
@@ -197,8 +235,11 @@ class ClusterTlsProcessIT {
 
     /** The messages of this type it received on {@code hub.fanout}. */
     List<JsonObject> fanout(String type) {
-      return lines.stream().filter(line -> line.startsWith("fanout ")).map(line -> new JsonObject(line.substring("fanout ".length())))
-          .filter(body -> type.equals(body.getString("type"))).toList();
+      return lines.stream()
+          .filter(line -> line.startsWith("fanout "))
+          .map(line -> new JsonObject(line.substring("fanout ".length())))
+          .filter(body -> type.equals(body.getString("type")))
+          .toList();
     }
 
     List<String> lines(String containing) {

@@ -45,6 +45,7 @@ class DeliveryProcessIT {
   private static final int EVENTS = 400;
   /** 50 events a second: the loss falls about a third of the way into an eight-second stream. */
   private static final long PERIOD_MS = 20;
+
   private static final int LOSS_AT_EVENT = 130;
   /**
    * How long a lost node's users may stay in the presence list: the cluster needs up to
@@ -52,6 +53,7 @@ class DeliveryProcessIT {
    * slack for a machine shared with other builds.
    */
   private static final Duration PRESENCE_BOUND = Duration.ofSeconds(30);
+
   private static final String CONFIG = """
       {"channels": [
         {"pattern": "feed", "history": {"size": 10000, "ttl": "10m"}},
@@ -71,11 +73,13 @@ class DeliveryProcessIT {
   }
 
   @Test
-  void everyClientGetsEveryEventOnceInOrderWhenANodeStopsGracefully(TestInfo info) throws Exception {
+  void everyClientGetsEveryEventOnceInOrderWhenANodeStopsGracefully(TestInfo info)
+      throws Exception {
     deliverAcrossTheLossOfANode(info, HubProcesses.Node::stop);
   }
 
-  private void deliverAcrossTheLossOfANode(TestInfo info, Consumer<HubProcesses.Node> loss) throws Exception {
+  private void deliverAcrossTheLossOfANode(TestInfo info, Consumer<HubProcesses.Node> loss)
+      throws Exception {
     test = info.getTestMethod().orElseThrow().getName();
     long began = System.nanoTime();
     hubs = new HubProcesses("DeliveryProcessIT/" + test, NODES, WAIT);
@@ -92,14 +96,18 @@ class DeliveryProcessIT {
     int lostIndex = hubs.ownerOf(RecoveringClient.FEED);
     int survivor = (lostIndex + 1) % NODES;
     Publishing stream = new Publishing(connect(ports.get(survivor), "publisher"));
-    Awaitility.await("events published before the loss").atMost(WAIT).pollInterval(Duration.ofMillis(10))
+    Awaitility.await("events published before the loss")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(10))
         .until(() -> stream.sent() >= LOSS_AT_EVENT);
     HubProcesses.Node lost = nodes.get(lostIndex);
     long lostAt = System.nanoTime();
     loss.accept(lost);
     Set<String> lostUsers = usersOf(lostIndex, ports);
     Duration presenceGone = awaitPresenceWithout(ports.get(survivor), lostUsers, lostAt);
-    assertThat(presentUsers(ports.get(survivor))).as("the lobby after the loss").isEqualTo(usersExcept(lostIndex, ports));
+    assertThat(presentUsers(ports.get(survivor)))
+        .as("the lobby after the loss")
+        .isEqualTo(usersExcept(lostIndex, ports));
     assertThat(lost.awaitExit(WAIT)).as("%s exits", lost.id()).isTrue();
 
     long first = stream.awaitAcks();
@@ -119,19 +127,32 @@ class DeliveryProcessIT {
     List<HubTestClient> watchers = new ArrayList<>();
     for (int i = 0; i < ports.size(); i++) {
       HubTestClient watcher = connect(ports.get(i), watcherName(i));
-      watcher.request(new JsonObject().put("type", "subscribe").put("id", "probe").put("channel", "probe"), WAIT);
+      watcher.request(
+          new JsonObject().put("type", "subscribe").put("id", "probe").put("channel", "probe"),
+          WAIT);
       watchers.add(watcher);
     }
-    Awaitility.await("a probe from every node reaches every node").atMost(WAIT).pollInterval(Duration.ofMillis(250))
+    Awaitility.await("a probe from every node reaches every node")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> {
           for (int i = 0; i < watchers.size(); i++) {
-            watchers.get(i).send(new JsonObject().put("type", "publish").put("channel", "probe")
-                .put("event", new JsonObject().put("type", "probe").put("node", i)));
+            watchers
+                .get(i)
+                .send(new JsonObject()
+                    .put("type", "publish")
+                    .put("channel", "probe")
+                    .put("event", new JsonObject().put("type", "probe").put("node", i)));
           }
-          return watchers.stream().allMatch(watcher -> probesFrom(watcher).size() == watchers.size());
+          return watchers.stream()
+              .allMatch(watcher -> probesFrom(watcher).size() == watchers.size());
         });
     for (HubTestClient watcher : watchers) {
-      watcher.request(new JsonObject().put("type", "subscribe").put("id", "lobby").put("channel", RecoveringClient.LOBBY),
+      watcher.request(
+          new JsonObject()
+              .put("type", "subscribe")
+              .put("id", "lobby")
+              .put("channel", RecoveringClient.LOBBY),
           WAIT);
     }
     return watchers;
@@ -139,7 +160,8 @@ class DeliveryProcessIT {
 
   private static Set<Integer> probesFrom(HubTestClient watcher) {
     return watcher.received(frame -> "probe".equals(frame.getString("type"))).stream()
-        .map(frame -> frame.getInteger("node")).collect(Collectors.toSet());
+        .map(frame -> frame.getInteger("node"))
+        .collect(Collectors.toSet());
   }
 
   /** Ten clients per node, user {@code u<i>} on node {@code i % 3}. */
@@ -162,21 +184,30 @@ class DeliveryProcessIT {
     Set<String> users = clients.stream().map(RecoveringClient::user).collect(Collectors.toSet());
     for (int i = 0; i < watchers.size(); i++) {
       HubTestClient watcher = watchers.get(i);
-      Awaitility.await("joins on node " + (i + 1)).atMost(WAIT).pollInterval(Duration.ofMillis(100))
-          .untilAsserted(() -> assertThat(noticed(watcher, "join")).as("users announced as joining").containsAll(users));
+      Awaitility.await("joins on node " + (i + 1))
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(() -> assertThat(noticed(watcher, "join"))
+              .as("users announced as joining")
+              .containsAll(users));
     }
   }
 
   private static Set<String> noticed(HubTestClient watcher, String type) {
-    return watcher.received(frame -> type.equals(frame.getString("type"))
-        && RecoveringClient.LOBBY.equals(frame.getString("channel"))).stream()
-        .map(frame -> frame.getString("user")).collect(Collectors.toSet());
+    return watcher
+        .received(frame -> type.equals(frame.getString("type"))
+            && RecoveringClient.LOBBY.equals(frame.getString("channel")))
+        .stream()
+        .map(frame -> frame.getString("user"))
+        .collect(Collectors.toSet());
   }
 
   /** The users in the lobby through a node: its clients and its watcher. */
   private Set<String> usersOf(int node, List<Integer> ports) {
-    Set<String> users = clients.stream().filter(client -> client.homePort() == ports.get(node))
-        .map(RecoveringClient::user).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> users = clients.stream()
+        .filter(client -> client.homePort() == ports.get(node))
+        .map(RecoveringClient::user)
+        .collect(Collectors.toCollection(TreeSet::new));
     users.add(watcherName(node));
     return users;
   }
@@ -197,27 +228,37 @@ class DeliveryProcessIT {
 
   /** Polls a survivor's HTTP presence until none of the lost users is listed; returns how long that took. */
   private Duration awaitPresenceWithout(int port, Set<String> lostUsers, long lostAt) {
-    Awaitility.await("the lost node's users leave the presence list").atMost(PRESENCE_BOUND)
-        .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+    Awaitility.await("the lost node's users leave the presence list")
+        .atMost(PRESENCE_BOUND)
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
         .untilAsserted(() -> assertThat(presentUsers(port)).doesNotContainAnyElementsOf(lostUsers));
     return Duration.ofNanos(System.nanoTime() - lostAt);
   }
 
   /** The users {@code GET /api/channels/room:lobby/presence} lists (open mode: no token needed). */
   private Set<String> presentUsers(int port) throws Exception {
-    JsonObject presence = new JsonObject(NodeHttp.get(port, "/api/channels/room:lobby/presence").body());
-    return presence.getJsonArray("users").stream().map(user -> ((JsonObject) user).getString("user"))
+    JsonObject presence =
+        new JsonObject(NodeHttp.get(port, "/api/channels/room:lobby/presence").body());
+    return presence.getJsonArray("users").stream()
+        .map(user -> ((JsonObject) user).getString("user"))
         .collect(Collectors.toSet());
   }
 
   private void awaitEveryClientAt(long last) {
-    Awaitility.await("every client reaches offset " + last).atMost(WAIT).pollInterval(Duration.ofMillis(200))
-        .untilAsserted(() -> assertThat(clients.stream().filter(client -> client.lastOffset() < last)
-            .map(client -> client.user() + "@" + client.lastOffset()).toList())
-            .as("clients behind offset %d (user@last offset); logs in %s", last, hubs.logs()).isEmpty());
+    Awaitility.await("every client reaches offset " + last)
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(clients.stream()
+                .filter(client -> client.lastOffset() < last)
+                .map(client -> client.user() + "@" + client.lastOffset())
+                .toList())
+            .as("clients behind offset %d (user@last offset); logs in %s", last, hubs.logs())
+            .isEmpty());
   }
 
-  private void assertEveryClientHasEveryEventOnceInOrder(long first, long last, Set<String> lostUsers) {
+  private void assertEveryClientHasEveryEventOnceInOrder(
+      long first, long last, Set<String> lostUsers) {
     List<Long> offsets = LongStream.rangeClosed(first, last).boxed().toList();
     List<Long> numbers = LongStream.rangeClosed(1, EVENTS).boxed().toList();
     SoftAssertions softly = new SoftAssertions();
@@ -225,13 +266,23 @@ class DeliveryProcessIT {
       List<Received> events = client.events();
       String who = client.user() + (lostUsers.contains(client.user()) ? " (on the lost node)" : "");
       softly.assertThat(client.problems()).as("%s: protocol problems", who).isEmpty();
-      softly.assertThat(events.stream().map(Received::offset).toList())
-          .as("%s: offsets, each once, in order, no gap", who).isEqualTo(offsets);
-      softly.assertThat(events.stream().map(Received::n).toList())
-          .as("%s: event numbers, each once", who).containsExactlyInAnyOrderElementsOf(numbers);
-      softly.assertThat(events.stream().map(Received::epoch).distinct().toList()).as("%s: epochs", who).hasSize(1);
+      softly
+          .assertThat(events.stream().map(Received::offset).toList())
+          .as("%s: offsets, each once, in order, no gap", who)
+          .isEqualTo(offsets);
+      softly
+          .assertThat(events.stream().map(Received::n).toList())
+          .as("%s: event numbers, each once", who)
+          .containsExactlyInAnyOrderElementsOf(numbers);
+      softly
+          .assertThat(events.stream().map(Received::epoch).distinct().toList())
+          .as("%s: epochs", who)
+          .hasSize(1);
       if (lostUsers.contains(client.user())) {
-        softly.assertThat(client.recoveries()).as("%s: resubscribed with since and recovered", who).isPositive();
+        softly
+            .assertThat(client.recoveries())
+            .as("%s: resubscribed with since and recovered", who)
+            .isPositive();
       }
     }
     softly.assertAll();
@@ -242,26 +293,39 @@ class DeliveryProcessIT {
    * one else; returns how long after the loss the last leave arrived.
    */
   private Duration assertLeavesAnnounced(Set<String> lostUsers, long lostAt) {
-    List<RecoveringClient> stayed = clients.stream().filter(client -> !lostUsers.contains(client.user())).toList();
-    Awaitility.await("leaves announced on the surviving nodes").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+    List<RecoveringClient> stayed =
+        clients.stream().filter(client -> !lostUsers.contains(client.user())).toList();
+    Awaitility.await("leaves announced on the surviving nodes")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
         .untilAsserted(() -> {
           for (RecoveringClient client : stayed) {
-            assertThat(leaves(client)).as("%s: users announced as leaving", client.user()).containsAll(lostUsers);
+            assertThat(leaves(client))
+                .as("%s: users announced as leaving", client.user())
+                .containsAll(lostUsers);
           }
         });
     long latest = lostAt;
     for (RecoveringClient client : stayed) {
-      assertThat(leaves(client)).as("%s: users announced as leaving", client.user())
+      assertThat(leaves(client))
+          .as("%s: users announced as leaving", client.user())
           .containsExactlyInAnyOrderElementsOf(lostUsers);
-      latest = Math.max(latest, client.presenceNotices().stream().filter(n -> "leave".equals(n.getString("type")))
-          .mapToLong(n -> n.getLong("receivedNanos")).max().orElse(lostAt));
+      latest = Math.max(
+          latest,
+          client.presenceNotices().stream()
+              .filter(n -> "leave".equals(n.getString("type")))
+              .mapToLong(n -> n.getLong("receivedNanos"))
+              .max()
+              .orElse(lostAt));
     }
     return Duration.ofNanos(latest - lostAt);
   }
 
   private static List<String> leaves(RecoveringClient client) {
-    return client.presenceNotices().stream().filter(notice -> "leave".equals(notice.getString("type")))
-        .map(notice -> notice.getString("user")).toList();
+    return client.presenceNotices().stream()
+        .filter(notice -> "leave".equals(notice.getString("type")))
+        .map(notice -> notice.getString("user"))
+        .toList();
   }
 
   /**
@@ -273,18 +337,25 @@ class DeliveryProcessIT {
     for (RecoveringClient client : clients) {
       List<Received> events = client.homePort() == port ? client.events() : List.of();
       for (int i = 1; i < events.size(); i++) {
-        longest = Math.max(longest, events.get(i).receivedNanos() - events.get(i - 1).receivedNanos());
+        longest =
+            Math.max(longest, events.get(i).receivedNanos() - events.get(i - 1).receivedNanos());
       }
     }
     return Duration.ofNanos(longest);
   }
 
   /** One line per run, in the log directory and the output: what a slow or stalled run looked like. */
-  private void report(long began, String lost, Duration presenceGone, Duration leavesSeen, Duration pause)
+  private void report(
+      long began, String lost, Duration presenceGone, Duration leavesSeen, Duration pause)
       throws Exception {
-    String line = String.format("%s: lost %s (owner of the history); presence cleared %d ms after the loss,"
-            + " last leave at %d ms, longest pause in the stream %d ms, %d s in all", test, lost,
-        presenceGone.toMillis(), leavesSeen.toMillis(), pause.toMillis(),
+    String line = String.format(
+        "%s: lost %s (owner of the history); presence cleared %d ms after the loss,"
+            + " last leave at %d ms, longest pause in the stream %d ms, %d s in all",
+        test,
+        lost,
+        presenceGone.toMillis(),
+        leavesSeen.toMillis(),
+        pause.toMillis(),
         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
     Files.writeString(hubs.logs().resolve("summary.txt"), line + System.lineSeparator());
     System.out.println(line);
@@ -315,7 +386,10 @@ class DeliveryProcessIT {
         vertx.cancelTimer(timer);
         return;
       }
-      publisher.send(new JsonObject().put("type", "publish").put("id", n).put("channel", RecoveringClient.FEED)
+      publisher.send(new JsonObject()
+          .put("type", "publish")
+          .put("id", n)
+          .put("channel", RecoveringClient.FEED)
           .put("event", new JsonObject().put("type", "tick").put("n", n)));
       sent.set(n);
     }
@@ -331,10 +405,16 @@ class DeliveryProcessIT {
      * @return the first event's offset
      */
     long awaitAcks() {
-      Awaitility.await("every event acknowledged").atMost(WAIT).pollInterval(Duration.ofMillis(200))
-          .until(() -> publisher.received(frame -> Set.of("ack", "error").contains(frame.getString("type")))
-              .size() >= EVENTS);
-      assertThat(publisher.received(frame -> "error".equals(frame.getString("type")))).as("publish errors").isEmpty();
+      Awaitility.await("every event acknowledged")
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> publisher
+                  .received(frame -> Set.of("ack", "error").contains(frame.getString("type")))
+                  .size()
+              >= EVENTS);
+      assertThat(publisher.received(frame -> "error".equals(frame.getString("type"))))
+          .as("publish errors")
+          .isEmpty();
       List<JsonObject> acks = publisher.received(frame -> "ack".equals(frame.getString("type")));
       Set<Integer> ids = acks.stream().map(ack -> ack.getInteger("id")).collect(Collectors.toSet());
       assertThat(ids).as("acked events").hasSize(EVENTS);
@@ -349,7 +429,8 @@ class DeliveryProcessIT {
   @AfterEach
   void stopEverything() throws Exception {
     try {
-      Future.join(clients.stream().map(RecoveringClient::close).toList()).await(10, TimeUnit.SECONDS);
+      Future.join(clients.stream().map(RecoveringClient::close).toList())
+          .await(10, TimeUnit.SECONDS);
       testClients.forEach(HubTestClient::close);
     } finally {
       // The children and the Vert.x go whatever happened to the clients.

@@ -31,41 +31,60 @@ class DrainIT {
 
   @Test
   void aPublishInFlightWhenTheStopBeginsIsAckedBeforeReconnect() throws Exception {
-    try (HubCluster cluster = HubCluster.start(1, node -> node.put("drainTimeoutMs", 10_000)
-        .put("channels", new JsonArray().add(new JsonObject().put("pattern", CHANNEL)
-            .put("history", new JsonObject().put("size", 100).put("ttl", "10m")))))) {
+    try (HubCluster cluster = HubCluster.start(
+        1,
+        node -> node.put("drainTimeoutMs", 10_000)
+            .put(
+                "channels",
+                new JsonArray()
+                    .add(new JsonObject()
+                        .put("pattern", CHANNEL)
+                        .put("history", new JsonObject().put("size", 100).put("ttl", "10m")))))) {
       HubNode node = cluster.node(0);
       HubTestClient alice = cluster.connect(0, "alice");
       IMap<String, String> epochs = HubCluster.hazelcast(node).getMap(EPOCHS);
       epochs.lock(CHANNEL);
       boolean locked = true;
       try {
-        alice.send(new JsonObject().put("type", "publish").put("id", "p1").put("channel", CHANNEL)
+        alice.send(new JsonObject()
+            .put("type", "publish")
+            .put("id", "p1")
+            .put("channel", CHANNEL)
             .put("event", new JsonObject().put("type", "story").put("n", 1)));
         // Frames are handled in order: once the ping is answered, the publish waits on the store.
         alice.request(new JsonObject().put("type", "ping").put("id", "before-stop"), WAIT);
-        assertThat(alice.received(frame -> "p1".equals(frame.getValue("id")))).as("held by the lock").isEmpty();
+        assertThat(alice.received(frame -> "p1".equals(frame.getValue("id"))))
+            .as("held by the lock")
+            .isEmpty();
 
         Future<Void> stopped = node.stop();
         awaitRefusedOrClosed(alice);
         assertThat(alice.received(frame -> "reconnect".equals(frame.getString("type"))))
-            .as("reconnect sent while the publish was still in flight").isEmpty();
-        List<JsonObject> refusals = alice.received(frame -> "error".equals(frame.getString("type")));
-        assertThat(refusals).as("frames sent after the drain began").isNotEmpty()
+            .as("reconnect sent while the publish was still in flight")
+            .isEmpty();
+        List<JsonObject> refusals =
+            alice.received(frame -> "error".equals(frame.getString("type")));
+        assertThat(refusals)
+            .as("frames sent after the drain began")
+            .isNotEmpty()
             .allSatisfy(refusal -> assertThat(refusal.getString("code")).isEqualTo("unavailable"));
 
         epochs.unlock(CHANNEL);
         locked = false;
         JsonObject ack = alice.await(frame -> "p1".equals(frame.getValue("id")), WAIT);
-        assertThat(List.of(ack.getString("type"), ack.getLong("offset"))).containsExactly("ack", 1L);
+        assertThat(List.of(ack.getString("type"), ack.getLong("offset")))
+            .containsExactly("ack", 1L);
         assertThat(alice.awaitClose(WAIT)).isEqualTo(1012);
         stopped.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        List<String> order = alice.received().stream().map(frame -> frame.getString("type"))
-            .filter(type -> type.equals("ack") || type.equals("reconnect")).toList();
+        List<String> order = alice.received().stream()
+            .map(frame -> frame.getString("type"))
+            .filter(type -> type.equals("ack") || type.equals("reconnect"))
+            .toList();
         assertThat(order).containsExactly("ack", "reconnect");
       } finally {
         if (locked && HubCluster.hazelcast(node).getLifecycleService().isRunning()) {
-          // Let the append through, so the node can stop; a failed assertion above stays the failure.
+          // Let the append through, so the node can stop; a failed assertion above stays the
+          // failure.
           epochs.unlock(CHANNEL);
         }
       }

@@ -34,13 +34,21 @@ class HubProcessIT {
 
     HubTestClient client1 = connect(port1);
     HubTestClient client2 = connect(port2);
-    client2.request(new JsonObject().put("type", "subscribe").put("id", 1).put("channel", "tasks"), WAIT);
-    // The first node learns of the second's fan-out consumer asynchronously: publish until it lands.
-    Awaitility.await("an event from node 1 reaches node 2").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+    client2.request(
+        new JsonObject().put("type", "subscribe").put("id", 1).put("channel", "tasks"), WAIT);
+    // The first node learns of the second's fan-out consumer asynchronously: publish until it
+    // lands.
+    Awaitility.await("an event from node 1 reaches node 2")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> {
-          client1.send(new JsonObject().put("type", "publish").put("channel", "tasks")
+          client1.send(new JsonObject()
+              .put("type", "publish")
+              .put("channel", "tasks")
               .put("event", new JsonObject().put("type", "task_created").put("taskId", 1)));
-          return !client2.received(f -> "task_created".equals(f.getString("type"))).isEmpty();
+          return !client2
+              .received(f -> "task_created".equals(f.getString("type")))
+              .isEmpty();
         });
     JsonObject event = client2.awaitType("task_created", WAIT);
     assertThat(event.getString("channel")).isEqualTo("tasks");

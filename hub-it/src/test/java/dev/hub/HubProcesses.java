@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * Public for the fault tier ({@code dev.hub.fault}), which runs its loopback clusters with it.
  */
 public final class HubProcesses implements AutoCloseable {
-  private static final Pattern READY = Pattern.compile("hub ready node=(\\S+) port=(\\d+) cluster=(\\S+) members=(\\d+)");
+  private static final Pattern READY =
+      Pattern.compile("hub ready node=(\\S+) port=(\\d+) cluster=(\\S+) members=(\\d+)");
 
   private final Duration wait;
   private final Path logs;
@@ -80,9 +81,22 @@ public final class HubProcesses implements AutoCloseable {
     String id = "p" + (index + 1);
     Path jar = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
     assertThat(jar).as("the fat jar (mvn package builds it)").exists();
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar.toString(),
-        "--open", "--port", "0", "--node-id", id, "--cluster-name", cluster,
-        "--cluster-port", String.valueOf(clusterPorts.get(index)), "--members", members()));
+    List<String> command = new ArrayList<>(List.of(
+        javaBin(),
+        "-Xmx256m",
+        "-jar",
+        jar.toString(),
+        "--open",
+        "--port",
+        "0",
+        "--node-id",
+        id,
+        "--cluster-name",
+        cluster,
+        "--cluster-port",
+        String.valueOf(clusterPorts.get(index)),
+        "--members",
+        members()));
     command.addAll(List.of(flags));
     Path log = logs.resolve(id + ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -90,7 +104,8 @@ public final class HubProcesses implements AutoCloseable {
       processes.add(process);
     }
     Matcher line = awaitReady(process, log, wait);
-    return new Node(id, process, Integer.parseInt(line.group(2)), Integer.parseInt(line.group(4)), log);
+    return new Node(
+        id, process, Integer.parseInt(line.group(2)), Integer.parseInt(line.group(4)), log);
   }
 
   /**
@@ -121,14 +136,21 @@ public final class HubProcesses implements AutoCloseable {
    * cluster through a short-lived Hazelcast client (an observer: it holds no data).
    */
   public int ownerOf(String partitionKey) {
-    ClientConfig config = new ClientConfig().setClusterName(cluster).setProperty("hazelcast.logging.type", "slf4j");
-    config.getNetworkConfig().setAddresses(clusterPorts.stream().map(port -> "127.0.0.1:" + port).toList());
-    config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(wait.toMillis());
+    ClientConfig config =
+        new ClientConfig().setClusterName(cluster).setProperty("hazelcast.logging.type", "slf4j");
+    config
+        .getNetworkConfig()
+        .setAddresses(clusterPorts.stream().map(port -> "127.0.0.1:" + port).toList());
+    config
+        .getConnectionStrategyConfig()
+        .getConnectionRetryConfig()
+        .setClusterConnectTimeoutMillis(wait.toMillis());
     HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
     try {
       Member owner = client.getPartitionService().getPartition(partitionKey).getOwner();
       int index = clusterPorts.indexOf(owner.getAddress().getPort());
-      assertThat(index).as("the owner %s of %s is one of the nodes on %s", owner, partitionKey, clusterPorts)
+      assertThat(index)
+          .as("the owner %s of %s is one of the nodes on %s", owner, partitionKey, clusterPorts)
           .isNotNegative();
       return index;
     } finally {
@@ -164,7 +186,8 @@ public final class HubProcesses implements AutoCloseable {
    */
   public static Matcher awaitReady(Process process, Path log, Duration wait) {
     CompletableFuture<Matcher> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> copyOutput(process, log, ready), "output-" + log.getFileName());
+    Thread reader =
+        new Thread(() -> copyOutput(process, log, ready), "output-" + log.getFileName());
     reader.setDaemon(true);
     reader.start();
     try {
@@ -177,8 +200,9 @@ public final class HubProcesses implements AutoCloseable {
 
   /** Copies the child's output to its log file and completes with its ready line. */
   private static void copyOutput(Process process, Path log, CompletableFuture<Matcher> ready) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-         var out = Files.newBufferedWriter(log)) {
+    try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        var out = Files.newBufferedWriter(log)) {
       String line;
       while ((line = in.readLine()) != null) {
         out.write(line);

@@ -41,6 +41,7 @@ class JoiningNodeReadinessIT {
   private static final Duration ARRIVAL = Duration.ofSeconds(5);
   /** The longest the other members hear of the joining node's registrations late. */
   private static final Duration STALL = Duration.ofSeconds(3);
+
   private static final int JOINS = 3;
 
   private final Vertx clients = Vertx.vertx();
@@ -51,25 +52,37 @@ class JoiningNodeReadinessIT {
   }
 
   @Test
-  void aClientOnANodeThatJustTurnedReadyGetsEventsPublishedAtOnceOnEveryOtherNode() throws Exception {
+  void aClientOnANodeThatJustTurnedReadyGetsEventsPublishedAtOnceOnEveryOtherNode()
+      throws Exception {
     try (HubCluster cluster = HubCluster.start(3)) {
-      List<HubTestClient> publishers = List.of(cluster.connect(0, "pub-1"), cluster.connect(1, "pub-2"));
+      List<HubTestClient> publishers =
+          List.of(cluster.connect(0, "pub-1"), cluster.connect(1, "pub-2"));
       List<String> missed = new ArrayList<>();
       for (int join = 1; join <= JOINS; join++) {
         String nodeId = "joiner-" + join;
         CountDownLatch published = new CountDownLatch(1);
-        List<Runnable> unstall = List.of(stall(cluster.node(0), published), stall(cluster.node(1), published));
+        List<Runnable> unstall =
+            List.of(stall(cluster.node(0), published), stall(cluster.node(1), published));
         int port = HubCluster.freePorts(1).get(0);
         CompletableFuture<HubNode> starting = CompletableFuture.supplyAsync(
             () -> cluster.startNode(nodeId, json -> json.put("port", port)));
         try {
           awaitReady(port);
           String channel = "live-" + join;
-          try (HubTestClient subscriber = HubTestClient.connect(clients, port, "/ws?user=sub-" + join, WAIT)) {
-            subscriber.request(new JsonObject().put("type", "subscribe").put("id", "s").put("channel", channel), WAIT);
+          try (HubTestClient subscriber =
+              HubTestClient.connect(clients, port, "/ws?user=sub-" + join, WAIT)) {
+            subscriber.request(
+                new JsonObject().put("type", "subscribe").put("id", "s").put("channel", channel),
+                WAIT);
             for (int p = 0; p < publishers.size(); p++) {
-              publishers.get(p).send(new JsonObject().put("type", "publish").put("channel", channel)
-                  .put("event", new JsonObject().put("type", "tick").put("origin", "node-" + (p + 1))));
+              publishers
+                  .get(p)
+                  .send(new JsonObject()
+                      .put("type", "publish")
+                      .put("channel", channel)
+                      .put(
+                          "event",
+                          new JsonObject().put("type", "tick").put("origin", "node-" + (p + 1))));
             }
             published.countDown();
             for (int p = 0; p < publishers.size(); p++) {
@@ -88,14 +101,20 @@ class JoiningNodeReadinessIT {
           cluster.stopNode(cluster.nodes().indexOf(joined));
         }
       }
-      assertThat(missed).as("events published on other nodes the moment a joining node said ready").isEmpty();
+      assertThat(missed)
+          .as("events published on other nodes the moment a joining node said ready")
+          .isEmpty();
     }
   }
 
   /** Polls {@code /ready} closely, as a load balancer's first probe after the port opens would find it. */
   private static void awaitReady(int port) {
-    Awaitility.await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
-        .ignoreExceptions().until(() -> NodeHttp.get(port, "/ready").statusCode() == 200);
+    Awaitility.await()
+        .atMost(WAIT)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(2))
+        .ignoreExceptions()
+        .until(() -> NodeHttp.get(port, "/ready").statusCode() == 200);
   }
 
   /**
@@ -108,20 +127,24 @@ class JoiningNodeReadinessIT {
    * @return removes the listener
    */
   private static Runnable stall(HubNode member, CountDownLatch published) {
-    MultiMap<String, Object> subscriptions = HubCluster.hazelcast(member).getMultiMap("__vertx.subs");
+    MultiMap<String, Object> subscriptions =
+        HubCluster.hazelcast(member).getMultiMap("__vertx.subs");
     AtomicBoolean held = new AtomicBoolean();
-    UUID listener = subscriptions.addEntryListener(new EntryAdapter<>() {
-      @Override
-      public void entryAdded(EntryEvent<String, Object> event) {
-        if (held.compareAndSet(false, true)) {
-          try {
-            published.await(STALL.toMillis(), TimeUnit.MILLISECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    UUID listener = subscriptions.addEntryListener(
+        new EntryAdapter<>() {
+          @Override
+          public void entryAdded(EntryEvent<String, Object> event) {
+            if (held.compareAndSet(false, true)) {
+              try {
+                published.await(STALL.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
           }
-        }
-      }
-    }, "hub.publish", false);
+        },
+        "hub.publish",
+        false);
     return () -> subscriptions.removeEntryListener(listener);
   }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class JsonLogsProcessIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Pattern READY = Pattern.compile("hub ready node=(\\S+) port=(\\d+)");
-  private static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJqc29uIn0.anNvbi1sb2dzLXNpZ25hdHVyZQ";
+  private static final String TOKEN =
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJqc29uIn0.anNvbi1sb2dzLXNpZ25hdHVyZQ";
 
   private final Vertx vertx = Vertx.vertx();
   private Process process;
@@ -41,19 +42,38 @@ class JsonLogsProcessIT {
       clusterPort = free.getLocalPort();
     }
     Path jar = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
-    process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-jar", jar.toString(), "--open", "--port", "0", "--node-id", "json-1", "--log-format", "json",
-        "--cluster-name", "hub-json-" + UUID.randomUUID().toString().substring(0, 8),
-        "--cluster-port", String.valueOf(clusterPort), "--members", "127.0.0.1:" + clusterPort)
-        .redirectErrorStream(true).start();
+    process = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-jar",
+            jar.toString(),
+            "--open",
+            "--port",
+            "0",
+            "--node-id",
+            "json-1",
+            "--log-format",
+            "json",
+            "--cluster-name",
+            "hub-json-" + UUID.randomUUID().toString().substring(0, 8),
+            "--cluster-port",
+            String.valueOf(clusterPort),
+            "--members",
+            "127.0.0.1:" + clusterPort)
+        .redirectErrorStream(true)
+        .start();
     List<String> lines = new CopyOnWriteArrayList<>();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Thread reader = new Thread(() -> read(lines, port), "json-logs");
     reader.setDaemon(true);
     reader.start();
 
-    HubTestClient client = HubTestClient.connect(vertx, port.get(WAIT.toSeconds(), TimeUnit.SECONDS),
-        "/ws?token=" + TOKEN, Map.of("Authorization", "Bearer " + TOKEN), WAIT);
+    HubTestClient client = HubTestClient.connect(
+        vertx,
+        port.get(WAIT.toSeconds(), TimeUnit.SECONDS),
+        "/ws?token=" + TOKEN,
+        Map.of("Authorization", "Bearer " + TOKEN),
+        WAIT);
     client.request(new JsonObject().put("type", "auth").put("id", 1).put("token", TOKEN), WAIT);
     client.sendText("{broken " + TOKEN);
     client.awaitType("error", WAIT);
@@ -63,19 +83,26 @@ class JsonLogsProcessIT {
     assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     reader.join(WAIT.toMillis());
 
-    List<String> logged = lines.stream().filter(line -> !READY.matcher(line).find()).toList();
+    List<String> logged =
+        lines.stream().filter(line -> !READY.matcher(line).find()).toList();
     assertThat(logged).as("the start is logged").anyMatch(line -> line.contains("serving on"));
-    assertThat(logged).as("the graceful stop is logged").anyMatch(line -> line.contains("stopping"));
+    assertThat(logged)
+        .as("the graceful stop is logged")
+        .anyMatch(line -> line.contains("stopping"));
     for (String line : logged) {
       JsonObject json = new JsonObject(line);
-      assertThat(json.getJsonObject("context").getJsonObject("properties").getString("node")).isEqualTo("json-1");
+      assertThat(json.getJsonObject("context").getJsonObject("properties").getString("node"))
+          .isEqualTo("json-1");
       assertThat(json.getString("level")).isNotBlank();
     }
-    assertThat(String.join("\n", lines)).doesNotContain(TOKEN).doesNotContain("anNvbi1sb2dzLXNpZ25hdHVyZQ");
+    assertThat(String.join("\n", lines))
+        .doesNotContain(TOKEN)
+        .doesNotContain("anNvbi1sb2dzLXNpZ25hdHVyZQ");
   }
 
   private void read(List<String> lines, CompletableFuture<Integer> port) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         lines.add(line);

@@ -26,8 +26,7 @@ final class ListeningSockets {
   /** {@code st} of a socket in the LISTEN state (include/net/tcp_states.h). */
   private static final String LISTEN = "0A";
 
-  private ListeningSockets() {
-  }
+  private ListeningSockets() {}
 
   /** Every address the process listens on; a wildcard shows as {@code 0.0.0.0} or {@code ::}. */
   static List<InetSocketAddress> of(long pid) throws IOException {

@@ -71,7 +71,8 @@ class NoTokenInLogsIT {
     root.addAppender(events);
   }
 
-  private OutputStreamAppender<ILoggingEvent> appender(String name, Encoder<ILoggingEvent> encoder) {
+  private OutputStreamAppender<ILoggingEvent> appender(
+      String name, Encoder<ILoggingEvent> encoder) {
     encoder.setContext(context);
     encoder.start();
     OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
@@ -102,21 +103,33 @@ class NoTokenInLogsIT {
     String connectionId;
     try (HubCluster cluster = HubCluster.start(1)) {
       HubTestClient byQuery = cluster.connectPath(0, "/ws?user=alice&token=" + TOKENS.get(0));
-      connectionId = byQuery.received(f -> "connected".equals(f.getString("type"))).get(0).getString("connectionId");
-      HubTestClient byHeader = cluster.connectPath(0, "/ws", Map.of("Authorization", "Bearer " + TOKENS.get(1)));
+      connectionId = byQuery
+          .received(f -> "connected".equals(f.getString("type")))
+          .get(0)
+          .getString("connectionId");
+      HubTestClient byHeader =
+          cluster.connectPath(0, "/ws", Map.of("Authorization", "Bearer " + TOKENS.get(1)));
       HubTestClient byFrame = cluster.connect(0, null);
-      assertThat(byFrame.request(new JsonObject().put("type", "auth").put("id", 1).put("token", TOKENS.get(2)), WAIT)
-          .getString("type")).isEqualTo("authenticated");
+      assertThat(byFrame
+              .request(
+                  new JsonObject().put("type", "auth").put("id", 1).put("token", TOKENS.get(2)),
+                  WAIT)
+              .getString("type"))
+          .isEqualTo("authenticated");
       // Bad input on each connection, so its error paths log too.
       for (HubTestClient client : List.of(byQuery, byHeader, byFrame)) {
         client.sendText("{not json " + TOKENS.get(2));
         client.awaitType("error", WAIT);
       }
-      HttpResponse<String> published = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + cluster.node(0).port() + "/api/publish?token=" + TOKENS.get(3)))
-          .header("Authorization", "Bearer " + TOKENS.get(3)).header("content-type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"event\":{\"type\":\"notice\"}}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> published = HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                      + cluster.node(0).port() + "/api/publish?token=" + TOKENS.get(3)))
+                  .header("Authorization", "Bearer " + TOKENS.get(3))
+                  .header("content-type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"event\":{\"type\":\"notice\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(published.statusCode()).isEqualTo(200);
       byHeader.close();
       cluster.stopNode(0);
@@ -124,10 +137,14 @@ class NoTokenInLogsIT {
     String logged = rendered.toString(StandardCharsets.UTF_8);
     assertThat(logged.lines().count()).as("the capture saw the node's logging").isGreaterThan(10);
     for (String token : TOKENS) {
-      assertThat(logged).doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+      assertThat(logged)
+          .doesNotContain(token)
+          .doesNotContain(token.substring(token.lastIndexOf('.') + 1));
     }
     // Connection-scoped lines carry the connection id the client was given.
-    Awaitility.await().atMost(WAIT).until(() -> events.list.stream().anyMatch(event ->
-        connectionId.equals(event.getMDCPropertyMap().get("connection"))));
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> events.list.stream()
+            .anyMatch(event -> connectionId.equals(event.getMDCPropertyMap().get("connection"))));
   }
 }

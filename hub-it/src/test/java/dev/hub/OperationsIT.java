@@ -17,11 +17,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +44,11 @@ class OperationsIT {
   private static final int DRAIN_DELAY_MS = 4_000;
 
   @RegisterExtension
-  static HubClusterExtension hub = HubClusterExtension.nodes(2,
-      node -> node.getString("nodeId").equals("node-2") ? node.put("drainDelayMs", DRAIN_DELAY_MS) : node);
+  static HubClusterExtension hub = HubClusterExtension.nodes(
+      2,
+      node -> node.getString("nodeId").equals("node-2")
+          ? node.put("drainDelayMs", DRAIN_DELAY_MS)
+          : node);
 
   private static HubTestClient alice1;
   private static HubTestClient bob1;
@@ -58,10 +61,13 @@ class OperationsIT {
     bob1 = cluster.connect(0, "bob");
     carol2 = cluster.connect(1, "carol");
     for (HubTestClient subscriber : List.of(bob1, carol2)) {
-      subscriber.request(new JsonObject().put("type", "subscribe").put("id", "s").put("channel", "tasks"), WAIT);
+      subscriber.request(
+          new JsonObject().put("type", "subscribe").put("id", "s").put("channel", "tasks"), WAIT);
     }
     // The kit's probe connections close asynchronously after the cluster starts.
-    Awaitility.await().atMost(WAIT).until(() -> node(0).connections() == 2 && node(1).connections() == 1);
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> node(0).connections() == 2 && node(1).connections() == 1);
   }
 
   @Test
@@ -91,10 +97,16 @@ class OperationsIT {
     double latencies1 = metric(one, "hub_fanout_latency_seconds_count");
     double bytes1 = metric(one, "hub_outbound_bytes_total");
 
-    alice1.send(new JsonObject().put("type", "publish").put("channel", "tasks")
+    alice1.send(new JsonObject()
+        .put("type", "publish")
+        .put("channel", "tasks")
         .put("event", new JsonObject().put("type", "task_created").put("taskId", 1)));
-    carol2.send(new JsonObject().put("type", "chat").put("payload", new JsonObject().put("message", "Hello")));
-    carol2.send(new JsonObject().put("type", "direct").put("user", "alice")
+    carol2.send(new JsonObject()
+        .put("type", "chat")
+        .put("payload", new JsonObject().put("message", "Hello")));
+    carol2.send(new JsonObject()
+        .put("type", "direct")
+        .put("user", "alice")
         .put("event", new JsonObject().put("type", "duty-update")));
     bob1.awaitType("task_created", WAIT);
     carol2.awaitType("task_created", WAIT);
@@ -108,20 +120,28 @@ class OperationsIT {
       assertThat(metric(two, channelOut) - channelOut2).isEqualTo(1);
       assertThat(metric(two, allOut) - allOut2).isEqualTo(1);
     });
-    assertThat(metric(one, "hub_events_published_total{audience=\"channel\"}") - published1).isEqualTo(1);
-    assertThat(metric(two, "hub_events_published_total{audience=\"all\"}") - broadcasts2).isEqualTo(1);
-    assertThat(metric(two, "hub_events_published_total{audience=\"user\"}") - directs2).isEqualTo(1);
-    assertThat(metric(one, "hub_fanout_latency_seconds_count") - latencies1).isGreaterThanOrEqualTo(3);
+    assertThat(metric(one, "hub_events_published_total{audience=\"channel\"}") - published1)
+        .isEqualTo(1);
+    assertThat(metric(two, "hub_events_published_total{audience=\"all\"}") - broadcasts2)
+        .isEqualTo(1);
+    assertThat(metric(two, "hub_events_published_total{audience=\"user\"}") - directs2)
+        .isEqualTo(1);
+    assertThat(metric(one, "hub_fanout_latency_seconds_count") - latencies1)
+        .isGreaterThanOrEqualTo(3);
     assertThat(metric(one, "hub_outbound_bytes_total") - bytes1).isGreaterThan(0);
     assertThat(NodeHttp.get(one, "/metrics").body())
-        .as("Vert.x's own event-bus figures are there too").contains("vertx_eventbus_handlers");
+        .as("Vert.x's own event-bus figures are there too")
+        .contains("vertx_eventbus_handlers");
 
     double normalCloses = metric(one, "hub_connections_closed_total{code=\"1000\"}");
     double opened = metric(one, "hub_connections_opened_total");
     HubTestClient passerBy = hub.cluster().connect(0, "dave");
     passerBy.close();
-    Awaitility.await().atMost(WAIT).untilAsserted(() ->
-        assertThat(metric(one, "hub_connections_closed_total{code=\"1000\"}") - normalCloses).isEqualTo(1));
+    Awaitility.await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(
+                metric(one, "hub_connections_closed_total{code=\"1000\"}") - normalCloses)
+            .isEqualTo(1));
     assertThat(metric(one, "hub_connections_opened_total") - opened).isEqualTo(1);
     assertThat(metric(one, "hub_connections")).isEqualTo(2);
   }
@@ -153,7 +173,10 @@ class OperationsIT {
     Vertx silent = hub.cluster().startService();
     String member = ((VertxInternal) silent).clusterManager().getNodeId();
     // A member that takes stats requests and never replies, as a hung node would.
-    silent.eventBus().consumer("hub.stats." + member, message -> { }).completion()
+    silent
+        .eventBus()
+        .consumer("hub.stats." + member, message -> {})
+        .completion()
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     // Node 1 learns of the new registration asynchronously; until then the member has "no_handler".
     Awaitility.await().atMost(WAIT).untilAsserted(() -> {
@@ -163,8 +186,11 @@ class OperationsIT {
       assertThat(tookMs).isLessThan(ClusterStats.TIMEOUT_MS + 2_000);
       assertThat(stats.getInteger("members")).isEqualTo(3);
       assertThat(stats.getJsonArray("nodes")).hasSize(2);
-      assertThat(stats.getJsonArray("unanswered")).containsExactly(
-          new JsonObject().put("member", member).put("answered", false).put("reason", "timeout"));
+      assertThat(stats.getJsonArray("unanswered"))
+          .containsExactly(new JsonObject()
+              .put("member", member)
+              .put("answered", false)
+              .put("reason", "timeout"));
       assertThat(tookMs).isGreaterThanOrEqualTo(ClusterStats.TIMEOUT_MS);
     });
   }
@@ -178,16 +204,22 @@ class OperationsIT {
     var stopped = two.stop();
     Awaitility.await().atMost(WAIT).until(() -> NodeHttp.get(port, "/ready").statusCode() == 503);
     HttpResponse<String> ready = NodeHttp.get(port, "/ready");
-    assertThat(new JsonObject(ready.body()).getJsonArray("checks")).contains(
-        new JsonObject().put("id", "accepting").put("status", "DOWN"));
-    assertThat(NodeHttp.get(port, "/health").statusCode()).as("the process still answers").isEqualTo(200);
-    assertThat(carol2.isClosed()).as("clients stay until the drain delay has passed").isFalse();
+    assertThat(new JsonObject(ready.body()).getJsonArray("checks"))
+        .contains(new JsonObject().put("id", "accepting").put("status", "DOWN"));
+    assertThat(NodeHttp.get(port, "/health").statusCode())
+        .as("the process still answers")
+        .isEqualTo(200);
+    assertThat(carol2.isClosed())
+        .as("clients stay until the drain delay has passed")
+        .isFalse();
     assertThat(metric(two, "hub_ready")).isEqualTo(0);
 
     // A client that comes anyway is told to go elsewhere at once (it gets no connected frame).
     LateClient late = new LateClient();
-    HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?user=erin"), late).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    HttpClient.newHttpClient()
+        .newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?user=erin"), late)
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(late.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1012);
     assertThat(late.frames).containsExactly("{\"type\":\"reconnect\"}");
 
@@ -196,7 +228,8 @@ class OperationsIT {
     stopped.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     // The server is closed now; the node's registry holds what /metrics showed last.
     String meters = two.meters().scrape();
-    assertThat(NodeHttp.value(meters, "hub_connections_closed_total{code=\"1012\"}")).isEqualTo(2);
+    assertThat(NodeHttp.value(meters, "hub_connections_closed_total{code=\"1012\"}"))
+        .isEqualTo(2);
     assertThat(NodeHttp.value(meters, "hub_connections")).isEqualTo(0);
   }
 
@@ -224,12 +257,13 @@ class OperationsIT {
   void readyTurnsDownWhenTheNodeIsNoLongerAClusterMember() {
     HubNode one = node(0);
     assertThat(NodeHttp.get(one, "/ready").statusCode()).isEqualTo(200);
-    // The Hazelcast member under the node goes away (as on a network partition that ends in its shutdown).
+    // The Hazelcast member under the node goes away (as on a network partition that ends in its
+    // shutdown).
     HubCluster.hazelcast(one).getLifecycleService().terminate();
     HttpResponse<String> ready = NodeHttp.get(one, "/ready");
     assertThat(ready.statusCode()).isEqualTo(503);
-    assertThat(new JsonObject(ready.body()).getJsonArray("checks")).contains(
-        new JsonObject().put("id", "cluster").put("status", "DOWN"));
+    assertThat(new JsonObject(ready.body()).getJsonArray("checks"))
+        .contains(new JsonObject().put("id", "cluster").put("status", "DOWN"));
     assertThat(NodeHttp.get(one, "/health").statusCode()).isEqualTo(200);
   }
 
@@ -241,8 +275,11 @@ class OperationsIT {
 
   private static JsonObject nodeFigures(JsonObject stats, String nodeId) {
     JsonArray nodes = stats.getJsonArray("nodes");
-    return nodes.stream().map(JsonObject.class::cast).filter(n -> nodeId.equals(n.getString("node")))
-        .findFirst().orElseThrow(() -> new AssertionError("no figures of " + nodeId + " in " + stats));
+    return nodes.stream()
+        .map(JsonObject.class::cast)
+        .filter(n -> nodeId.equals(n.getString("node")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no figures of " + nodeId + " in " + stats));
   }
 
   private static HubNode node(int index) {

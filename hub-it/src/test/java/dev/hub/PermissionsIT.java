@@ -54,32 +54,48 @@ class PermissionsIT {
   static void connect() {
     HubCluster cluster = hub.cluster();
     // alice: may read rooms, write the lobby and call orders.* with rpc, nothing else.
-    alice1 = cluster.connectWithToken(0, token("alice", List.of("room:*"), List.of(LOBBY), false,
-        List.of("orders.*"), SECRET));
-    // bob: reads rooms and the secret channel, writes the lobby and to carol directly ("user:carol").
-    bob2 = cluster.connectWithToken(1, token("bob", List.of("room:*", "secret"), List.of(LOBBY, "user:carol"), false));
+    alice1 = cluster.connectWithToken(
+        0, token("alice", List.of("room:*"), List.of(LOBBY), false, List.of("orders.*"), SECRET));
+    // bob: reads rooms and the secret channel, writes the lobby and to carol directly
+    // ("user:carol").
+    bob2 = cluster.connectWithToken(
+        1, token("bob", List.of("room:*", "secret"), List.of(LOBBY, "user:carol"), false));
     // carol: reads and writes rooms and secret, may broadcast (and so send to anyone directly),
     // and holds "rpc": ["*"].
-    carol3 = cluster.connectWithToken(2, token("carol", List.of("room:*", "secret"), List.of("room:*", "secret"), true,
-        List.of("*"), SECRET));
+    carol3 = cluster.connectWithToken(
+        2,
+        token(
+            "carol",
+            List.of("room:*", "secret"),
+            List.of("room:*", "secret"),
+            true,
+            List.of("*"),
+            SECRET));
     dave3 = cluster.connectWithToken(2, token("dave", List.of("room:*"), List.of(LOBBY), false));
     everyone = List.of(alice1, bob2, carol3, dave3);
     for (HubTestClient client : everyone) {
-      assertThat(request(client, new JsonObject().put("type", "subscribe").put("channel", LOBBY)).getString("type"))
+      assertThat(request(client, new JsonObject().put("type", "subscribe").put("channel", LOBBY))
+              .getString("type"))
           .isEqualTo("subscribed");
     }
     for (HubTestClient client : List.of(bob2, carol3)) {
-      assertThat(request(client, new JsonObject().put("type", "subscribe").put("channel", "secret")).getString("type"))
+      assertThat(request(client, new JsonObject().put("type", "subscribe").put("channel", "secret"))
+              .getString("type"))
           .isEqualTo("subscribed");
     }
   }
 
   @Test
   void aSubscribeOutsideTheClaimsIsForbiddenAndReceivesNothing() {
-    JsonObject reply = request(alice1, new JsonObject().put("type", "subscribe").put("channel", "secret"));
+    JsonObject reply =
+        request(alice1, new JsonObject().put("type", "subscribe").put("channel", "secret"));
     assertForbidden(reply);
-    request(carol3, new JsonObject().put("type", "publish").put("channel", "secret")
-        .put("event", new JsonObject().put("type", "classified").put("n", 1)));
+    request(
+        carol3,
+        new JsonObject()
+            .put("type", "publish")
+            .put("channel", "secret")
+            .put("event", new JsonObject().put("type", "classified").put("n", 1)));
     fence(carol3);
     assertThat(received(bob2, "classified")).hasSize(1);
     assertThat(received(alice1, "classified")).isEmpty();
@@ -88,10 +104,18 @@ class PermissionsIT {
 
   @Test
   void aPublishOutsideTheClaimsIsForbiddenAndDeliversNothing() {
-    assertForbidden(request(alice1, new JsonObject().put("type", "publish").put("channel", "secret")
-        .put("event", new JsonObject().put("type", "leak"))));
-    assertForbidden(request(alice1, new JsonObject().put("type", "publish").put("channel", "room:kitchen")
-        .put("event", new JsonObject().put("type", "leak"))));
+    assertForbidden(request(
+        alice1,
+        new JsonObject()
+            .put("type", "publish")
+            .put("channel", "secret")
+            .put("event", new JsonObject().put("type", "leak"))));
+    assertForbidden(request(
+        alice1,
+        new JsonObject()
+            .put("type", "publish")
+            .put("channel", "room:kitchen")
+            .put("event", new JsonObject().put("type", "leak"))));
     // The shorthand follows the same rule.
     assertForbidden(request(alice1, new JsonObject().put("type", "leak").put("channel", "secret")));
     fence(alice1);
@@ -100,42 +124,72 @@ class PermissionsIT {
 
   @Test
   void aBroadcastWithoutTheClaimIsForbiddenAndDeliversNothing() {
-    assertForbidden(request(alice1, new JsonObject().put("type", "broadcast")
-        .put("event", new JsonObject().put("type", "shout"))));
+    assertForbidden(request(
+        alice1,
+        new JsonObject()
+            .put("type", "broadcast")
+            .put("event", new JsonObject().put("type", "shout"))));
     assertForbidden(request(alice1, new JsonObject().put("type", "shout")));
     fence(alice1);
     everyone.forEach(client -> assertThat(received(client, "shout")).isEmpty());
 
-    request(carol3, new JsonObject().put("type", "broadcast").put("event", new JsonObject().put("type", "announce")));
+    request(
+        carol3,
+        new JsonObject()
+            .put("type", "broadcast")
+            .put("event", new JsonObject().put("type", "announce")));
     fence(carol3);
     everyone.forEach(client -> assertThat(received(client, "announce")).hasSize(1));
   }
 
   @Test
   void aDirectOutsideTheClaimsIsForbiddenAndDeliversNothing() {
-    assertForbidden(request(alice1, new JsonObject().put("type", "direct").put("user", "bob")
-        .put("event", new JsonObject().put("type", "whisper").put("from", "alice"))));
+    assertForbidden(request(
+        alice1,
+        new JsonObject()
+            .put("type", "direct")
+            .put("user", "bob")
+            .put("event", new JsonObject().put("type", "whisper").put("from", "alice"))));
     fence(alice1);
     assertThat(received(bob2, "whisper")).isEmpty();
 
     // bob's publish claim names "user:carol": that one user, and no other.
-    assertThat(request(bob2, new JsonObject().put("type", "direct").put("user", "carol")
-        .put("event", new JsonObject().put("type", "note"))).getString("type")).isEqualTo("ack");
-    assertForbidden(request(bob2, new JsonObject().put("type", "direct").put("user", "dave")
-        .put("event", new JsonObject().put("type", "note-for-dave"))));
+    assertThat(request(
+                bob2,
+                new JsonObject()
+                    .put("type", "direct")
+                    .put("user", "carol")
+                    .put("event", new JsonObject().put("type", "note")))
+            .getString("type"))
+        .isEqualTo("ack");
+    assertForbidden(request(
+        bob2,
+        new JsonObject()
+            .put("type", "direct")
+            .put("user", "dave")
+            .put("event", new JsonObject().put("type", "note-for-dave"))));
     fence(bob2);
-    assertThat(received(carol3, "note")).singleElement().satisfies(e -> assertThat(e.getString("from")).isEqualTo("bob"));
-    everyone.stream().filter(c -> c != carol3).forEach(client -> assertThat(received(client, "note")).isEmpty());
+    assertThat(received(carol3, "note"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getString("from")).isEqualTo("bob"));
+    everyone.stream()
+        .filter(c -> c != carol3)
+        .forEach(client -> assertThat(received(client, "note")).isEmpty());
     assertThat(received(dave3, "note-for-dave")).isEmpty();
   }
 
   @Test
   void noClientCanPublishAsSomeoneElse() {
-    request(alice1, new JsonObject().put("type", "publish").put("channel", LOBBY)
-        .put("event", new JsonObject().put("type", "forged").put("from", "carol")));
+    request(
+        alice1,
+        new JsonObject()
+            .put("type", "publish")
+            .put("channel", LOBBY)
+            .put("event", new JsonObject().put("type", "forged").put("from", "carol")));
     fence(alice1);
     for (HubTestClient client : everyone) {
-      assertThat(received(client, "forged")).singleElement()
+      assertThat(received(client, "forged"))
+          .singleElement()
           .satisfies(e -> assertThat(e.getString("from")).isEqualTo("alice"));
     }
   }
@@ -147,22 +201,33 @@ class PermissionsIT {
     AtomicInteger refunds = new AtomicInteger();
     service.eventBus().<Object>consumer("orders.create", message -> {
       orders.incrementAndGet();
-      message.reply(new JsonObject().put("ok", true).put("caller", message.headers().get("hub-user")));
+      message.reply(
+          new JsonObject().put("ok", true).put("caller", message.headers().get("hub-user")));
     });
     service.eventBus().<Object>consumer("billing.refund", message -> {
       refunds.incrementAndGet();
       message.reply(new JsonObject().put("refunded", true));
     });
     // The nodes learn of the service's consumers asynchronously: call until one answers.
-    Awaitility.await("the service is reachable").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+    Awaitility.await("the service is reachable")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> "rpc_result".equals(request(alice1, rpc("orders.create")).getString("type")));
     int answered = orders.get();
 
     assertForbidden(request(alice1, rpc("billing.refund")));
     assertForbidden(request(alice1, rpc("hub.publish")));
     // Even "rpc": ["*"] never reaches the hub's own addresses: no event is published through them.
-    assertForbidden(request(carol3, new JsonObject().put("type", "rpc").put("address", "hub.publish")
-        .put("body", new JsonObject().put("channel", LOBBY).put("event", new JsonObject().put("type", "smuggled")))));
+    assertForbidden(request(
+        carol3,
+        new JsonObject()
+            .put("type", "rpc")
+            .put("address", "hub.publish")
+            .put(
+                "body",
+                new JsonObject()
+                    .put("channel", LOBBY)
+                    .put("event", new JsonObject().put("type", "smuggled")))));
     // A later call from the same node reaches the service after anything the refused ones sent.
     JsonObject result = request(alice1, rpc("orders.create"));
     assertThat(result.getJsonObject("body").getString("caller")).isEqualTo("alice");
@@ -173,17 +238,22 @@ class PermissionsIT {
   }
 
   private static JsonObject rpc(String address) {
-    return new JsonObject().put("type", "rpc").put("address", address).put("body", new JsonObject().put("n", 1));
+    return new JsonObject()
+        .put("type", "rpc")
+        .put("address", address)
+        .put("body", new JsonObject().put("n", 1));
   }
 
   @Test
   void aRefusedTokenIsRefusedOnEveryNode() {
-    String forged = token("mallory", List.of("*"), List.of("*"), true, "another-secret-0123456789-abcdefghijklmn");
+    String forged = token(
+        "mallory", List.of("*"), List.of("*"), true, "another-secret-0123456789-abcdefghijklmn");
     for (int node = 0; node < 3; node++) {
       int index = node;
       try {
         hub.cluster().connectWithToken(index, forged);
-        throw new IllegalStateException("node " + (index + 1) + " accepted a token signed with another secret");
+        throw new IllegalStateException(
+            "node " + (index + 1) + " accepted a token signed with another secret");
       } catch (AssertionError refused) {
         assertThat(refused.getMessage()).contains("401");
       }
@@ -203,9 +273,12 @@ class PermissionsIT {
   /** An event in the lobby from {@code sender}, awaited on every client. */
   private static void fence(HubTestClient sender) {
     int n = fences.incrementAndGet();
-    sender.send(new JsonObject().put("type", "publish").put("channel", LOBBY)
+    sender.send(new JsonObject()
+        .put("type", "publish")
+        .put("channel", LOBBY)
         .put("event", new JsonObject().put("type", "fence").put("n", n)));
-    Predicate<JsonObject> isFence = f -> "fence".equals(f.getString("type")) && Integer.valueOf(n).equals(f.getInteger("n"));
+    Predicate<JsonObject> isFence =
+        f -> "fence".equals(f.getString("type")) && Integer.valueOf(n).equals(f.getInteger("n"));
     everyone.forEach(client -> client.await(isFence, WAIT));
   }
 
@@ -213,20 +286,31 @@ class PermissionsIT {
     return client.received(f -> type.equals(f.getString("type")));
   }
 
-  private static String token(String sub, List<String> channels, List<String> publish, boolean broadcast) {
+  private static String token(
+      String sub, List<String> channels, List<String> publish, boolean broadcast) {
     return token(sub, channels, publish, broadcast, SECRET);
   }
 
-  private static String token(String sub, List<String> channels, List<String> publish, boolean broadcast,
-                              String secret) {
+  private static String token(
+      String sub, List<String> channels, List<String> publish, boolean broadcast, String secret) {
     return token(sub, channels, publish, broadcast, List.of(), secret);
   }
 
-  private static String token(String sub, List<String> channels, List<String> publish, boolean broadcast,
-                              List<String> rpc, String secret) {
-    JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(sub)
+  private static String token(
+      String sub,
+      List<String> channels,
+      List<String> publish,
+      boolean broadcast,
+      List<String> rpc,
+      String secret) {
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .subject(sub)
         .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
-        .claim("channels", channels).claim("publish", publish).claim("broadcast", broadcast).claim("rpc", rpc).build();
+        .claim("channels", channels)
+        .claim("publish", publish)
+        .claim("broadcast", broadcast)
+        .claim("rpc", rpc)
+        .build();
     try {
       SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
       jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));

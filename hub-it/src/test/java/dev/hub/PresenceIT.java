@@ -25,8 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 class PresenceIT {
   private static final Duration WAIT = HubCluster.TIMEOUT;
-  private static final UnaryOperator<JsonObject> ROOMS = settings -> settings.put("channels", new JsonArray()
-      .add(new JsonObject().put("pattern", "room:*").put("presence", true).put("joinLeave", true)));
+  private static final UnaryOperator<JsonObject> ROOMS = settings -> settings.put(
+      "channels",
+      new JsonArray()
+          .add(new JsonObject()
+              .put("pattern", "room:*")
+              .put("presence", true)
+              .put("joinLeave", true)));
 
   @Test
   void oneUserSubscribingAndUnsubscribingOnTwoNodesAtOnceJoinsOnceAndLeavesOnce() {
@@ -86,7 +91,8 @@ class PresenceIT {
       awaitPresenceEvent(watcher, "join", "ned");
 
       cluster.splitNode(2);
-      // The survivors count node 3's users gone, as they must: they cannot tell a split from a death.
+      // The survivors count node 3's users gone, as they must: they cannot tell a split from a
+      // death.
       awaitPresenceEvent(watcher, "leave", "mia");
       awaitPresenceEvent(watcher, "leave", "ned");
       // ned leaves while the split lasts: only node 3's side hears it.
@@ -97,15 +103,19 @@ class PresenceIT {
       awaitPresenceEvent(watcher, "join", "mia");
       for (int node = 0; node < 3; node++) {
         HubTestClient asker = cluster.connect(node, "asker-" + node);
-        Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(users(asker.request(presence("room:split"), WAIT)))
-            .containsExactlyInAnyOrder("mia", "watcher"));
+        Awaitility.await()
+            .atMost(WAIT)
+            .untilAsserted(() -> assertThat(users(asker.request(presence("room:split"), WAIT)))
+                .containsExactlyInAnyOrder("mia", "watcher"));
         asker.close();
       }
 
       cluster.crashNode(2);
       awaitPresenceEvent(watcher, "leave", "mia");
-      Awaitility.await().atMost(WAIT).untilAsserted(() ->
-          assertThat(users(watcher.request(presence("room:split"), WAIT))).containsExactly("watcher"));
+      Awaitility.await()
+          .atMost(WAIT)
+          .untilAsserted(() -> assertThat(users(watcher.request(presence("room:split"), WAIT)))
+              .containsExactly("watcher"));
     }
   }
 
@@ -147,12 +157,17 @@ class PresenceIT {
     try (HubCluster cluster = HubCluster.start(1, ROOMS)) {
       Vertx service = cluster.startService();
       assertThat(HubCluster.hazelcast(service).getCluster().getLocalMember().isLiteMember())
-          .as("a service member is lite").isTrue();
-      assertThat(NodeHttp.metric(cluster.node(0), "hub_cluster_foreign_data_members")).isEqualTo(0);
+          .as("a service member is lite")
+          .isTrue();
+      assertThat(NodeHttp.metric(cluster.node(0), "hub_cluster_foreign_data_members"))
+          .isEqualTo(0);
 
       cluster.startDataMember();
-      Awaitility.await().atMost(WAIT).untilAsserted(() ->
-          assertThat(NodeHttp.metric(cluster.node(0), "hub_cluster_foreign_data_members")).isEqualTo(1));
+      Awaitility.await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> assertThat(NodeHttp.metric(cluster.node(0), "hub_cluster_foreign_data_members"))
+                  .isEqualTo(1));
     }
   }
 
@@ -162,13 +177,17 @@ class PresenceIT {
 
   private static Map<String, Integer> counts(HubTestClient watcher, String type) {
     Map<String, Integer> counts = new TreeMap<>();
-    watcher.received(f -> type.equals(f.getString("type")) && f.getString("user", "").startsWith("racer-"))
+    watcher
+        .received(
+            f -> type.equals(f.getString("type")) && f.getString("user", "").startsWith("racer-"))
         .forEach(f -> counts.merge(f.getString("user"), 1, Integer::sum));
     return counts;
   }
 
   private static List<String> users(JsonObject presence) {
-    return presence.getJsonArray("users").stream().map(u -> ((JsonObject) u).getString("user")).toList();
+    return presence.getJsonArray("users").stream()
+        .map(u -> ((JsonObject) u).getString("user"))
+        .toList();
   }
 
   private static JsonObject subscribe(String channel) {
@@ -184,7 +203,10 @@ class PresenceIT {
   }
 
   private static JsonObject publish(String channel, String name) {
-    return new JsonObject().put("type", "publish").put("id", "m").put("channel", channel)
+    return new JsonObject()
+        .put("type", "publish")
+        .put("id", "m")
+        .put("channel", channel)
         .put("event", new JsonObject().put("type", "marker").put("name", name));
   }
 }

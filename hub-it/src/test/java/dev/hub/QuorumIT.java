@@ -24,10 +24,16 @@ class QuorumIT {
 
   @Test
   void aNodeThatLosesTheMajorityRefusesHistoryAtOnceAndSendsItsClientsAway() throws Exception {
-    try (HubCluster cluster = HubCluster.start(3, settings -> settings
-        .put("channels", new JsonArray()
-            .add(new JsonObject().put("pattern", "ledger-*").put("history", new JsonObject().put("size", 100))))
-        .put("cluster", settings.getJsonObject("cluster").put("size", 3)))) {
+    try (HubCluster cluster = HubCluster.start(
+        3,
+        settings -> settings
+            .put(
+                "channels",
+                new JsonArray()
+                    .add(new JsonObject()
+                        .put("pattern", "ledger-*")
+                        .put("history", new JsonObject().put("size", 100))))
+            .put("cluster", settings.getJsonObject("cluster").put("size", 3)))) {
       HubTestClient survivor = cluster.connect(0, "survivor");
       JsonObject before = survivor.request(publish("before", "ledger-q"), WAIT);
       assertThat(before.getString("type")).isEqualTo("ack");
@@ -36,7 +42,8 @@ class QuorumIT {
       cluster.crashNode(1);
       cluster.crashNode(2);
 
-      assertThat(survivor.awaitType("reconnect", WAIT)).as("clients are sent to a node that can serve them")
+      assertThat(survivor.awaitType("reconnect", WAIT))
+          .as("clients are sent to a node that can serve them")
           .isNotNull();
       Awaitility.await().atMost(WAIT).untilAsserted(() -> {
         HttpResponse<String> ready = NodeHttp.get(cluster.node(0), "/ready");
@@ -49,18 +56,30 @@ class QuorumIT {
       Duration took = Duration.ofNanos(System.nanoTime() - asked);
       assertThat(refused.getString("type")).isEqualTo("error");
       assertThat(refused.getString("code")).isEqualTo("unavailable");
-      assertThat(took).as("refused at once, not after Hazelcast's timeouts").isLessThan(Duration.ofSeconds(2));
-      JsonObject history = late.request(new JsonObject().put("type", "history").put("id", "h")
-          .put("channel", "ledger-q"), WAIT);
+      assertThat(took)
+          .as("refused at once, not after Hazelcast's timeouts")
+          .isLessThan(Duration.ofSeconds(2));
+      JsonObject history = late.request(
+          new JsonObject().put("type", "history").put("id", "h").put("channel", "ledger-q"), WAIT);
       assertThat(history.getString("code")).isEqualTo("unavailable");
-      JsonObject plain = late.request(new JsonObject().put("type", "publish").put("id", "plain")
-          .put("channel", "chat").put("event", new JsonObject().put("type", "note")), WAIT);
-      assertThat(plain.getString("type")).as("a channel without history needs no majority").isEqualTo("ack");
+      JsonObject plain = late.request(
+          new JsonObject()
+              .put("type", "publish")
+              .put("id", "plain")
+              .put("channel", "chat")
+              .put("event", new JsonObject().put("type", "note")),
+          WAIT);
+      assertThat(plain.getString("type"))
+          .as("a channel without history needs no majority")
+          .isEqualTo("ack");
     }
   }
 
   private static JsonObject publish(String id, String channel) {
-    return new JsonObject().put("type", "publish").put("id", id).put("channel", channel)
+    return new JsonObject()
+        .put("type", "publish")
+        .put("id", id)
+        .put("channel", channel)
         .put("event", new JsonObject().put("type", "note"));
   }
 }

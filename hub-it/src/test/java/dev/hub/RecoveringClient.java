@@ -29,8 +29,7 @@ final class RecoveringClient {
   private static final long MAX_BACKOFF_MS = 1000;
 
   /** One event as received: its position, the number the publisher gave it, and when it came. */
-  record Received(long offset, String epoch, long n, long receivedNanos) {
-  }
+  record Received(long offset, String epoch, long n, long receivedNanos) {}
 
   private final Vertx vertx;
   private final WebSocketClient client;
@@ -77,8 +76,12 @@ final class RecoveringClient {
       return;
     }
     int port = ports.get(node);
-    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?user=" + user)
-        .setAllowOriginHeader(false))
+    client
+        .connect(new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/ws?user=" + user)
+            .setAllowOriginHeader(false))
         .onSuccess(this::opened)
         .onFailure(e -> retry());
   }
@@ -93,12 +96,19 @@ final class RecoveringClient {
     opened.textMessageHandler(text -> received(new JsonObject(text)));
     opened.closeHandler(v -> closed(opened));
     // A killed node resets the connection; the close handler is what matters.
-    opened.exceptionHandler(e -> { });
+    opened.exceptionHandler(e -> {});
     boolean first = lastOffset < 0;
     if (first) {
-      opened.writeTextMessage(new JsonObject().put("type", "subscribe").put("id", "lobby").put("channel", LOBBY).encode());
+      opened.writeTextMessage(new JsonObject()
+          .put("type", "subscribe")
+          .put("id", "lobby")
+          .put("channel", LOBBY)
+          .encode());
     }
-    JsonObject subscribe = new JsonObject().put("type", "subscribe").put("id", "feed-" + (++subscribes)).put("channel", FEED);
+    JsonObject subscribe = new JsonObject()
+        .put("type", "subscribe")
+        .put("id", "feed-" + (++subscribes))
+        .put("channel", FEED);
     if (!first) {
       subscribe.put("since", new JsonObject().put("offset", lastOffset).put("epoch", epoch));
     }
@@ -114,7 +124,11 @@ final class RecoveringClient {
       inLobby = true;
       readyIfSubscribed();
     } else if (FEED.equals(channel) && "tick".equals(type)) {
-      events.add(new Received(frame.getLong("offset"), frame.getString("epoch"), frame.getLong("n"), System.nanoTime()));
+      events.add(new Received(
+          frame.getLong("offset"),
+          frame.getString("epoch"),
+          frame.getLong("n"),
+          System.nanoTime()));
       lastOffset = frame.getLong("offset");
       epoch = frame.getString("epoch");
     } else if (LOBBY.equals(channel) && Set.of("join", "leave").contains(type)) {
@@ -132,7 +146,8 @@ final class RecoveringClient {
     } else if (Boolean.TRUE.equals(reply.getBoolean("recovered"))) {
       recoveries++;
     } else {
-      problems.add("not recovered after offset " + lastOffset + " of epoch " + epoch + ": " + reply.encode());
+      problems.add("not recovered after offset " + lastOffset + " of epoch " + epoch + ": "
+          + reply.encode());
     }
   }
 
@@ -162,7 +177,8 @@ final class RecoveringClient {
     }
     node = (node + 1) % ports.size();
     long backoff = Math.min(MAX_BACKOFF_MS, 50L << Math.min(failedAttempts, 5));
-    vertx.setTimer(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1), id -> connect());
+    vertx.setTimer(
+        backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1), id -> connect());
   }
 
   String user() {
@@ -202,7 +218,8 @@ final class RecoveringClient {
       open = socket;
       socket = null;
     }
-    Future<Void> closing = open == null || open.isClosed() ? Future.succeededFuture() : open.close();
+    Future<Void> closing =
+        open == null || open.isClosed() ? Future.succeededFuture() : open.close();
     return closing.eventually(client::close);
   }
 }

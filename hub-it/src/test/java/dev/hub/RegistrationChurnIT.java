@@ -65,8 +65,12 @@ class RegistrationChurnIT {
 
     for (HubTestClient client : clients.subList(0, clients.size() / 2)) {
       for (int c = 0; c < CHANNELS_PER_CLIENT; c++) {
-        assertThat(client.request(frame("unsubscribe", "u" + c).put("channel", channelOf(client, clients, c)), WAIT)
-            .getString("type")).isEqualTo("unsubscribed");
+        assertThat(client
+                .request(
+                    frame("unsubscribe", "u" + c).put("channel", channelOf(client, clients, c)),
+                    WAIT)
+                .getString("type"))
+            .isEqualTo("unsubscribed");
       }
     }
     // The other half disconnect while still subscribed.
@@ -78,9 +82,15 @@ class RegistrationChurnIT {
 
     HubTestClient subscriber = cluster.connect(1, "late");
     subscriber.request(frame("subscribe", "s").put("channel", "room:0:0"), WAIT);
-    cluster.connect(0, "publisher").request(frame("publish", "p").put("channel", "room:0:0")
-        .put("event", new JsonObject().put("type", "after-churn")), WAIT);
-    assertThat(subscriber.awaitType("after-churn", WAIT).getString("channel")).isEqualTo("room:0:0");
+    cluster
+        .connect(0, "publisher")
+        .request(
+            frame("publish", "p")
+                .put("channel", "room:0:0")
+                .put("event", new JsonObject().put("type", "after-churn")),
+            WAIT);
+    assertThat(subscriber.awaitType("after-churn", WAIT).getString("channel"))
+        .isEqualTo("room:0:0");
   }
 
   private static String channelOf(HubTestClient client, List<HubTestClient> clients, int c) {
@@ -90,7 +100,8 @@ class RegistrationChurnIT {
 
   /** Address → number of registrations, as every member of the cluster sees it. */
   private static Map<String, Integer> registrations(HubCluster cluster) {
-    MultiMap<String, Object> subs = HubCluster.hazelcast(cluster.node(0)).getMultiMap("__vertx.subs");
+    MultiMap<String, Object> subs =
+        HubCluster.hazelcast(cluster.node(0)).getMultiMap("__vertx.subs");
     Map<String, Integer> counts = new TreeMap<>();
     for (String address : subs.keySet()) {
       counts.put(address, subs.valueCount(address));
@@ -99,7 +110,8 @@ class RegistrationChurnIT {
   }
 
   private static void awaitNoLocalChannels(HubCluster cluster, int node) {
-    Awaitility.await("node " + (node + 1) + " forgets channels without subscribers").atMost(WAIT)
+    Awaitility.await("node " + (node + 1) + " forgets channels without subscribers")
+        .atMost(WAIT)
         .until(() -> cluster.node(node).localChannels().await(10, TimeUnit.SECONDS) == 0);
   }
 

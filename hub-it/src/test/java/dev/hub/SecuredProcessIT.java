@@ -43,7 +43,8 @@ class SecuredProcessIT {
 
   @Test
   void aTokenTtlUnderOneSecondIsRefusedWithExit2() throws Exception {
-    Process mint = start(List.of("token", "--sub", "alice", "--ttl", "500ms"), List.of("HUB_JWT_SECRET=" + SECRET));
+    Process mint = start(
+        List.of("token", "--sub", "alice", "--ttl", "500ms"), List.of("HUB_JWT_SECRET=" + SECRET));
     assertThat(mint.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     String output = new String(mint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(mint.exitValue()).as(output).isEqualTo(2);
@@ -53,10 +54,12 @@ class SecuredProcessIT {
   @Test
   void aMintedTokenOpensASecuredNode() throws Exception {
     String cluster = "hub-secured-" + UUID.randomUUID().toString().substring(0, 8);
-    Process node = start(List.of("--port", "0", "--cluster-name", cluster), List.of("HUB_JWT_SECRET=" + SECRET));
+    Process node = start(
+        List.of("--port", "0", "--cluster-name", cluster), List.of("HUB_JWT_SECRET=" + SECRET));
     int port = awaitReady(node, "secured");
 
-    Process mint = start(List.of("token", "--sub", "alice", "--channels", "tasks", "--ttl", "5m"),
+    Process mint = start(
+        List.of("token", "--sub", "alice", "--channels", "tasks", "--ttl", "5m"),
         List.of("HUB_JWT_SECRET=" + SECRET));
     assertThat(mint.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     String output = new String(mint.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -68,13 +71,23 @@ class SecuredProcessIT {
     // response has ended, and wait forever (eclipse-vertx/vert.x#6038).
     HttpClient http = vertx.createHttpClient();
     Promise<JsonObject> answered = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
-            .setURI("/ws?token=garbage").putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
-            .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="))
-        .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> new JsonObject()
-            .put("status", response.statusCode()).put("body", body.toJsonObject())))
-        .onComplete(answered));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(v -> http.request(new RequestOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/ws?token=garbage")
+                .putHeader("Upgrade", "websocket")
+                .putHeader("Connection", "Upgrade")
+                .putHeader("Sec-WebSocket-Version", "13")
+                .putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="))
+            .compose(request -> request.send())
+            .compose(response -> response
+                .body()
+                .map(body -> new JsonObject()
+                    .put("status", response.statusCode())
+                    .put("body", body.toJsonObject())))
+            .onComplete(answered));
     JsonObject refusal = answered.future().await(30, TimeUnit.SECONDS);
     http.close();
     assertThat(refusal.getInteger("status")).isEqualTo(401);
@@ -82,11 +95,11 @@ class SecuredProcessIT {
 
     HubTestClient alice = HubTestClient.connect(vertx, port, "/ws?token=" + token, WAIT);
     try {
-      JsonObject reply = alice.request(new JsonObject().put("type", "subscribe").put("id", 1).put("channel", "tasks"),
-          WAIT);
+      JsonObject reply = alice.request(
+          new JsonObject().put("type", "subscribe").put("id", 1).put("channel", "tasks"), WAIT);
       assertThat(reply.getString("type")).isEqualTo("subscribed");
-      JsonObject forbidden = alice.request(new JsonObject().put("type", "subscribe").put("id", 2).put("channel", "other"),
-          WAIT);
+      JsonObject forbidden = alice.request(
+          new JsonObject().put("type", "subscribe").put("id", 2).put("channel", "other"), WAIT);
       assertThat(forbidden.getString("code")).isEqualTo("forbidden");
     } finally {
       alice.close();
@@ -96,7 +109,8 @@ class SecuredProcessIT {
   private Process start(List<String> args, List<String> env) throws IOException {
     Path jar = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
     assertThat(jar).as("the fat jar (mvn package builds it)").exists();
-    List<String> command = new ArrayList<>(List.of(HubProcesses.javaBin(), "-Xmx256m", "-jar", jar.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(HubProcesses.javaBin(), "-Xmx256m", "-jar", jar.toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));

@@ -95,7 +95,8 @@ class StartupChecksProcessIT {
 
   @Test
   void aJwksWithoutAUsableKeyExitsWith2InOneLineBeforeJoining() throws Exception {
-    Path jwks = Files.writeString(files.resolve("jwks.json"),
+    Path jwks = Files.writeString(
+        files.resolve("jwks.json"),
         "{\"keys\":[{\"kty\":\"oct\",\"alg\":\"HS256\",\"k\":\"c2hvcnQ\"}]}");
     String output = refusedStart("--jwks", jwks.toString());
     assertThat(output).startsWith("hub: jwt.jwks: " + jwks).contains("no usable key");
@@ -106,10 +107,18 @@ class StartupChecksProcessIT {
     Path key = Files.writeString(files.resolve("node.key"), "not read: the certificate is missing");
     Path ca = Files.writeString(files.resolve("ca.pem"), "not read: the certificate is missing");
     Path missing = files.resolve("node.pem");
-    String output = refusedStart("--jwt-secret", "startup-checks-process-it-0123456789-abcdef",
-        "--cluster-tls-cert", missing.toString(), "--cluster-tls-key", key.toString(),
-        "--cluster-tls-ca", ca.toString());
-    assertThat(output).startsWith("hub: cluster.tls.cert (--cluster-tls-cert)").contains(missing.toString());
+    String output = refusedStart(
+        "--jwt-secret",
+        "startup-checks-process-it-0123456789-abcdef",
+        "--cluster-tls-cert",
+        missing.toString(),
+        "--cluster-tls-key",
+        key.toString(),
+        "--cluster-tls-ca",
+        ca.toString());
+    assertThat(output)
+        .startsWith("hub: cluster.tls.cert (--cluster-tls-cert)")
+        .contains(missing.toString());
   }
 
   /**
@@ -119,10 +128,25 @@ class StartupChecksProcessIT {
   private String refusedStart(String... flags) throws Exception {
     Path jar = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
     assertThat(jar).as("the fat jar (mvn package builds it)").exists();
-    List<String> command = new ArrayList<>(List.of(HubProcesses.javaBin(), "-Xmx256m", "-jar", jar.toString(),
-        "--port", "0", "--host", "127.0.0.1", "--node-id", "checked", "--cluster-name", clusterName,
-        "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(HubProcesses.freePorts(1).get(0)),
-        "--members", "127.0.0.1:" + watcherPort));
+    List<String> command = new ArrayList<>(List.of(
+        HubProcesses.javaBin(),
+        "-Xmx256m",
+        "-jar",
+        jar.toString(),
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--node-id",
+        "checked",
+        "--cluster-name",
+        clusterName,
+        "--cluster-host",
+        "127.0.0.1",
+        "--cluster-port",
+        String.valueOf(HubProcesses.freePorts(1).get(0)),
+        "--members",
+        "127.0.0.1:" + watcherPort));
     command.addAll(List.of(flags));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
@@ -133,9 +157,13 @@ class StartupChecksProcessIT {
       process.destroyForcibly();
     }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(ended).as("the node ended within %s; its output:%n%s", QUICK, output).isTrue();
+    assertThat(ended)
+        .as("the node ended within %s; its output:%n%s", QUICK, output)
+        .isTrue();
     assertThat(process.exitValue()).as("exit status; output:%n%s", output).isEqualTo(2);
-    assertThat(output.lines().filter(line -> !line.isBlank()).toList()).as("the lines it printed").hasSize(1);
+    assertThat(output.lines().filter(line -> !line.isBlank()).toList())
+        .as("the lines it printed")
+        .hasSize(1);
     assertThat(output).doesNotContain("hub ready").doesNotContain("Members {");
     assertThat(joined).as("members that joined the watcher's cluster").isEmpty();
     return output.strip();

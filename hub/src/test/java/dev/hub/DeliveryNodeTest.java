@@ -3,8 +3,8 @@ package dev.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.config.ConfigReader;
-import dev.hub.testkit.HubTestClient;
 import dev.hub.node.HubNode;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -25,11 +25,21 @@ import org.junit.jupiter.api.Test;
  */
 class DeliveryNodeTest {
   private static final long WAIT_MS = HubTestClient.WAIT.toMillis();
-  private static final JsonObject CHANNELS = new JsonObject().put("channels", new JsonArray()
-      .add(new JsonObject().put("pattern", "tasks").put("history", new JsonObject().put("size", 100).put("ttl", "1h")))
-      .add(new JsonObject().put("pattern", "announcements").put("history", new JsonObject().put("size", 10))
-          .put("clientPublish", false))
-      .add(new JsonObject().put("pattern", "room:*").put("presence", true).put("joinLeave", true)));
+  private static final JsonObject CHANNELS = new JsonObject()
+      .put(
+          "channels",
+          new JsonArray()
+              .add(new JsonObject()
+                  .put("pattern", "tasks")
+                  .put("history", new JsonObject().put("size", 100).put("ttl", "1h")))
+              .add(new JsonObject()
+                  .put("pattern", "announcements")
+                  .put("history", new JsonObject().put("size", 10))
+                  .put("clientPublish", false))
+              .add(new JsonObject()
+                  .put("pattern", "room:*")
+                  .put("presence", true)
+                  .put("joinLeave", true)));
 
   private Vertx nodeVertx;
   private Vertx clientVertx;
@@ -42,8 +52,14 @@ class DeliveryNodeTest {
     nodeVertx = Vertx.vertx();
     clientVertx = Vertx.vertx();
     httpClient = clientVertx.createHttpClient();
-    JsonObject config = CHANNELS.copy().put("open", true).put("port", 0).put("eventLoops", 2).put("nodeId", "node-a");
-    node = HubNode.deploy(nodeVertx, ConfigReader.read(config)).await(WAIT_MS, TimeUnit.MILLISECONDS);
+    JsonObject config = CHANNELS
+        .copy()
+        .put("open", true)
+        .put("port", 0)
+        .put("eventLoops", 2)
+        .put("nodeId", "node-a");
+    node =
+        HubNode.deploy(nodeVertx, ConfigReader.read(config)).await(WAIT_MS, TimeUnit.MILLISECONDS);
   }
 
   @AfterEach
@@ -58,21 +74,27 @@ class DeliveryNodeTest {
     HubTestClient client = connect("alice");
     String epoch = client.request(publish(1)).getString("epoch");
     client.request(publish(2));
-    JsonObject body = new JsonObject(http(HttpMethod.GET, "/api/channels/tasks/history?since=1&epoch=" + epoch, 200));
+    JsonObject body = new JsonObject(
+        http(HttpMethod.GET, "/api/channels/tasks/history?since=1&epoch=" + epoch, 200));
     assertThat(body.getJsonArray("messages")).hasSize(1);
     assertThat(body.getJsonArray("messages").getJsonObject(0).getInteger("n")).isEqualTo(2);
-    assertThat(new JsonObject(http(HttpMethod.GET, "/api/channels/room:1/history", 400)).getString("code"))
+    assertThat(new JsonObject(http(HttpMethod.GET, "/api/channels/room:1/history", 400))
+            .getString("code"))
         .isEqualTo("invalid_frame");
   }
 
   @Test
   void aChannelForServersRefusesClientsButTakesTheHttpApi() throws Exception {
     HubTestClient client = connect("alice");
-    JsonObject refused = client.request(json("{\"type\":\"publish\",\"id\":1,\"channel\":\"announcements\","
-        + "\"event\":{\"type\":\"notice\"}}"));
+    JsonObject refused =
+        client.request(json("{\"type\":\"publish\",\"id\":1,\"channel\":\"announcements\","
+            + "\"event\":{\"type\":\"notice\"}}"));
     assertThat(refused.getString("code")).isEqualTo("forbidden");
-    JsonObject receipt = new JsonObject(http(HttpMethod.POST, "/api/publish",
-        "{\"channel\":\"announcements\",\"event\":{\"type\":\"notice\"}}", 200));
+    JsonObject receipt = new JsonObject(http(
+        HttpMethod.POST,
+        "/api/publish",
+        "{\"channel\":\"announcements\",\"event\":{\"type\":\"notice\"}}",
+        200));
     assertThat(receipt.getLong("offset")).isEqualTo(1);
   }
 
@@ -95,16 +117,22 @@ class DeliveryNodeTest {
     return http(method, path, null, expectedStatus);
   }
 
-  private String http(HttpMethod method, String path, String body, int expectedStatus) throws Exception {
-    HttpResult result = OnEventLoop.run(clientVertx, () -> httpClient.request(method, node.port(), "127.0.0.1", path)
-        .compose(request -> body == null ? request.send()
-            : request.putHeader("content-type", "application/json").send(body))
-        .compose(response -> response.body().map(bytes -> new HttpResult(response.statusCode(), bytes.toString()))))
+  private String http(HttpMethod method, String path, String body, int expectedStatus)
+      throws Exception {
+    HttpResult result = OnEventLoop.run(
+            clientVertx,
+            () -> httpClient
+                .request(method, node.port(), "127.0.0.1", path)
+                .compose(request -> body == null
+                    ? request.send()
+                    : request.putHeader("content-type", "application/json").send(body))
+                .compose(response -> response
+                    .body()
+                    .map(bytes -> new HttpResult(response.statusCode(), bytes.toString()))))
         .await(WAIT_MS, TimeUnit.MILLISECONDS);
     assertThat(result.status()).as(method + " " + path).isEqualTo(expectedStatus);
     return result.body();
   }
 
-  private record HttpResult(int status, String body) {
-  }
+  private record HttpResult(int status, String body) {}
 }

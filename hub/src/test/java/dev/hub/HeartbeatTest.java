@@ -32,8 +32,14 @@ class HeartbeatTest {
   @BeforeEach
   void deploy() throws Exception {
     vertx = Vertx.vertx();
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
-        .put("eventLoops", 1).put("heartbeatMs", HEARTBEAT_MS))).await(10, TimeUnit.SECONDS);
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(new JsonObject()
+                .put("open", true)
+                .put("port", 0)
+                .put("eventLoops", 1)
+                .put("heartbeatMs", HEARTBEAT_MS)))
+        .await(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -71,17 +77,21 @@ class HeartbeatTest {
       }
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(sawPing).as("the server pinged").isTrue();
-      assertThat(elapsedMs).as("not closed before two silent intervals").isGreaterThanOrEqualTo(2L * HEARTBEAT_MS);
+      assertThat(elapsedMs)
+          .as("not closed before two silent intervals")
+          .isGreaterThanOrEqualTo(2L * HEARTBEAT_MS);
     }
-    Awaitility.await("the node forgets the connection").atMost(Duration.ofSeconds(10))
+    Awaitility.await("the node forgets the connection")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> node.connections() == 0);
   }
 
   private static void upgrade(Socket socket) throws IOException {
     OutputStream out = socket.getOutputStream();
-    out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     StringBuilder head = new StringBuilder();
     InputStream in = socket.getInputStream();

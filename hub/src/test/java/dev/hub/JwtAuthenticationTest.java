@@ -9,9 +9,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
-import dev.hub.testkit.HubTestClient;
 import dev.hub.node.HubNode;
-import io.vertx.core.MultiMap;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -69,12 +68,18 @@ class JwtAuthenticationTest {
     Path rsaPem = TestTokens.write(keys, "rsa.pem", TestTokens.pem(rsa.toPublicKey()));
     Path ecPem = TestTokens.write(keys, "ec.pem", TestTokens.pem(ec.toPublicKey()));
     Path jwks = TestTokens.write(keys, "jwks.json", TestTokens.jwks(jwksRsa, jwksEc));
-    hs = node(new JsonObject().put("secret", TestTokens.SECRET).put("issuer", ISSUER).put("audience", AUDIENCE)
-        .put("leewaySeconds", 0), c -> c.put("origins", new JsonArray().add(ORIGIN))
-        .put("limits", new JsonObject().put("connectionsPerUser", 2).put("authTimeoutMs", 500)));
-    rsaNode = node(new JsonObject().put("publicKey", rsaPem.toString()), c -> { });
-    ecNode = node(new JsonObject().put("publicKey", ecPem.toString()), c -> { });
-    jwksNode = node(new JsonObject().put("jwks", jwks.toString()), c -> { });
+    hs = node(
+        new JsonObject()
+            .put("secret", TestTokens.SECRET)
+            .put("issuer", ISSUER)
+            .put("audience", AUDIENCE)
+            .put("leewaySeconds", 0),
+        c -> c.put("origins", new JsonArray().add(ORIGIN))
+            .put(
+                "limits", new JsonObject().put("connectionsPerUser", 2).put("authTimeoutMs", 500)));
+    rsaNode = node(new JsonObject().put("publicKey", rsaPem.toString()), c -> {});
+    ecNode = node(new JsonObject().put("publicKey", ecPem.toString()), c -> {});
+    jwksNode = node(new JsonObject().put("jwks", jwks.toString()), c -> {});
   }
 
   /** Each node on a Vert.x of its own: nodes on port 0 of one Vert.x would share one server socket. */
@@ -112,7 +117,8 @@ class JwtAuthenticationTest {
   }
 
   /** The Vert.x client sends an Origin of its own; the HMAC node allows only {@link #ORIGIN}. */
-  private HubTestClient connectRaw(HubNode node, String path, Map<String, String> headers, boolean awaitConnected) {
+  private HubTestClient connectRaw(
+      HubNode node, String path, Map<String, String> headers, boolean awaitConnected) {
     if (node == hs && !headers.containsKey("Origin")) {
       headers = new HashMap<>(headers);
       headers.put("Origin", ORIGIN);
@@ -125,8 +131,8 @@ class JwtAuthenticationTest {
   }
 
   private static void assertRefused(HubNode node, String token, String reason) {
-    HubTestClient.Answer answer = HubTestClient.upgrade(vertx, node.port(), "/ws?token=" + token, Map.of(),
-        HubTestClient.WAIT);
+    HubTestClient.Answer answer = HubTestClient.upgrade(
+        vertx, node.port(), "/ws?token=" + token, Map.of(), HubTestClient.WAIT);
     assertThat(answer.status()).as("HTTP status for a token that is " + reason).isEqualTo(401);
     assertThat(answer.json().getString("code")).isEqualTo("unauthorized");
     assertThat(answer.json().getString("message")).as("message for " + reason).contains(reason);
@@ -134,61 +140,89 @@ class JwtAuthenticationTest {
 
   @Test
   void acceptsHs256InTheQueryAndHs512AsABearerHeader() {
-    assertThat(connect(hs, TestTokens.hs256(hsClaims("alice", b -> { }))).awaitType("connected").getString("user"))
+    assertThat(connect(hs, TestTokens.hs256(hsClaims("alice", b -> {})))
+            .awaitType("connected")
+            .getString("user"))
         .isEqualTo("alice");
-    String hs512 = TestTokens.hmac(JWSAlgorithm.HS512, TestTokens.SECRET.getBytes(StandardCharsets.UTF_8),
-        hsClaims("bob", b -> { }));
+    String hs512 = TestTokens.hmac(
+        JWSAlgorithm.HS512,
+        TestTokens.SECRET.getBytes(StandardCharsets.UTF_8),
+        hsClaims("bob", b -> {}));
     HubTestClient bob = connectRaw(hs, "/ws", Map.of("Authorization", "Bearer " + hs512), true);
     assertThat(bob.awaitType("connected").getString("user")).isEqualTo("bob");
   }
 
   @Test
   void acceptsRs256AndEs256FromPemFiles() {
-    assertThat(connect(rsaNode, TestTokens.rs256(rsa, claims("carol"), false)).awaitType("connected")
-        .getString("user")).isEqualTo("carol");
-    assertThat(connect(ecNode, TestTokens.es256(ec, claims("dave"), false)).awaitType("connected")
-        .getString("user")).isEqualTo("dave");
+    assertThat(connect(rsaNode, TestTokens.rs256(rsa, claims("carol"), false))
+            .awaitType("connected")
+            .getString("user"))
+        .isEqualTo("carol");
+    assertThat(connect(ecNode, TestTokens.es256(ec, claims("dave"), false))
+            .awaitType("connected")
+            .getString("user"))
+        .isEqualTo("dave");
   }
 
   @Test
   void acceptsRs256AndEs256FromAJwksFileByKeyId() {
-    assertThat(connect(jwksNode, TestTokens.rs256(jwksRsa, claims("erin"), true)).awaitType("connected")
-        .getString("user")).isEqualTo("erin");
-    assertThat(connect(jwksNode, TestTokens.es256(jwksEc, claims("frank"), true)).awaitType("connected")
-        .getString("user")).isEqualTo("frank");
+    assertThat(connect(jwksNode, TestTokens.rs256(jwksRsa, claims("erin"), true))
+            .awaitType("connected")
+            .getString("user"))
+        .isEqualTo("erin");
+    assertThat(connect(jwksNode, TestTokens.es256(jwksEc, claims("frank"), true))
+            .awaitType("connected")
+            .getString("user"))
+        .isEqualTo("frank");
   }
 
   @Test
   void refusesGarbageBadSignaturesAndUnsignedTokens() {
     assertRefused(hs, "garbage", "malformed");
     assertRefused(hs, "a.b.c", "malformed");
-    String otherSecret = TestTokens.hmac(JWSAlgorithm.HS256,
-        "another-secret-0123456789-abcdefghijk".getBytes(StandardCharsets.UTF_8), hsClaims("alice", b -> { }));
+    String otherSecret = TestTokens.hmac(
+        JWSAlgorithm.HS256,
+        "another-secret-0123456789-abcdefghijk".getBytes(StandardCharsets.UTF_8),
+        hsClaims("alice", b -> {}));
     assertRefused(hs, otherSecret, "bad signature");
-    assertRefused(hs, TestTokens.unsigned(hsClaims("alice", b -> { })), "unsigned");
+    assertRefused(hs, TestTokens.unsigned(hsClaims("alice", b -> {})), "unsigned");
     assertRefused(rsaNode, TestTokens.unsigned(claims("alice")), "unsigned");
     String tampered = TestTokens.rs256(rsa, claims("alice"), false);
     String[] parts = tampered.split("\\.");
-    String admin = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-        claims("alice", b -> b.claim("admin", true)).toString().getBytes(StandardCharsets.UTF_8));
+    String admin = java.util.Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(claims("alice", b -> b.claim("admin", true))
+            .toString()
+            .getBytes(StandardCharsets.UTF_8));
     assertRefused(rsaNode, parts[0] + "." + admin + "." + parts[2], "bad signature");
   }
 
   @Test
   void refusesExpiredAndNotYetValidTokens() {
     Instant now = Instant.now();
-    assertRefused(hs, TestTokens.hs256(hsClaims("alice", b -> b.issueTime(Date.from(now.minusSeconds(7200)))
-        .expirationTime(Date.from(now.minusSeconds(3600))))), "expired");
-    assertRefused(hs, TestTokens.hs256(hsClaims("alice", b -> b.notBeforeTime(Date.from(now.plusSeconds(3600))))),
+    assertRefused(
+        hs,
+        TestTokens.hs256(hsClaims(
+            "alice",
+            b -> b.issueTime(Date.from(now.minusSeconds(7200)))
+                .expirationTime(Date.from(now.minusSeconds(3600))))),
+        "expired");
+    assertRefused(
+        hs,
+        TestTokens.hs256(hsClaims("alice", b -> b.notBeforeTime(Date.from(now.plusSeconds(3600))))),
         "not valid yet");
-    assertRefused(rsaNode, TestTokens.rs256(rsa, claims("alice", b -> b.expirationTime(Date.from(now.minusSeconds(60)))),
-        false), "expired");
+    assertRefused(
+        rsaNode,
+        TestTokens.rs256(
+            rsa, claims("alice", b -> b.expirationTime(Date.from(now.minusSeconds(60)))), false),
+        "expired");
   }
 
   @Test
   void refusesAWrongIssuerOrAudienceWhenTheyAreConfigured() {
     assertRefused(hs, TestTokens.hs256(hsClaims("alice", b -> b.issuer("someone-else"))), "issuer");
-    assertRefused(hs, TestTokens.hs256(hsClaims("alice", b -> b.audience("another-service"))), "audience");
+    assertRefused(
+        hs, TestTokens.hs256(hsClaims("alice", b -> b.audience("another-service"))), "audience");
     assertRefused(hs, TestTokens.hs256(hsClaims("alice", b -> b.issuer(null))), "issuer");
   }
 
@@ -197,8 +231,11 @@ class JwtAuthenticationTest {
     // Algorithm confusion: a verifier that takes the algorithm from the token would check this
     // HMAC with the public key's bytes as the secret, and anyone could forge tokens.
     byte[] pemBytes = TestTokens.pem(rsa.toPublicKey()).getBytes(StandardCharsets.US_ASCII);
-    assertRefused(rsaNode, TestTokens.hmac(JWSAlgorithm.HS256, pemBytes, claims("mallory")), "no key");
-    assertRefused(rsaNode, TestTokens.hmac(JWSAlgorithm.HS256, rsa.toPublicKey().getEncoded(), claims("mallory")),
+    assertRefused(
+        rsaNode, TestTokens.hmac(JWSAlgorithm.HS256, pemBytes, claims("mallory")), "no key");
+    assertRefused(
+        rsaNode,
+        TestTokens.hmac(JWSAlgorithm.HS256, rsa.toPublicKey().getEncoded(), claims("mallory")),
         "no key");
   }
 
@@ -215,7 +252,8 @@ class JwtAuthenticationTest {
 
   @Test
   void refusesIllTypedClaims() {
-    assertRefused(hs, TestTokens.hs256(hsClaims("alice", b -> b.claim("channels", "room:*"))), "channels");
+    assertRefused(
+        hs, TestTokens.hs256(hsClaims("alice", b -> b.claim("channels", "room:*"))), "channels");
     assertRefused(hs, TestTokens.hs256(hsClaims("alice", b -> b.claim("admin", "yes"))), "admin");
   }
 
@@ -238,13 +276,20 @@ class JwtAuthenticationTest {
     assertThat(late.awaitClose()).isEqualTo(4401);
 
     HubTestClient prompt = connectRaw(hs, "/ws", Map.of(), true);
-    prompt.send(new JsonObject().put("type", "auth").put("id", "a")
-        .put("token", TestTokens.hs256(hsClaims("gina", TestTokens.grants(List.of("tasks"), List.of(), false)))));
+    prompt.send(new JsonObject()
+        .put("type", "auth")
+        .put("id", "a")
+        .put(
+            "token",
+            TestTokens.hs256(
+                hsClaims("gina", TestTokens.grants(List.of("tasks"), List.of(), false)))));
     assertThat(prompt.awaitType("authenticated").getString("user")).isEqualTo("gina");
     prompt.send(new JsonObject().put("type", "subscribe").put("id", 2).put("channel", "tasks"));
     assertThat(prompt.awaitType("subscribed").getString("channel")).isEqualTo("tasks");
     HubTestClient control = connectRaw(hs, "/ws", Map.of(), true);
-    assertThat(control.awaitClose()).as("a connection opened after it timed out").isEqualTo(4401);
+    assertThat(control.awaitClose())
+        .as("a connection opened after it timed out")
+        .isEqualTo(4401);
     assertThat(prompt.isClosed()).as("the authenticated one stays").isFalse();
   }
 
@@ -262,8 +307,10 @@ class JwtAuthenticationTest {
     String shortLived = TestTokens.hs256(hsClaims("henry", b -> b.expirationTime(soon)));
     HubTestClient stale = connect(hs, shortLived);
     HubTestClient refreshed = connect(hs, shortLived);
-    refreshed.send(new JsonObject().put("type", "auth").put("id", "r")
-        .put("token", TestTokens.hs256(hsClaims("henry", b -> { }))));
+    refreshed.send(new JsonObject()
+        .put("type", "auth")
+        .put("id", "r")
+        .put("token", TestTokens.hs256(hsClaims("henry", b -> {}))));
     assertThat(refreshed.awaitType("authenticated").getString("user")).isEqualTo("henry");
 
     assertThat(stale.awaitError("token_expired")).isNotNull();
@@ -277,26 +324,43 @@ class JwtAuthenticationTest {
 
   @Test
   void theOriginAllowListRefusesOtherSitesBeforeTheUpgrade() {
-    String token = TestTokens.hs256(hsClaims("jack", b -> { }));
-    HubTestClient.Answer evil = HubTestClient.upgrade(vertx, hs.port(), "/ws?token=" + token,
-        Map.of("Origin", "https://evil.example.net"), HubTestClient.WAIT);
+    String token = TestTokens.hs256(hsClaims("jack", b -> {}));
+    HubTestClient.Answer evil = HubTestClient.upgrade(
+        vertx,
+        hs.port(),
+        "/ws?token=" + token,
+        Map.of("Origin", "https://evil.example.net"),
+        HubTestClient.WAIT);
     assertThat(evil.status()).isEqualTo(403);
     assertThat(evil.json().getString("code")).isEqualTo("forbidden");
-    assertThat(HubTestClient.upgrade(vertx, hs.port(), "/ws?token=" + token,
-        Map.of("Origin", ORIGIN), HubTestClient.WAIT).status()).isEqualTo(101);
-    assertThat(HubTestClient.upgrade(vertx, jwksNode.port(), "/ws", Map.of("Origin", "https://evil.example.net"),
-        HubTestClient.WAIT).status()).as("no allow-list: any origin").isEqualTo(101);
+    assertThat(HubTestClient.upgrade(
+                vertx,
+                hs.port(),
+                "/ws?token=" + token,
+                Map.of("Origin", ORIGIN),
+                HubTestClient.WAIT)
+            .status())
+        .isEqualTo(101);
+    assertThat(HubTestClient.upgrade(
+                vertx,
+                jwksNode.port(),
+                "/ws",
+                Map.of("Origin", "https://evil.example.net"),
+                HubTestClient.WAIT)
+            .status())
+        .as("no allow-list: any origin")
+        .isEqualTo(101);
   }
 
   @Test
   void oneUserMayHoldOnlyConnectionsPerUserConnections() {
-    String token = TestTokens.hs256(hsClaims("kate", b -> { }));
+    String token = TestTokens.hs256(hsClaims("kate", b -> {}));
     connect(hs, token);
     connect(hs, token);
     HubTestClient third = connectRaw(hs, "/ws?token=" + token, Map.of(), false);
     assertThat(third.awaitError("too_many_connections")).isNotNull();
     assertThat(third.awaitClose()).isEqualTo(4429);
-    connect(hs, TestTokens.hs256(hsClaims("other-user", b -> { })));
+    connect(hs, TestTokens.hs256(hsClaims("other-user", b -> {})));
 
     // The same limit holds for a connection that authenticates with an auth frame.
     HubTestClient late = connectRaw(hs, "/ws", Map.of(), true);
@@ -308,28 +372,33 @@ class JwtAuthenticationTest {
 
   @Test
   void theHttpApiNeedsAnAdminToken() throws Exception {
-    JsonObject body = new JsonObject().put("channel", "tasks").put("event", new JsonObject().put("type", "t"));
+    JsonObject body =
+        new JsonObject().put("channel", "tasks").put("event", new JsonObject().put("type", "t"));
     assertThat(post(null, body)).isEqualTo(401);
     assertThat(post("garbage", body)).isEqualTo(401);
-    assertThat(post(TestTokens.hs256(hsClaims("leo", b -> { })), body)).isEqualTo(403);
-    assertThat(post(TestTokens.hs256(hsClaims("ops", b -> b.claim("admin", true))), body)).isEqualTo(200);
+    assertThat(post(TestTokens.hs256(hsClaims("leo", b -> {})), body)).isEqualTo(403);
+    assertThat(post(TestTokens.hs256(hsClaims("ops", b -> b.claim("admin", true))), body))
+        .isEqualTo(200);
   }
 
   private static int post(String token, JsonObject body) throws Exception {
     HttpClient http = vertx.createHttpClient();
     try {
-      return OnEventLoop.run(vertx, () -> http.request(HttpMethod.POST, hs.port(), "127.0.0.1", "/api/publish")
-          .compose(request -> {
-            if (token != null) {
-              request.putHeader("Authorization", "Bearer " + token);
-            }
-            return request.putHeader("Content-Type", "application/json").send(Buffer.buffer(body.encode()));
-          })
-          .compose(response -> response.end().map(response.statusCode())))
+      return OnEventLoop.run(
+              vertx,
+              () -> http.request(HttpMethod.POST, hs.port(), "127.0.0.1", "/api/publish")
+                  .compose(request -> {
+                    if (token != null) {
+                      request.putHeader("Authorization", "Bearer " + token);
+                    }
+                    return request
+                        .putHeader("Content-Type", "application/json")
+                        .send(Buffer.buffer(body.encode()));
+                  })
+                  .compose(response -> response.end().map(response.statusCode())))
           .await(10, TimeUnit.SECONDS);
     } finally {
       http.close();
     }
   }
-
 }

@@ -13,8 +13,7 @@ import java.util.function.Supplier;
  * loop, each callback is attached in the same turn as the step it waits for starts.
  */
 final class OnEventLoop {
-  private OnEventLoop() {
-  }
+  private OnEventLoop() {}
 
   static <T> Future<T> run(Vertx vertx, Supplier<Future<T>> work) {
     Promise<T> done = Promise.promise();

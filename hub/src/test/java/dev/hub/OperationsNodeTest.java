@@ -39,13 +39,22 @@ class OperationsNodeTest {
     assertThat(status("/health")).isEqualTo(200);
     assertThat(status("/ready")).isEqualTo(200);
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocket socket = client.connect(node.port(), "127.0.0.1", "/ws?user=alice")
+    WebSocket socket = client
+        .connect(node.port(), "127.0.0.1", "/ws?user=alice")
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    socket.writeTextMessage(new JsonObject().put("type", "subscribe").put("id", 1).put("channel", "tasks").encode());
+    socket.writeTextMessage(new JsonObject()
+        .put("type", "subscribe")
+        .put("id", 1)
+        .put("channel", "tasks")
+        .encode());
     Awaitility.await().atMost(WAIT).until(() -> body("/metrics").contains("hub_subscriptions 1.0"));
     String metrics = body("/metrics");
-    assertThat(metrics).contains("hub_connections 1.0").contains("hub_channels 1.0")
-        .contains("hub_connections_opened_total 1.0").contains("hub_cluster_members 1.0").contains("hub_ready 1.0");
+    assertThat(metrics)
+        .contains("hub_connections 1.0")
+        .contains("hub_channels 1.0")
+        .contains("hub_connections_opened_total 1.0")
+        .contains("hub_cluster_members 1.0")
+        .contains("hub_ready 1.0");
     JsonObject stats = new JsonObject(body("/api/stats"));
     assertThat(stats.getInteger("members")).isEqualTo(1);
     assertThat(stats.getLong("connections")).isEqualTo(1);
@@ -59,7 +68,9 @@ class OperationsNodeTest {
   void readyIsDownForTheDrainDelayWhileTheNodeStillAnswers() throws Exception {
     start(3_000);
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocket socket = client.connect(node.port(), "127.0.0.1", "/ws").await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    WebSocket socket = client
+        .connect(node.port(), "127.0.0.1", "/ws")
+        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     // The client may see the upgrade finished before the node has taken the connection in.
     Awaitility.await().atMost(WAIT).until(() -> node.connections() == 1);
     Future<Void> stopped = node.stop();
@@ -72,22 +83,33 @@ class OperationsNodeTest {
   }
 
   private void start(int drainDelayMs) throws Exception {
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
-        .put("nodeId", "solo").put("eventLoops", 1).put("drainDelayMs", drainDelayMs)))
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(new JsonObject()
+                .put("open", true)
+                .put("port", 0)
+                .put("nodeId", "solo")
+                .put("eventLoops", 1)
+                .put("drainDelayMs", drainDelayMs)))
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private int status(String path) throws Exception {
-    return OnEventLoop.run(vertx, () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
-        .compose(request -> request.send())
-        .compose(response -> response.end().map(response.statusCode())))
+    return OnEventLoop.run(
+            vertx,
+            () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
+                .compose(request -> request.send())
+                .compose(response -> response.end().map(response.statusCode())))
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private String body(String path) throws Exception {
-    return OnEventLoop.run(vertx, () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
-        .compose(request -> request.send())
-        .compose(HttpClientResponse::body))
-        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS).toString();
+    return OnEventLoop.run(
+            vertx,
+            () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
+                .compose(request -> request.send())
+                .compose(HttpClientResponse::body))
+        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .toString();
   }
 }

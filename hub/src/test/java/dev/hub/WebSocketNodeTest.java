@@ -4,8 +4,8 @@ import static dev.hub.testkit.HubTestClient.ofType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.config.ConfigReader;
-import dev.hub.testkit.HubTestClient;
 import dev.hub.node.HubNode;
+import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -51,9 +51,14 @@ class WebSocketNodeTest {
 
   /** Deploys a node in open mode on a free port, two event loops, with the given limits. */
   private void deploy(JsonObject limits) throws Exception {
-    JsonObject config = new JsonObject().put("open", true).put("port", 0).put("eventLoops", 2)
-        .put("nodeId", "node-a").put("limits", limits);
-    node = HubNode.deploy(nodeVertx, ConfigReader.read(config)).await(WAIT_MS, TimeUnit.MILLISECONDS);
+    JsonObject config = new JsonObject()
+        .put("open", true)
+        .put("port", 0)
+        .put("eventLoops", 2)
+        .put("nodeId", "node-a")
+        .put("limits", limits);
+    node =
+        HubNode.deploy(nodeVertx, ConfigReader.read(config)).await(WAIT_MS, TimeUnit.MILLISECONDS);
   }
 
   private void deploy() throws Exception {
@@ -87,14 +92,19 @@ class WebSocketNodeTest {
     assertThat(reply.getString("type")).as("reply to subscribe: %s", reply).isEqualTo("subscribed");
   }
 
-  private record HttpResult(int status, String body) {
-  }
+  private record HttpResult(int status, String body) {}
 
   private HttpResult http(HttpMethod method, String path, String body) throws Exception {
-    return OnEventLoop.run(clientVertx, () -> httpClient.request(method, node.port(), "127.0.0.1", path)
-        .compose(request -> body == null ? request.send()
-            : request.putHeader("content-type", "application/json").send(body))
-        .compose(response -> response.body().map(bytes -> new HttpResult(response.statusCode(), bytes.toString()))))
+    return OnEventLoop.run(
+            clientVertx,
+            () -> httpClient
+                .request(method, node.port(), "127.0.0.1", path)
+                .compose(request -> body == null
+                    ? request.send()
+                    : request.putHeader("content-type", "application/json").send(body))
+                .compose(response -> response
+                    .body()
+                    .map(bytes -> new HttpResult(response.statusCode(), bytes.toString()))))
         .await(WAIT_MS, TimeUnit.MILLISECONDS);
   }
 
@@ -107,7 +117,8 @@ class WebSocketNodeTest {
     UUID.fromString((String) connected.remove("connectionId"));
     Instant.parse((String) connected.remove("timestamp"));
     assertThat(connected)
-        .isEqualTo(json("{\"type\":\"connected\",\"node\":\"node-a\",\"user\":\"alice\",\"heartbeat\":30000}"));
+        .isEqualTo(json(
+            "{\"type\":\"connected\",\"node\":\"node-a\",\"user\":\"alice\",\"heartbeat\":30000}"));
   }
 
   // Bad input.
@@ -116,9 +127,15 @@ class WebSocketNodeTest {
   void malformedFramesGetTheirErrorAndTheConnectionStaysOpen() throws Exception {
     deploy(new JsonObject().put("ratePerSecond", 10).put("burst", 10));
     HubTestClient mallory = sendMalformedFrames();
-    assertThat(codes(mallory.awaitReceived(ofType("error"), 7))).containsExactly(
-        "invalid_json", "invalid_frame", "invalid_frame", "invalid_frame", "invalid_frame", "bad_channel",
-        "invalid_frame");
+    assertThat(codes(mallory.awaitReceived(ofType("error"), 7)))
+        .containsExactly(
+            "invalid_json",
+            "invalid_frame",
+            "invalid_frame",
+            "invalid_frame",
+            "invalid_frame",
+            "bad_channel",
+            "invalid_frame");
   }
 
   @Test
@@ -137,7 +154,8 @@ class WebSocketNodeTest {
         .sendText("{\"type\":42,\"id\":2}")
         .sendText("{\"type\":\"ack\",\"id\":3}")
         .sendText("{\"type\":\"subscribe\",\"id\":4,\"channel\":\"no spaces allowed\"}")
-        .sendText("{\"type\":\"publish\",\"id\":5,\"channel\":\"tasks\",\"event\":{\"type\":\"connected\"}}");
+        .sendText(
+            "{\"type\":\"publish\",\"id\":5,\"channel\":\"tasks\",\"event\":{\"type\":\"connected\"}}");
   }
 
   // HTTP.
@@ -145,7 +163,9 @@ class WebSocketNodeTest {
   @Test
   void httpPublishAnswers200WithEmptyReceiptForChannelWithoutHistory() throws Exception {
     deploy();
-    HttpResult result = http(HttpMethod.POST, "/api/publish",
+    HttpResult result = http(
+        HttpMethod.POST,
+        "/api/publish",
         "{\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":8}}");
     assertThat(result).isEqualTo(new HttpResult(200, "{}"));
   }
@@ -155,7 +175,10 @@ class WebSocketNodeTest {
     deploy();
     HubTestClient reader = connect("reader");
     subscribe(reader, "tasks");
-    http(HttpMethod.POST, "/api/publish", "{\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":8}}");
+    http(
+        HttpMethod.POST,
+        "/api/publish",
+        "{\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":8}}");
     assertThat(withoutTimestamp(reader.awaitType("task_created")))
         .isEqualTo(json("{\"type\":\"task_created\",\"taskId\":8,\"channel\":\"tasks\"}"));
   }
@@ -164,14 +187,16 @@ class WebSocketNodeTest {
   void httpPublishWithoutEventIs400InvalidFrame() throws Exception {
     deploy();
     HttpResult result = http(HttpMethod.POST, "/api/publish", "{\"channel\":\"tasks\"}");
-    assertThat(List.of(result.status(), json(result.body()).getString("code"))).containsExactly(400, "invalid_frame");
+    assertThat(List.of(result.status(), json(result.body()).getString("code")))
+        .containsExactly(400, "invalid_frame");
   }
 
   @Test
   void httpPublishOfNonJsonIs400InvalidJson() throws Exception {
     deploy();
     HttpResult result = http(HttpMethod.POST, "/api/publish", "this is not JSON");
-    assertThat(List.of(result.status(), json(result.body()).getString("code"))).containsExactly(400, "invalid_json");
+    assertThat(List.of(result.status(), json(result.body()).getString("code")))
+        .containsExactly(400, "invalid_json");
   }
 
   @Test

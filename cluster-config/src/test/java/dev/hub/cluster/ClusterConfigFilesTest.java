@@ -38,15 +38,20 @@ class ClusterConfigFilesTest {
   /** Every XML file of the directory, so a file added later is tested without touching this class. */
   static Stream<String> files() throws IOException {
     try (Stream<Path> paths = Files.list(DIRECTORY)) {
-      return paths.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".xml")).sorted()
-          .toList().stream();
+      return paths
+          .map(path -> path.getFileName().toString())
+          .filter(name -> name.endsWith(".xml"))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
   private static Config parse(String file) {
     Properties properties = new Properties();
     properties.setProperty("HUB_K8S_SERVICE_DNS", SERVICE_DNS);
-    return new ClasspathXmlConfig(ClusterConfigFilesTest.class.getClassLoader(), "hub-cluster/" + file, properties);
+    return new ClasspathXmlConfig(
+        ClusterConfigFilesTest.class.getClassLoader(), "hub-cluster/" + file, properties);
   }
 
   @Test
@@ -57,7 +62,8 @@ class ClusterConfigFilesTest {
   @ParameterizedTest
   @MethodSource("files")
   void multicastIsOff(String file) {
-    assertThat(parse(file).getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+    assertThat(parse(file).getNetworkConfig().getJoin().getMulticastConfig().isEnabled())
+        .isFalse();
   }
 
   @ParameterizedTest
@@ -77,7 +83,8 @@ class ClusterConfigFilesTest {
         .map(name -> config.getMapConfigs().get(name))
         .map(map -> map == null ? -1 : map.getBackupCount())
         .toList();
-    assertThat(backups).as("backup counts of __vertx.haInfo, __vertx.nodeInfo in %s (-1: no such map)", file)
+    assertThat(backups)
+        .as("backup counts of __vertx.haInfo, __vertx.nodeInfo in %s (-1: no such map)", file)
         .allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(1));
   }
 
@@ -86,8 +93,10 @@ class ClusterConfigFilesTest {
   void joinIsAsExpected(String file) {
     JoinConfig join = parse(file).getNetworkConfig().getJoin();
     boolean kubernetes = file.equals("kubernetes.xml");
-    assertThat(List.of(join.getTcpIpConfig().isEnabled(), join.getKubernetesConfig().isEnabled(),
-        join.getAutoDetectionConfig().isEnabled()))
+    assertThat(List.of(
+            join.getTcpIpConfig().isEnabled(),
+            join.getKubernetesConfig().isEnabled(),
+            join.getAutoDetectionConfig().isEnabled()))
         .as("tcp-ip, kubernetes, auto-detection in %s", file)
         .containsExactly(!kubernetes, kubernetes, false);
   }
@@ -100,7 +109,8 @@ class ClusterConfigFilesTest {
   @MethodSource("files")
   void memberListensOnItsOwnAddressOnly(String file) {
     assertThat(parse(file).getProperty("hazelcast.socket.bind.any"))
-        .as("hazelcast.socket.bind.any in %s (null: Hazelcast's default, true)", file).isEqualTo("false");
+        .as("hazelcast.socket.bind.any in %s (null: Hazelcast's default, true)", file)
+        .isEqualTo("false");
   }
 
   @Test
@@ -118,6 +128,7 @@ class ClusterConfigFilesTest {
   @Test
   void loopbackFileBindsOnlyToLoopback() {
     Config config = parse("loopback.xml");
-    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces())
+        .containsExactly("127.0.0.1");
   }
 }

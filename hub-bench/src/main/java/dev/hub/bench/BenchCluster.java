@@ -35,8 +35,7 @@ final class BenchCluster implements AutoCloseable {
   private final List<Vertx> nodes = new ArrayList<>();
   private final List<Context> contexts = new ArrayList<>();
 
-  private BenchCluster() {
-  }
+  private BenchCluster() {}
 
   /** Starts the three nodes one after the other and waits until each sees the other two. */
   static BenchCluster start() throws Exception {
@@ -77,8 +76,11 @@ final class BenchCluster implements AutoCloseable {
   private static Vertx startNode(Config config) throws Exception {
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
-        .buildClustered().await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(config))
+        .buildClustered()
+        .await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -88,8 +90,15 @@ final class BenchCluster implements AutoCloseable {
   static Config hazelcastConfig(String clusterName, int port, List<Integer> memberPorts) {
     JsonArray members = new JsonArray();
     memberPorts.forEach(memberPort -> members.add("127.0.0.1:" + memberPort));
-    JsonObject settings = new JsonObject().put("open", true).put("cluster", new JsonObject()
-        .put("name", clusterName).put("host", "127.0.0.1").put("port", port).put("members", members));
+    JsonObject settings = new JsonObject()
+        .put("open", true)
+        .put(
+            "cluster",
+            new JsonObject()
+                .put("name", clusterName)
+                .put("host", "127.0.0.1")
+                .put("port", port)
+                .put("members", members));
     Config config = ClusterSetup.hazelcastConfig(ConfigReader.read(settings).cluster());
     // Hazelcast's own log lines would only be noise in the report.
     config.setProperty("hazelcast.logging.type", "none");
@@ -107,7 +116,8 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private static int memberCount(Vertx node) {
-    HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) node).clusterManager();
+    HazelcastClusterManager manager =
+        (HazelcastClusterManager) ((VertxInternal) node).clusterManager();
     return manager.getHazelcastInstance().getCluster().getMembers().size();
   }
 

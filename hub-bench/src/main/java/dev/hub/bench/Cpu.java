@@ -10,8 +10,7 @@ final class Cpu {
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-  private Cpu() {
-  }
+  private Cpu() {}
 
   static long processNanos() {
     return OS.getProcessCpuTime();

@@ -31,12 +31,13 @@ final class FanoutPhase {
   static final int BATCH = 1000;
   /** Events the publisher may be ahead of the slowest node: bounds the queues, not the rate. */
   private static final int WINDOW = 5 * BATCH;
+
   private static final int BODY_BYTES = 200;
   /** Audiences the events are for, none of them subscribed on any node. */
   private static final int AUDIENCES = 1000;
 
-  record Result(long events, boolean gaveUp, double eventsPerSecond, double cpuMicrosPerEventPerRemoteNode) {
-  }
+  record Result(
+      long events, boolean gaveUp, double eventsPerSecond, double cpuMicrosPerEventPerRemoteNode) {}
 
   private final Context publisherContext;
   // Filled from the main thread and each node's event loop, read from A's event loop.
@@ -100,7 +101,10 @@ final class FanoutPhase {
     }
     long cpu = Cpu.processNanos() - cpuStart;
     long delivered = remoteMinimum() - before;
-    return new Result(delivered, gaveUp, delivered / ((wallEnd - wallStart) / 1e9),
+    return new Result(
+        delivered,
+        gaveUp,
+        delivered / ((wallEnd - wallStart) / 1e9),
         delivered == 0 ? Double.NaN : cpu / 1e3 / (delivered * 2.0));
   }
 
@@ -120,8 +124,10 @@ final class FanoutPhase {
     while (sent < target && sent - slowest < WINDOW) {
       String audience = audiences[(int) (sent % AUDIENCES)];
       // A new DeliveryOptions per event, as ClusterBus.publish makes one.
-      publisherContext.owner().eventBus().publish(ADDRESS, body,
-          new DeliveryOptions().addHeader(AUDIENCE_HEADER, audience));
+      publisherContext
+          .owner()
+          .eventBus()
+          .publish(ADDRESS, body, new DeliveryOptions().addHeader(AUDIENCE_HEADER, audience));
       sent++;
     }
   }
@@ -154,7 +160,8 @@ final class FanoutPhase {
   private static Buffer encodedEvent() {
     byte[] bytes = new byte[BODY_BYTES];
     Arrays.fill(bytes, (byte) 'x');
-    byte[] head = "{\"type\":\"event\",\"channel\":\"news\",\"data\":\"".getBytes(StandardCharsets.UTF_8);
+    byte[] head =
+        "{\"type\":\"event\",\"channel\":\"news\",\"data\":\"".getBytes(StandardCharsets.UTF_8);
     System.arraycopy(head, 0, bytes, 0, head.length);
     bytes[BODY_BYTES - 2] = '"';
     bytes[BODY_BYTES - 1] = '}';

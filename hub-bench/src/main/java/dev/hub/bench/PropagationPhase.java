@@ -43,12 +43,17 @@ final class PropagationPhase {
     WARM
   }
 
-  record Result(Mode mode, int probes, boolean gaveUp, Histogram windowMicros, int neverReceived,
-      long publishedAfterReady, long lost, int probesWithLoss) {
-  }
+  record Result(
+      Mode mode,
+      int probes,
+      boolean gaveUp,
+      Histogram windowMicros,
+      int neverReceived,
+      long publishedAfterReady,
+      long lost,
+      int probesWithLoss) {}
 
-  private record Probe(long windowMicros, int published, int received) {
-  }
+  private record Probe(long windowMicros, int published, int received) {}
 
   private final BenchCluster cluster;
   private final Mode mode;
@@ -59,7 +64,8 @@ final class PropagationPhase {
     this.mode = mode;
   }
 
-  static Result run(BenchCluster cluster, Mode mode, int probes, Deadline deadline) throws Exception {
+  static Result run(BenchCluster cluster, Mode mode, int probes, Deadline deadline)
+      throws Exception {
     PropagationPhase phase = new PropagationPhase(cluster, mode);
     int done = 0;
     int never = 0;
@@ -67,7 +73,8 @@ final class PropagationPhase {
     long published = 0;
     long lost = 0;
     for (; done < probes && !deadline.passed(); done++) {
-      String address = "bench.propagation." + mode.name().toLowerCase() + "." + ADDRESSES.getAndIncrement();
+      String address =
+          "bench.propagation." + mode.name().toLowerCase() + "." + ADDRESSES.getAndIncrement();
       Probe probe = phase.probe(address);
       if (probe.windowMicros < 0) {
         never++;
@@ -119,9 +126,13 @@ final class PropagationPhase {
    */
   private void sendWithNoHandler(String address) throws Exception {
     Promise<Void> looked = Promise.promise();
-    cluster.context(0).runOnContext(v -> cluster.node(0).eventBus()
-        .request(address, -1, new DeliveryOptions().setSendTimeout(STEP_MILLIS))
-        .onComplete(reply -> looked.complete()));
+    cluster
+        .context(0)
+        .runOnContext(v -> cluster
+            .node(0)
+            .eventBus()
+            .request(address, -1, new DeliveryOptions().setSendTimeout(STEP_MILLIS))
+            .onComplete(reply -> looked.complete()));
     looked.future().await(STEP_MILLIS * 2, TimeUnit.MILLISECONDS);
   }
 
@@ -154,7 +165,10 @@ final class PropagationPhase {
           receiver.first.tryComplete(System.nanoTime());
           receiver.seen.add(message.body());
         });
-        receiver.consumer.completion().onSuccess(done -> receiver.ready.complete(System.nanoTime()))
+        receiver
+            .consumer
+            .completion()
+            .onSuccess(done -> receiver.ready.complete(System.nanoTime()))
             .onFailure(receiver.ready::fail);
         created.complete();
       });

@@ -58,8 +58,12 @@ public final class RoutingChoiceBench {
     }
   }
 
-  private record Results(double idleCpuMillisPerSecond, ChurnPhase.Result churn, PropagationPhase.Result cold,
-      PropagationPhase.Result warm, FanoutPhase.Result fanout) {
+  private record Results(
+      double idleCpuMillisPerSecond,
+      ChurnPhase.Result churn,
+      PropagationPhase.Result cold,
+      PropagationPhase.Result warm,
+      FanoutPhase.Result fanout) {
     boolean complete() {
       return !churn.gaveUp() && !cold.gaveUp() && !warm.gaveUp() && !fanout.gaveUp();
     }
@@ -70,8 +74,7 @@ public final class RoutingChoiceBench {
     }
   }
 
-  private RoutingChoiceBench() {
-  }
+  private RoutingChoiceBench() {}
 
   public static void main(String[] args) {
     Locale.setDefault(Locale.ROOT);
@@ -119,75 +122,100 @@ public final class RoutingChoiceBench {
   }
 
   private static ChurnPhase.Result churn(BenchCluster cluster, Settings settings) throws Exception {
-    progress("A. registration churn on node B: %d warm-up + %d measured cycles", CHURN_WARMUP_CYCLES,
-        settings.cycles());
+    progress(
+        "A. registration churn on node B: %d warm-up + %d measured cycles",
+        CHURN_WARMUP_CYCLES, settings.cycles());
     Deadline deadline = Deadline.in(settings.limit());
     ChurnPhase.run(cluster.context(1), "bench.churn.warmup.", CHURN_WARMUP_CYCLES, deadline);
-    return reportGiveUp("A", ChurnPhase.run(cluster.context(1), "bench.churn.", settings.cycles(), deadline),
+    return reportGiveUp(
+        "A",
+        ChurnPhase.run(cluster.context(1), "bench.churn.", settings.cycles(), deadline),
         ChurnPhase.Result::gaveUp);
   }
 
-  private static PropagationPhase.Result propagation(BenchCluster cluster, Settings settings,
-      PropagationPhase.Mode mode) throws Exception {
-    progress("B. propagation window (%s): %d warm-up + %d measured probes", mode, PROPAGATION_WARMUP_PROBES,
-        settings.probes());
+  private static PropagationPhase.Result propagation(
+      BenchCluster cluster, Settings settings, PropagationPhase.Mode mode) throws Exception {
+    progress(
+        "B. propagation window (%s): %d warm-up + %d measured probes",
+        mode, PROPAGATION_WARMUP_PROBES, settings.probes());
     Deadline deadline = Deadline.in(settings.limit());
     PropagationPhase.run(cluster, mode, PROPAGATION_WARMUP_PROBES, deadline);
-    return reportGiveUp("B " + mode, PropagationPhase.run(cluster, mode, settings.probes(), deadline),
+    return reportGiveUp(
+        "B " + mode,
+        PropagationPhase.run(cluster, mode, settings.probes(), deadline),
         PropagationPhase.Result::gaveUp);
   }
 
-  private static FanoutPhase.Result fanout(BenchCluster cluster, Settings settings) throws Exception {
-    progress("C. fan-out from node A: %d warm-up + %d measured events", FANOUT_WARMUP_EVENTS, settings.events());
+  private static FanoutPhase.Result fanout(BenchCluster cluster, Settings settings)
+      throws Exception {
+    progress(
+        "C. fan-out from node A: %d warm-up + %d measured events",
+        FANOUT_WARMUP_EVENTS, settings.events());
     Deadline deadline = Deadline.in(settings.limit());
     FanoutPhase phase = FanoutPhase.attach(cluster);
     try {
       phase.measure(FANOUT_WARMUP_EVENTS, deadline);
-      return reportGiveUp("C", phase.measure(settings.events(), deadline), FanoutPhase.Result::gaveUp);
+      return reportGiveUp(
+          "C", phase.measure(settings.events(), deadline), FanoutPhase.Result::gaveUp);
     } finally {
       phase.close();
     }
   }
 
-  private static <T> T reportGiveUp(String phase, T result, java.util.function.Predicate<T> gaveUp) {
+  private static <T> T reportGiveUp(
+      String phase, T result, java.util.function.Predicate<T> gaveUp) {
     if (gaveUp.test(result)) {
-      System.out.println("phase " + phase + " gave up at its time limit; its figures cover what it finished");
+      System.out.println(
+          "phase " + phase + " gave up at its time limit; its figures cover what it finished");
     }
     return result;
   }
 
   private static void printSummary(Settings settings, Results r) {
     System.out.println();
-    System.out.printf("Routing choice benchmark: 3 clustered nodes in one JVM, 127.0.0.1, %d CPUs, Java %s%n",
+    System.out.printf(
+        "Routing choice benchmark: 3 clustered nodes in one JVM, 127.0.0.1, %d CPUs, Java %s%n",
         Runtime.getRuntime().availableProcessors(), Runtime.version());
-    System.out.printf("idle cluster: %.1f ms of process CPU per second (included, not subtracted, below)%n",
+    System.out.printf(
+        "idle cluster: %.1f ms of process CPU per second (included, not subtracted, below)%n",
         r.idleCpuMillisPerSecond());
     ChurnPhase.Result a = r.churn();
-    System.out.printf("A. registration churn on node B (per-channel design), %d cycles%n", a.cycles());
+    System.out.printf(
+        "A. registration churn on node B (per-channel design), %d cycles%n", a.cycles());
     System.out.printf("   %.1f cycles/s%n", a.cyclesPerSecond());
     System.out.printf("   register   %s%n", latencies(a.register()));
     System.out.printf("   unregister %s%n", latencies(a.unregister()));
-    System.out.printf("   process CPU per cycle: %.1f us (all three nodes)%n", a.cpuMicrosPerCycle());
-    System.out.println("B. propagation window: B's registration completes, then A publishes every 1 ms");
+    System.out.printf(
+        "   process CPU per cycle: %.1f us (all three nodes)%n", a.cpuMicrosPerCycle());
+    System.out.println(
+        "B. propagation window: B's registration completes, then A publishes every 1 ms");
     printPropagation("cold (A sent once while no consumer existed)", r.cold());
     printPropagation("warm (C already consumed it, A had published to C)", r.warm());
     FanoutPhase.Result c = r.fanout();
-    System.out.printf("C. fan-out (chosen design): %d events of ~200 B from A to all 3 nodes%n", c.events());
+    System.out.printf(
+        "C. fan-out (chosen design): %d events of ~200 B from A to all 3 nodes%n", c.events());
     System.out.printf("   %.0f events/s%n", c.eventsPerSecond());
-    System.out.printf("   process CPU per event per remote node: %.2f us (upper bound: includes A's send and"
-        + " its own local delivery)%n", c.cpuMicrosPerEventPerRemoteNode());
-    System.out.printf("Break-even: one register+unregister cycle costs as much CPU as %.0f wasted cross-node"
-        + " events (A's CPU per cycle / C's CPU per event per node)%n", r.breakEven());
+    System.out.printf(
+        "   process CPU per event per remote node: %.2f us (upper bound: includes A's send and"
+            + " its own local delivery)%n",
+        c.cpuMicrosPerEventPerRemoteNode());
+    System.out.printf(
+        "Break-even: one register+unregister cycle costs as much CPU as %.0f wasted cross-node"
+            + " events (A's CPU per cycle / C's CPU per event per node)%n",
+        r.breakEven());
     if (!r.complete()) {
-      System.out.println("INCOMPLETE: a phase gave up at its " + settings.limit().toSeconds() + " s limit");
+      System.out.println(
+          "INCOMPLETE: a phase gave up at its " + settings.limit().toSeconds() + " s limit");
     }
   }
 
   private static void printPropagation(String label, PropagationPhase.Result b) {
     System.out.printf("   %s: %d probes%n", label, b.probes());
-    System.out.printf("      first receipt after completion: %s; never within 5 s: %d%n",
+    System.out.printf(
+        "      first receipt after completion: %s; never within 5 s: %d%n",
         latencies(b.windowMicros()), b.neverReceived());
-    System.out.printf("      lost: %d of %d events published after completion (%d probes lost some)%n",
+    System.out.printf(
+        "      lost: %d of %d events published after completion (%d probes lost some)%n",
         b.lost(), b.publishedAfterReady(), b.probesWithLoss());
   }
 
@@ -195,8 +223,9 @@ public final class RoutingChoiceBench {
     if (h.getTotalCount() == 0) {
       return "no samples";
     }
-    return String.format("p50 %.2f ms, p99 %.2f ms, max %.2f ms", millis(h, 50), millis(h, 99),
-        h.getMaxValue() / 1000.0);
+    return String.format(
+        "p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+        millis(h, 50), millis(h, 99), h.getMaxValue() / 1000.0);
   }
 
   private static double millis(Histogram h, double percentile) {
@@ -209,18 +238,24 @@ public final class RoutingChoiceBench {
         .put("complete", r.complete())
         .put("cpus", Runtime.getRuntime().availableProcessors())
         .put("idleCpuMillisPerSecond", round(r.idleCpuMillisPerSecond()))
-        .put("churn", new JsonObject()
-            .put("cycles", r.churn().cycles())
-            .put("cyclesPerSecond", round(r.churn().cyclesPerSecond()))
-            .put("registerMs", percentiles(r.churn().register()))
-            .put("unregisterMs", percentiles(r.churn().unregister()))
-            .put("cpuMicrosPerCycle", round(r.churn().cpuMicrosPerCycle())))
+        .put(
+            "churn",
+            new JsonObject()
+                .put("cycles", r.churn().cycles())
+                .put("cyclesPerSecond", round(r.churn().cyclesPerSecond()))
+                .put("registerMs", percentiles(r.churn().register()))
+                .put("unregisterMs", percentiles(r.churn().unregister()))
+                .put("cpuMicrosPerCycle", round(r.churn().cpuMicrosPerCycle())))
         .put("propagationCold", propagationJson(r.cold()))
         .put("propagationWarm", propagationJson(r.warm()))
-        .put("fanout", new JsonObject()
-            .put("events", r.fanout().events())
-            .put("eventsPerSecond", round(r.fanout().eventsPerSecond()))
-            .put("cpuMicrosPerEventPerRemoteNode", round(r.fanout().cpuMicrosPerEventPerRemoteNode())))
+        .put(
+            "fanout",
+            new JsonObject()
+                .put("events", r.fanout().events())
+                .put("eventsPerSecond", round(r.fanout().eventsPerSecond()))
+                .put(
+                    "cpuMicrosPerEventPerRemoteNode",
+                    round(r.fanout().cpuMicrosPerEventPerRemoteNode())))
         .put("breakEvenEventsPerCycle", round(r.breakEven()))
         .put("limitSeconds", settings.limit().toSeconds());
   }

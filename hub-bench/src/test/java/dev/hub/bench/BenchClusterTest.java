@@ -19,7 +19,8 @@ class BenchClusterTest {
 
   @Test
   void membersRunTheLoopbackFileWithTheirOwnNamePortsAndMembers() {
-    Config member = BenchCluster.hazelcastConfig("hub-bench-test", 15701, List.of(15701, 15702, 15703));
+    Config member =
+        BenchCluster.hazelcastConfig("hub-bench-test", 15701, List.of(15701, 15702, 15703));
 
     Map<String, String> expected = fileProperties(LOOPBACK);
     expected.put("hazelcast.logging.type", "none");
@@ -29,7 +30,8 @@ class BenchClusterTest {
     assertThat(member.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
         .containsExactly("127.0.0.1:15701", "127.0.0.1:15702", "127.0.0.1:15703");
     assertThat(member.getNetworkConfig().getJoin().getTcpIpConfig().getConnectionTimeoutSeconds())
-        .isEqualTo(LOOPBACK.getNetworkConfig().getJoin().getTcpIpConfig().getConnectionTimeoutSeconds());
+        .isEqualTo(
+            LOOPBACK.getNetworkConfig().getJoin().getTcpIpConfig().getConnectionTimeoutSeconds());
     assertThat(member.getMultiMapConfig("__vertx.subs").getValueCollectionType())
         .isEqualTo(LOOPBACK.getMultiMapConfig("__vertx.subs").getValueCollectionType());
   }
@@ -37,7 +39,10 @@ class BenchClusterTest {
   /** The member's values of the properties the file sets. */
   private static Map<String, String> fileProperties(Config member) {
     Map<String, String> values = new TreeMap<>();
-    LOOPBACK.getProperties().stringPropertyNames().forEach(name -> values.put(name, member.getProperty(name)));
+    LOOPBACK
+        .getProperties()
+        .stringPropertyNames()
+        .forEach(name -> values.put(name, member.getProperty(name)));
     return values;
   }
 }

@@ -23,7 +23,9 @@ final class ChannelState {
 
   /** What to resume from, or null when nothing is held. */
   JsonObject since() {
-    return offset == null || epoch == null ? null : new JsonObject().put("offset", offset).put("epoch", epoch);
+    return offset == null || epoch == null
+        ? null
+        : new JsonObject().put("offset", offset).put("epoch", epoch);
   }
 
   /**
@@ -52,7 +54,8 @@ final class ChannelState {
 
   /** Moves the position for one of the channel's events; false for a duplicate, which is dropped. */
   boolean advance(JsonObject event) {
-    if (!history || !(event.getValue("offset") instanceof Number number)
+    if (!history
+        || !(event.getValue("offset") instanceof Number number)
         || !(event.getValue("epoch") instanceof String named)) {
       return true;
     }

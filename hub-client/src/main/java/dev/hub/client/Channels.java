@@ -29,8 +29,11 @@ final class Channels {
    * @param requests sends a frame with a fresh id and completes with its reply
    * @param connected whether the client is connected now
    */
-  Channels(Vertx vertx, HubClientOptions options, Function<JsonObject, Future<JsonObject>> requests,
-           BooleanSupplier connected) {
+  Channels(
+      Vertx vertx,
+      HubClientOptions options,
+      Function<JsonObject, Future<JsonObject>> requests,
+      BooleanSupplier connected) {
     this.vertx = vertx;
     this.options = options;
     this.requests = requests;
@@ -55,7 +58,9 @@ final class Channels {
   /** Removes a subscription; the channel is left when it was the last one. */
   void remove(String channel, Subscription subscription) {
     ChannelState entry = channels.get(channel);
-    if (entry == null || !entry.subscriptions.remove(subscription) || !entry.subscriptions.isEmpty()) {
+    if (entry == null
+        || !entry.subscriptions.remove(subscription)
+        || !entry.subscriptions.isEmpty()) {
       return;
     }
     channels.remove(channel);
@@ -80,7 +85,8 @@ final class Channels {
    * @return false for a duplicate of an event already delivered, which is dropped
    */
   boolean deliver(JsonObject event) {
-    ChannelState channel = event.getValue("channel") instanceof String name ? channels.get(name) : null;
+    ChannelState channel =
+        event.getValue("channel") instanceof String name ? channels.get(name) : null;
     if (channel == null) {
       return true;
     }
@@ -93,8 +99,11 @@ final class Channels {
 
   /** The server's own {@code subscribed}: the epoch changed under a live subscription. */
   void serverSubscribed(JsonObject frame) {
-    ChannelState channel = frame.getValue("channel") instanceof String name ? channels.get(name) : null;
-    if (channel != null && channel.adopt(frame) && Boolean.FALSE.equals(frame.getValue("recovered"))) {
+    ChannelState channel =
+        frame.getValue("channel") instanceof String name ? channels.get(name) : null;
+    if (channel != null
+        && channel.adopt(frame)
+        && Boolean.FALSE.equals(frame.getValue("recovered"))) {
       List.copyOf(channel.subscriptions).forEach(subscription -> subscription.reset(frame));
     }
   }
@@ -115,8 +124,8 @@ final class Channels {
     }
     channels.remove(name);
     cancelRetry(channel);
-    channel.ready.tryFail(new HubClientException(frame.getString("reason", "unsubscribed"),
-        "the hub ended the subscription to " + name));
+    channel.ready.tryFail(new HubClientException(
+        frame.getString("reason", "unsubscribed"), "the hub ended the subscription to " + name));
     List.copyOf(channel.subscriptions).forEach(subscription -> subscription.end(frame));
   }
 

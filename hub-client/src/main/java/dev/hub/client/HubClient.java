@@ -38,9 +38,16 @@ import java.util.function.Consumer;
  */
 public final class HubClient {
   /** Connection states, in the order a client goes through them. */
-  public enum State { IDLE, CONNECTING, CONNECTED, DISCONNECTED, CLOSED }
+  public enum State {
+    IDLE,
+    CONNECTING,
+    CONNECTED,
+    DISCONNECTED,
+    CLOSED
+  }
 
-  private static final Set<String> REPLIES = Set.of("subscribed", "unsubscribed", "ack", "presence", "history", "rpc_result");
+  private static final Set<String> REPLIES =
+      Set.of("subscribed", "unsubscribed", "ack", "presence", "history", "rpc_result");
 
   private final Vertx vertx;
   private final Context context;
@@ -72,8 +79,8 @@ public final class HubClient {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.options = options;
-    this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setConnectTimeout((int) options.connectTimeoutMs()));
+    this.sockets = vertx.createWebSocketClient(
+        new WebSocketClientOptions().setConnectTimeout((int) options.connectTimeoutMs()));
     this.channels = new Channels(vertx, options, this::request, () -> state == State.CONNECTED);
   }
 
@@ -113,7 +120,8 @@ public final class HubClient {
 
   private void setState(State next, String url, long delay, String nextUrl) {
     state = next;
-    StateChange change = new StateChange(next, url, next == State.CONNECTED ? node : null, delay, nextUrl);
+    StateChange change =
+        new StateChange(next, url, next == State.CONNECTED ? node : null, delay, nextUrl);
     stateHandlers.forEach(handler -> handler.accept(change));
   }
 
@@ -141,18 +149,19 @@ public final class HubClient {
   /** Closes for good; pending requests and queued frames fail with {@code closed}. */
   public Future<Void> close() {
     return onContext(() -> {
-      closed = true;
-      cancelTimers();
-      cancel(reconnectTimer);
-      channels.cancelRetries();
-      WebSocket current = socket;
-      socket = null;
-      if (current != null) {
-        current.close();
-      }
-      failPending(new HubClientException("closed", "the client was closed"), true);
-      setState(State.CLOSED, currentUrl, 0, null);
-    }).compose(v -> sockets.close());
+          closed = true;
+          cancelTimers();
+          cancel(reconnectTimer);
+          channels.cancelRetries();
+          WebSocket current = socket;
+          socket = null;
+          if (current != null) {
+            current.close();
+          }
+          failPending(new HubClientException("closed", "the client was closed"), true);
+          setState(State.CLOSED, currentUrl, 0, null);
+        })
+        .compose(v -> sockets.close());
   }
 
   private void open() {
@@ -160,7 +169,8 @@ public final class HubClient {
     setState(State.CONNECTING, url, 0, null);
     Future<String> token;
     try {
-      token = options.token() == null ? Future.succeededFuture() : options.token().get();
+      token =
+          options.token() == null ? Future.succeededFuture() : options.token().get();
     } catch (RuntimeException e) {
       token = Future.failedFuture(e);
     }
@@ -190,11 +200,13 @@ public final class HubClient {
   private WebSocketConnectOptions connectOptions(String url, String token) {
     String uri = url;
     if (options.user() != null) {
-      uri += (uri.contains("?") ? "&" : "?") + "user=" + URLEncoder.encode(options.user(), StandardCharsets.UTF_8);
+      uri += (uri.contains("?") ? "&" : "?") + "user="
+          + URLEncoder.encode(options.user(), StandardCharsets.UTF_8);
     }
-    // A JVM service is no browser: it sends no Origin, which the hub checks against cross-site pages
-    // (an open node takes only loopback origins).
-    WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(uri).setAllowOriginHeader(false);
+    // A JVM service is no browser: it sends no Origin, which the hub checks against cross-site
+    // pages (an open node takes only loopback origins).
+    WebSocketConnectOptions connect =
+        new WebSocketConnectOptions().setAbsoluteURI(uri).setAllowOriginHeader(false);
     if (token != null) {
       connect.addHeader("Authorization", "Bearer " + token);
     }
@@ -207,7 +219,9 @@ public final class HubClient {
     lastSeen = System.nanoTime();
     ws.textMessageHandler(text -> receive(ws, text));
     ws.closeHandler(v -> lost(ws, url, ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
-    ws.exceptionHandler(e -> { /* the close handler follows */ });
+    ws.exceptionHandler(e -> {
+      /* the close handler follows */
+    });
     // The upgrade is done; without a `connected` frame soon, this node is not serving us.
     connectTimer = vertx.setTimer(options.connectTimeoutMs(), id -> lost(ws, url, -1));
   }
@@ -291,7 +305,7 @@ public final class HubClient {
     String type = frame.getString("type", "");
     switch (type) {
       case "connected" -> onConnected(ws, frame);
-      case "pong", "authenticated" -> { }
+      case "pong", "authenticated" -> {}
       case "reconnect" -> jumpNow = true;
       case "error" -> onError(frame);
       default -> {
@@ -314,7 +328,8 @@ public final class HubClient {
     cancel(connectTimer);
     connectTimer = -1;
     node = frame.getString("node");
-    heartbeatMs = options.heartbeatMs() > 0 ? options.heartbeatMs() : frame.getLong("heartbeat", 30_000L);
+    heartbeatMs =
+        options.heartbeatMs() > 0 ? options.heartbeatMs() : frame.getLong("heartbeat", 30_000L);
     attempt = 0;
     startHeartbeat(ws);
     setState(State.CONNECTED, currentUrl, 0, null);
@@ -335,7 +350,8 @@ public final class HubClient {
 
   private void onError(JsonObject frame) {
     Long id = idOf(frame);
-    HubClientException error = new HubClientException(frame.getString("code", "internal"), frame.getString("message", ""));
+    HubClientException error =
+        new HubClientException(frame.getString("code", "internal"), frame.getString("message", ""));
     if (id != null && pending.containsKey(id)) {
       settle(id, error, null);
     }
@@ -385,7 +401,10 @@ public final class HubClient {
       JsonObject dropped = queue.pollFirst();
       Long droppedId = idOf(dropped);
       if (droppedId != null) {
-        settle(droppedId, new HubClientException("queue_full", "dropped from a full offline queue"), null);
+        settle(
+            droppedId,
+            new HubClientException("queue_full", "dropped from a full offline queue"),
+            null);
       }
     }
     queue.addLast(frame);
@@ -397,8 +416,13 @@ public final class HubClient {
     context.runOnContext(v -> {
       long id = nextId++;
       JsonObject framed = frame.copy().put("id", id);
-      long timer = vertx.setTimer(timeoutMs, t -> settle(id,
-          new HubClientException("timeout", "no reply to " + frame.getString("type") + " in " + timeoutMs + " ms"), null));
+      long timer = vertx.setTimer(
+          timeoutMs,
+          t -> settle(
+              id,
+              new HubClientException(
+                  "timeout", "no reply to " + frame.getString("type") + " in " + timeoutMs + " ms"),
+              null));
       pending.put(id, new Pending(promise, timer));
       if (state != State.CONNECTED || !queue.isEmpty() || !transmit(framed)) {
         enqueue(framed);
@@ -445,14 +469,17 @@ public final class HubClient {
    */
   public Subscription subscribe(String channel, Handler<JsonObject> handler) {
     Promise<JsonObject> ready = Promise.promise();
-    Subscription subscription = new Subscription(handler, ready.future(),
+    Subscription subscription = new Subscription(
+        handler,
+        ready.future(),
         stopped -> context.runOnContext(v -> channels.remove(channel, stopped)));
     context.runOnContext(v -> channels.add(channel, subscription, ready));
     return subscription;
   }
 
   public Future<JsonObject> publish(String channel, JsonObject event) {
-    return request(new JsonObject().put("type", "publish").put("channel", channel).put("event", event));
+    return request(
+        new JsonObject().put("type", "publish").put("channel", channel).put("event", event));
   }
 
   public Future<JsonObject> broadcast(JsonObject event) {
@@ -465,7 +492,11 @@ public final class HubClient {
 
   /** Calls a JVM service's event-bus address; completes with the reply's body. */
   public Future<Object> rpc(String address, Object body, long timeoutMs) {
-    JsonObject frame = new JsonObject().put("type", "rpc").put("address", address).put("body", body).put("timeout", timeoutMs);
+    JsonObject frame = new JsonObject()
+        .put("type", "rpc")
+        .put("address", address)
+        .put("body", body)
+        .put("timeout", timeoutMs);
     // The server answers `timeout` itself; wait a little longer to see that answer.
     return request(frame, timeoutMs + 2000).map(reply -> reply.getValue("body"));
   }

@@ -11,7 +11,10 @@ import java.util.function.Supplier;
  */
 public final class HubClientOptions {
   /** What to do with a frame sent while disconnected when the offline queue is full. */
-  public enum Overflow { DROP_OLDEST, REJECT }
+  public enum Overflow {
+    DROP_OLDEST,
+    REJECT
+  }
 
   private List<String> urls = List.of();
   private Supplier<Future<String>> token;
@@ -91,15 +94,47 @@ public final class HubClientOptions {
     return this;
   }
 
-  public List<String> urls() { return urls; }
-  public Supplier<Future<String>> token() { return token; }
-  public String user() { return user; }
-  public Backoff backoff() { return backoff; }
-  public DoubleSupplier random() { return random; }
-  public int queueMax() { return queueMax; }
-  public Overflow overflow() { return overflow; }
-  public long requestTimeoutMs() { return requestTimeoutMs; }
-  public long connectTimeoutMs() { return connectTimeoutMs; }
-  public long heartbeatMs() { return heartbeatMs; }
-  public double deadFactor() { return deadFactor; }
+  public List<String> urls() {
+    return urls;
+  }
+
+  public Supplier<Future<String>> token() {
+    return token;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public Backoff backoff() {
+    return backoff;
+  }
+
+  public DoubleSupplier random() {
+    return random;
+  }
+
+  public int queueMax() {
+    return queueMax;
+  }
+
+  public Overflow overflow() {
+    return overflow;
+  }
+
+  public long requestTimeoutMs() {
+    return requestTimeoutMs;
+  }
+
+  public long connectTimeoutMs() {
+    return connectTimeoutMs;
+  }
+
+  public long heartbeatMs() {
+    return heartbeatMs;
+  }
+
+  public double deadFactor() {
+    return deadFactor;
+  }
 }

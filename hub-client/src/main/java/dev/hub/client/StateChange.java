@@ -9,5 +9,5 @@ package dev.hub.client;
  * @param delayMs on {@code DISCONNECTED}: ms until the next attempt (0 after {@code reconnect} or close 1012)
  * @param next on {@code DISCONNECTED}: the URL the next attempt uses
  */
-public record StateChange(HubClient.State state, String url, String node, long delayMs, String next) {
-}
+public record StateChange(
+    HubClient.State state, String url, String node, long delayMs, String next) {}

@@ -16,7 +16,8 @@ public final class Subscription {
   private volatile Handler<JsonObject> resetHandler;
   private volatile Handler<JsonObject> endHandler;
 
-  Subscription(Handler<JsonObject> handler, Future<JsonObject> ready, Consumer<Subscription> unsubscribe) {
+  Subscription(
+      Handler<JsonObject> handler, Future<JsonObject> ready, Consumer<Subscription> unsubscribe) {
     this.handler = handler;
     this.ready = ready;
     this.unsubscribe = unsubscribe;

@@ -20,6 +20,7 @@ class BackoffTest {
   @Test
   void refusesNonsense() {
     assertThatThrownBy(() -> new Backoff(100, 50, 2)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Backoff(100, 500, 0.5)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Backoff(100, 500, 0.5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -53,7 +53,10 @@ final class CuttableProxy {
 
   /** Stops listening and closes every proxied connection. */
   Future<Void> cut() {
-    return server.close().compose(v -> Future.join(sockets.stream().map(NetSocket::close).toList()).mapEmpty())
+    return server
+        .close()
+        .compose(
+            v -> Future.join(sockets.stream().map(NetSocket::close).toList()).mapEmpty())
         .compose(v -> client.close());
   }
 }

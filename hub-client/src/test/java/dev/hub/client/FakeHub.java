@@ -21,8 +21,7 @@ final class FakeHub {
   static final Duration WAIT = Duration.ofSeconds(10);
 
   /** A frame the client sent, on its {@code connection}-th connection (0 for the first). */
-  record Received(int connection, JsonObject frame) {
-  }
+  record Received(int connection, JsonObject frame) {}
 
   private final HttpServer server;
   private final List<ServerWebSocket> sockets = new CopyOnWriteArrayList<>();
@@ -38,9 +37,14 @@ final class FakeHub {
     server.webSocketHandler(ws -> {
       int connection = hub.sockets.size();
       hub.sockets.add(ws);
-      ws.textMessageHandler(text -> hub.received.add(new Received(connection, new JsonObject(text))));
-      ws.writeTextMessage(new JsonObject().put("type", "connected").put("node", "fake")
-          .put("connectionId", "c" + connection).put("heartbeat", 30_000).encode());
+      ws.textMessageHandler(
+          text -> hub.received.add(new Received(connection, new JsonObject(text))));
+      ws.writeTextMessage(new JsonObject()
+          .put("type", "connected")
+          .put("node", "fake")
+          .put("connectionId", "c" + connection)
+          .put("heartbeat", 30_000)
+          .encode());
     });
     return server.listen(0, "127.0.0.1").map(hub);
   }
@@ -65,9 +69,15 @@ final class FakeHub {
 
   /** The first frame the client sent on that connection that matches, waiting for it. */
   JsonObject await(int connection, Predicate<JsonObject> match) {
-    return Awaitility.await().atMost(WAIT).until(() -> received.stream()
-        .filter(r -> r.connection() == connection && match.test(r.frame())).findFirst(), Optional::isPresent)
-        .orElseThrow().frame();
+    return Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () -> received.stream()
+                .filter(r -> r.connection() == connection && match.test(r.frame()))
+                .findFirst(),
+            Optional::isPresent)
+        .orElseThrow()
+        .frame();
   }
 
   /** The {@code n}-th (0-based) frame of this type the client sent on that connection, waiting for it. */
@@ -77,8 +87,10 @@ final class FakeHub {
   }
 
   List<JsonObject> sent(int connection, String type) {
-    return received.stream().filter(r -> r.connection() == connection && type.equals(r.frame().getString("type")))
-        .map(Received::frame).toList();
+    return received.stream()
+        .filter(r -> r.connection() == connection && type.equals(r.frame().getString("type")))
+        .map(Received::frame)
+        .toList();
   }
 
   Future<Void> close() {

@@ -41,8 +41,14 @@ class HubClientIT {
   private static final Backoff NEVER_ON_ITS_OWN = new Backoff(60_000, 60_000, 1);
 
   @RegisterExtension
-  static HubClusterExtension hub = HubClusterExtension.nodes(3, settings -> settings.put("channels", new JsonArray()
-      .add(new JsonObject().put("pattern", "feed").put("history", new JsonObject().put("size", 1000).put("ttl", "10m")))));
+  static HubClusterExtension hub = HubClusterExtension.nodes(
+      3,
+      settings -> settings.put(
+          "channels",
+          new JsonArray()
+              .add(new JsonObject()
+                  .put("pattern", "feed")
+                  .put("history", new JsonObject().put("size", 1000).put("ttl", "10m")))));
 
   private static final Vertx vertx = Vertx.vertx();
   private final List<HubClient> clients = new ArrayList<>();
@@ -84,11 +90,15 @@ class HubClientIT {
   @Test
   @Order(1)
   void connectsToTheNextUrlWhenTheFirstNodeIsDown() throws IOException {
-    HubClient client = client(new HubClientOptions().setUrls(List.of(deadUrl(), url(0))).setUser("failover").setBackoff(FAST));
+    HubClient client = client(new HubClientOptions()
+        .setUrls(List.of(deadUrl(), url(0)))
+        .setUser("failover")
+        .setBackoff(FAST));
     List<StateChange> changes = record(client);
     await(client.connect());
     Awaitility.await().atMost(WAIT).until(client::isConnected);
-    assertThat(changes).extracting(StateChange::state)
+    assertThat(changes)
+        .extracting(StateChange::state)
         .containsExactly(State.CONNECTING, State.DISCONNECTED, State.CONNECTING, State.CONNECTED);
     assertThat(changes.get(1).next()).isEqualTo(url(0));
     assertThat(changes.get(3).url()).isEqualTo(url(0));
@@ -99,8 +109,13 @@ class HubClientIT {
   @Order(2)
   void requestsAreMatchedToTheirRepliesAcrossNodes() {
     Vertx service = hub.cluster().startService();
-    service.eventBus().<JsonObject>consumer("inventory.check", message -> message.reply(
-        new JsonObject().put("sku", message.body().getString("sku")).put("askedBy", message.headers().get("hub-user"))));
+    service
+        .eventBus()
+        .<JsonObject>consumer(
+            "inventory.check",
+            message -> message.reply(new JsonObject()
+                .put("sku", message.body().getString("sku"))
+                .put("askedBy", message.headers().get("hub-user"))));
     HubClient alice = client(new HubClientOptions().setUrls(List.of(url(0))).setUser("alice"));
     HubClient bob = client(new HubClientOptions().setUrls(List.of(url(1))).setUser("bob"));
     List<JsonObject> got = new CopyOnWriteArrayList<>();
@@ -108,15 +123,18 @@ class HubClientIT {
     bob.connect();
     await(bob.subscribe("feed", got::add).ready());
 
-    JsonObject ack = await(alice.publish("feed", new JsonObject().put("type", "task_created").put("taskId", 124)));
+    JsonObject ack = await(
+        alice.publish("feed", new JsonObject().put("type", "task_created").put("taskId", 124)));
     Awaitility.await().atMost(WAIT).until(() -> got.size() == 1);
     assertThat(got.get(0).getLong("offset")).isEqualTo(ack.getLong("offset"));
     assertThat(got.get(0).getString("from")).isEqualTo("alice");
 
     Object reply = await(alice.rpc("inventory.check", new JsonObject().put("sku", "X-1"), 5000));
     assertThat(reply).isEqualTo(new JsonObject().put("sku", "X-1").put("askedBy", "alice"));
-    assertThat(failureCode(alice.rpc("nobody.serves.this", new JsonObject(), 2000))).isEqualTo("no_handler");
-    assertThat(failureCode(alice.publish("bad channel!", new JsonObject().put("type", "x")))).isEqualTo("bad_channel");
+    assertThat(failureCode(alice.rpc("nobody.serves.this", new JsonObject(), 2000)))
+        .isEqualTo("no_handler");
+    assertThat(failureCode(alice.publish("bad channel!", new JsonObject().put("type", "x"))))
+        .isEqualTo("bad_channel");
     assertThat(await(alice.history("feed", 10)).getJsonArray("messages")).isNotEmpty();
   }
 
@@ -128,7 +146,10 @@ class HubClientIT {
     DoubleSupplier random = () -> randoms[draws.getAndIncrement() % randoms.length];
     String a = deadUrl();
     String b = deadUrl();
-    HubClient client = client(new HubClientOptions().setUrls(List.of(a, b)).setBackoff(new Backoff(20, 100, 2)).setRandom(random));
+    HubClient client = client(new HubClientOptions()
+        .setUrls(List.of(a, b))
+        .setBackoff(new Backoff(20, 100, 2))
+        .setRandom(random));
     List<StateChange> changes = record(client);
     client.connect();
     Awaitility.await().atMost(WAIT).until(() -> disconnects(changes).size() >= randoms.length);
@@ -148,20 +169,33 @@ class HubClientIT {
   @Order(4)
   void aSilentConnectionIsDeadAfterTwoAndAHalfHeartbeats() {
     // A server that says `connected` with a 200 ms heartbeat, then never speaks again.
-    HttpServer silent = await(vertx.createHttpServer().webSocketHandler(ws -> ws.writeTextMessage(
-        new JsonObject().put("type", "connected").put("node", "silent").put("heartbeat", 200).encode()))
+    HttpServer silent = await(vertx
+        .createHttpServer()
+        .webSocketHandler(ws -> ws.writeTextMessage(new JsonObject()
+            .put("type", "connected")
+            .put("node", "silent")
+            .put("heartbeat", 200)
+            .encode()))
         .listen(0, "127.0.0.1"));
     try {
       String silentUrl = "ws://127.0.0.1:" + silent.actualPort() + "/ws";
-      HubClient client = client(new HubClientOptions().setUrls(List.of(silentUrl, url(1))).setBackoff(FAST));
+      HubClient client =
+          client(new HubClientOptions().setUrls(List.of(silentUrl, url(1))).setBackoff(FAST));
       List<StateChange> changes = record(client);
       List<Long> at = new CopyOnWriteArrayList<>();
       client.stateHandler(change -> at.add(System.nanoTime()));
       client.connect();
-      Awaitility.await().atMost(WAIT).until(() -> client.isConnected() && url(1).equals(changes.get(changes.size() - 1).url()));
+      Awaitility.await()
+          .atMost(WAIT)
+          .until(() -> client.isConnected()
+              && url(1).equals(changes.get(changes.size() - 1).url()));
       long silentMs = TimeUnit.NANOSECONDS.toMillis(at.get(2) - at.get(1));
-      assertThat(silentMs).as("declared dead after 2.5 x 200 ms, not before").isBetween(500L, 5000L);
-      assertThat(changes).extracting(StateChange::state).startsWith(State.CONNECTING, State.CONNECTED, State.DISCONNECTED);
+      assertThat(silentMs)
+          .as("declared dead after 2.5 x 200 ms, not before")
+          .isBetween(500L, 5000L);
+      assertThat(changes)
+          .extracting(StateChange::state)
+          .startsWith(State.CONNECTING, State.CONNECTED, State.DISCONNECTED);
       assertThat(changes.get(1).node()).isEqualTo("silent");
     } finally {
       silent.close();
@@ -171,13 +205,17 @@ class HubClientIT {
   @Test
   @Order(6)
   void aGracefulStopMovesToTheNextUrlAtOnce() {
-    HubClient client = client(new HubClientOptions().setUrls(List.of(url(2), url(0))).setBackoff(NEVER_ON_ITS_OWN));
+    HubClient client = client(
+        new HubClientOptions().setUrls(List.of(url(2), url(0))).setBackoff(NEVER_ON_ITS_OWN));
     List<StateChange> changes = record(client);
     String next = url(0);
     client.connect();
     Awaitility.await().atMost(WAIT).until(client::isConnected);
     hub.cluster().stopNode(2);
-    Awaitility.await().atMost(WAIT).until(() -> client.isConnected() && next.equals(changes.get(changes.size() - 1).url()));
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() ->
+            client.isConnected() && next.equals(changes.get(changes.size() - 1).url()));
     assertThat(disconnects(changes)).extracting(StateChange::delayMs).containsExactly(0L);
   }
 
@@ -186,9 +224,13 @@ class HubClientIT {
   void afterItsNodeDiesItFailsOverRecoversWithNoGapAndFlushesItsQueueInOrder() {
     CuttableProxy node0 = await(CuttableProxy.start(vertx, hub.cluster().node(0).port()));
     AtomicInteger tokens = new AtomicInteger();
-    HubClient victim = client(new HubClientOptions().setUrls(List.of(node0.url(), url(1))).setUser("victim")
-        .setTokenSupplier(() -> Future.succeededFuture("token-" + tokens.incrementAndGet())).setBackoff(NEVER_ON_ITS_OWN));
-    HubClient observer = client(new HubClientOptions().setUrls(List.of(url(1))).setUser("observer"));
+    HubClient victim = client(new HubClientOptions()
+        .setUrls(List.of(node0.url(), url(1)))
+        .setUser("victim")
+        .setTokenSupplier(() -> Future.succeededFuture("token-" + tokens.incrementAndGet()))
+        .setBackoff(NEVER_ON_ITS_OWN));
+    HubClient observer =
+        client(new HubClientOptions().setUrls(List.of(url(1))).setUser("observer"));
     List<StateChange> changes = record(victim);
     List<JsonObject> received = Collections.synchronizedList(new ArrayList<>());
     List<JsonObject> observed = Collections.synchronizedList(new ArrayList<>());
@@ -206,7 +248,8 @@ class HubClientIT {
     Awaitility.await().atMost(WAIT).until(() -> victim.state() == State.DISCONNECTED);
     List<Future<JsonObject>> queuedAcks = new ArrayList<>();
     for (int n = 4; n <= 6; n++) {
-      queuedAcks.add(victim.publish("feed", new JsonObject().put("type", "queued").put("n", n)));
+      queuedAcks.add(
+          victim.publish("feed", new JsonObject().put("type", "queued").put("n", n)));
     }
     assertThat(await(victim.queued())).isEqualTo(3);
     for (int n = 7; n <= 9; n++) {
@@ -222,18 +265,27 @@ class HubClientIT {
 
     List<Long> offsets = received.stream().map(e -> e.getLong("offset")).toList();
     long first = offsets.get(0);
-    assertThat(offsets).as("no gap, no duplicate").containsExactlyElementsOf(
-        java.util.stream.LongStream.range(first, first + 9).boxed().toList());
-    assertThat(received).extracting(e -> e.getString("epoch")).containsOnly(received.get(0).getString("epoch"));
+    assertThat(offsets)
+        .as("no gap, no duplicate")
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.range(first, first + 9).boxed().toList());
+    assertThat(received)
+        .extracting(e -> e.getString("epoch"))
+        .containsOnly(received.get(0).getString("epoch"));
     assertThat(ofType(received, "missed")).containsExactly(7, 8, 9);
-    assertThat(ofType(received, "queued")).as("the queue flushed in order").containsExactly(4, 5, 6);
+    assertThat(ofType(received, "queued"))
+        .as("the queue flushed in order")
+        .containsExactly(4, 5, 6);
     Awaitility.await().atMost(WAIT).until(() -> ofType(observed, "queued").size() == 3);
     assertThat(ofType(observed, "queued")).containsExactly(4, 5, 6);
   }
 
   private static List<Integer> ofType(List<JsonObject> events, String type) {
     synchronized (events) {
-      return events.stream().filter(e -> type.equals(e.getString("type"))).map(e -> e.getInteger("n")).toList();
+      return events.stream()
+          .filter(e -> type.equals(e.getString("type")))
+          .map(e -> e.getInteger("n"))
+          .toList();
     }
   }
 

@@ -32,8 +32,12 @@ class HubClientWireTest {
   @BeforeEach
   void start() {
     fake = await(FakeHub.start(vertx));
-    client = HubClient.create(vertx, new HubClientOptions().setUrls(List.of(fake.url()))
-        .setBackoff(new Backoff(10, 10, 1)).setRandom(() -> 0.5));
+    client = HubClient.create(
+        vertx,
+        new HubClientOptions()
+            .setUrls(List.of(fake.url()))
+            .setBackoff(new Backoff(10, 10, 1))
+            .setRandom(() -> 0.5));
     client.connect();
   }
 
@@ -54,7 +58,8 @@ class HubClientWireTest {
 
   /** Subscribes to {@code feed}; the fake answers at {@code 5/E1}. */
   private Subscription subscribed() {
-    Subscription subscription = client.subscribe("feed", events::add).resetHandler(resets::add).endHandler(ends::add);
+    Subscription subscription =
+        client.subscribe("feed", events::add).resetHandler(resets::add).endHandler(ends::add);
     JsonObject frame = fake.awaitNth(0, "subscribe", 0);
     fake.send(reply(frame, 5, "E1"));
     await(subscription.ready());
@@ -62,12 +67,20 @@ class HubClientWireTest {
   }
 
   private static JsonObject reply(JsonObject subscribe, long offset, String epoch) {
-    return new JsonObject().put("type", "subscribed").put("id", subscribe.getValue("id"))
-        .put("channel", subscribe.getString("channel")).put("offset", offset).put("epoch", epoch);
+    return new JsonObject()
+        .put("type", "subscribed")
+        .put("id", subscribe.getValue("id"))
+        .put("channel", subscribe.getString("channel"))
+        .put("offset", offset)
+        .put("epoch", epoch);
   }
 
   private static JsonObject tick(long offset, String epoch) {
-    return new JsonObject().put("type", "tick").put("channel", "feed").put("offset", offset).put("epoch", epoch);
+    return new JsonObject()
+        .put("type", "tick")
+        .put("channel", "feed")
+        .put("offset", offset)
+        .put("epoch", epoch);
   }
 
   /** A broadcast, sent last: once it arrived, everything sent before it was handled. */
@@ -97,7 +110,11 @@ class HubClientWireTest {
   void aForgedLookingEventDoesNotMoveTheResumePosition() {
     subscribed();
     fake.send(tick(6, "E1"));
-    fake.send(new JsonObject().put("type", "alert").put("channel", "feed").put("offset", 999).put("epoch", "forged"));
+    fake.send(new JsonObject()
+        .put("type", "alert")
+        .put("channel", "feed")
+        .put("offset", 999)
+        .put("epoch", "forged"));
     fake.send(tick(1000, "E1").put("channel", "other"));
     fake.send(new JsonObject().put("type", "alert").put("offset", 2000).put("epoch", "E1"));
     fence("forged");
@@ -108,7 +125,9 @@ class HubClientWireTest {
     fake.send(tick(6, "E1"));
     fake.send(tick(7, "E1"));
     fence("after");
-    assertThat(events).extracting(e -> e.getLong("offset")).as("feed events, the duplicate dropped")
+    assertThat(events)
+        .extracting(e -> e.getLong("offset"))
+        .as("feed events, the duplicate dropped")
         .containsExactly(6L, 999L, 7L);
   }
 
@@ -116,13 +135,18 @@ class HubClientWireTest {
   void anUnsolicitedSubscribedWithANewEpochIsAdoptedAndReportedAsAReset() {
     subscribed();
     fake.send(tick(6, "E1"));
-    JsonObject notice = new JsonObject().put("type", "subscribed").put("channel", "feed").put("offset", 0)
-        .put("epoch", "E2").put("recovered", false);
+    JsonObject notice = new JsonObject()
+        .put("type", "subscribed")
+        .put("channel", "feed")
+        .put("offset", 0)
+        .put("epoch", "E2")
+        .put("recovered", false);
     fake.send(notice);
     fake.send(tick(1, "E2"));
     fence("reset");
     assertThat(resets).containsExactly(notice);
-    assertThat(events).extracting(e -> e.getString("epoch") + "/" + e.getLong("offset"))
+    assertThat(events)
+        .extracting(e -> e.getString("epoch") + "/" + e.getLong("offset"))
         .containsExactly("E1/6", "E2/1");
     assertThat(resubscribeAfterDrop().getJsonObject("since")).isEqualTo(since(1, "E2"));
   }
@@ -143,7 +167,10 @@ class HubClientWireTest {
   void unsubscribedForOverflowSubscribesAgainAtOnceFromThePositionHeld() {
     subscribed();
     fake.send(tick(6, "E1"));
-    fake.send(new JsonObject().put("type", "unsubscribed").put("channel", "feed").put("reason", "overflow"));
+    fake.send(new JsonObject()
+        .put("type", "unsubscribed")
+        .put("channel", "feed")
+        .put("reason", "overflow"));
     JsonObject again = fake.awaitNth(0, "subscribe", 1);
     assertThat(again.getJsonObject("since")).isEqualTo(since(6, "E1"));
     fake.send(reply(again, 7, "E1").put("recovered", true));
@@ -156,7 +183,10 @@ class HubClientWireTest {
   @Test
   void unsubscribedAsForbiddenEndsTheSubscriptionAndTellsTheApplication() {
     Subscription subscription = subscribed();
-    JsonObject notice = new JsonObject().put("type", "unsubscribed").put("channel", "feed").put("reason", "forbidden");
+    JsonObject notice = new JsonObject()
+        .put("type", "unsubscribed")
+        .put("channel", "feed")
+        .put("reason", "forbidden");
     fake.send(notice);
     fake.send(tick(6, "E1"));
     fence("forbidden");
@@ -166,12 +196,19 @@ class HubClientWireTest {
 
     int next = fake.connections();
     fake.drop();
-    Awaitility.await().atMost(FakeHub.WAIT).until(() -> fake.connections() > next && client.isConnected());
-    // Subscriptions go out on `connected`, before anything else: once this publish arrived, no subscribe will.
+    Awaitility.await()
+        .atMost(FakeHub.WAIT)
+        .until(() -> fake.connections() > next && client.isConnected());
+    // Subscriptions go out on `connected`, before anything else: once this publish arrived, no
+    // subscribe will.
     client.publish("elsewhere", new JsonObject().put("type", "note"));
     fake.await(next, f -> "publish".equals(f.getString("type")));
-    assertThat(fake.sent(next, "subscribe")).as("subscribed again after a reconnect").isEmpty();
-    assertThat(fake.sent(0, "unsubscribe")).as("nothing left to unsubscribe from").isEmpty();
+    assertThat(fake.sent(next, "subscribe"))
+        .as("subscribed again after a reconnect")
+        .isEmpty();
+    assertThat(fake.sent(0, "unsubscribe"))
+        .as("nothing left to unsubscribe from")
+        .isEmpty();
   }
 
   @Test
@@ -179,11 +216,16 @@ class HubClientWireTest {
     Subscription subscription = client.subscribe("feed", events::add);
     for (int attempt = 0; attempt < 2; attempt++) {
       JsonObject frame = fake.awaitNth(0, "subscribe", attempt);
-      fake.send(new JsonObject().put("type", "error").put("id", frame.getValue("id")).put("code", "unavailable")
+      fake.send(new JsonObject()
+          .put("type", "error")
+          .put("id", frame.getValue("id"))
+          .put("code", "unavailable")
           .put("message", "no majority"));
     }
     JsonObject third = fake.awaitNth(0, "subscribe", 2);
-    assertThat(subscription.ready().isComplete()).as("not given up after unavailable").isFalse();
+    assertThat(subscription.ready().isComplete())
+        .as("not given up after unavailable")
+        .isFalse();
     fake.send(reply(third, 0, null));
     assertThat(await(subscription.ready()).getValue("id")).isEqualTo(third.getValue("id"));
 

@@ -20,7 +20,9 @@ class OfflineQueueTest {
   }
 
   private HubClient client(HubClientOptions.Overflow overflow) {
-    return HubClient.create(vertx, new HubClientOptions().setUrls(List.of("ws://127.0.0.1:1/ws")).setQueue(2, overflow));
+    return HubClient.create(
+        vertx,
+        new HubClientOptions().setUrls(List.of("ws://127.0.0.1:1/ws")).setQueue(2, overflow));
   }
 
   private static JsonObject event(int n) {

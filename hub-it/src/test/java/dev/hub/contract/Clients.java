@@ -41,12 +41,16 @@ final class Clients implements AutoCloseable {
   void fence() {
     int n = ++fences;
     for (HubTestClient sender : fenceSenders) {
-      sender.request(frame("broadcast", "fence-" + n).put("event", new JsonObject().put("type", "fence").put("n", n)),
+      sender.request(
+          frame("broadcast", "fence-" + n)
+              .put("event", new JsonObject().put("type", "fence").put("n", n)),
           DeliveryContract.WAIT);
     }
     for (HubTestClient client : ofTheCase) {
       if (!client.isClosed()) {
-        client.awaitReceived(frame -> ofType("fence").test(frame) && frame.getInteger("n") == n, fenceSenders.size());
+        client.awaitReceived(
+            frame -> ofType("fence").test(frame) && frame.getInteger("n") == n,
+            fenceSenders.size());
       }
     }
   }

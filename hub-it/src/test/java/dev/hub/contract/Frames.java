@@ -13,8 +13,7 @@ import java.util.function.Predicate;
  * sections 2 and 3).
  */
 final class Frames {
-  private Frames() {
-  }
+  private Frames() {}
 
   /** A client frame of this type with this {@code id}, for the caller to fill in. */
   static JsonObject frame(String type, String id) {
@@ -23,7 +22,8 @@ final class Frames {
 
   /** A {@code publish} with {@code id} {@code "p<n>"} of event {@code {"type":"entry","n":n}}. */
   static JsonObject publishEntry(String channel, int n) {
-    return frame("publish", "p" + n).put("channel", channel)
+    return frame("publish", "p" + n)
+        .put("channel", channel)
         .put("event", new JsonObject().put("type", "entry").put("n", n));
   }
 
@@ -48,7 +48,8 @@ final class Frames {
 
   /** Subscribes and checks that the reply is {@code subscribed}, which it returns. */
   static JsonObject subscribe(HubTestClient client, String channel) {
-    JsonObject reply = client.request(frame("subscribe", "s-" + channel).put("channel", channel), DeliveryContract.WAIT);
+    JsonObject reply = client.request(
+        frame("subscribe", "s-" + channel).put("channel", channel), DeliveryContract.WAIT);
     assertThat(reply.getString("type")).as("reply to subscribe: %s", reply).isEqualTo("subscribed");
     return reply;
   }

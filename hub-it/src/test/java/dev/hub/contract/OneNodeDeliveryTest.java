@@ -1,7 +1,7 @@
 package dev.hub.contract;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
@@ -28,10 +28,15 @@ class OneNodeDeliveryTest extends DeliveryContract {
     private final HubNode node;
 
     OneNode(UnaryOperator<JsonObject> settings) throws Exception {
-      JsonObject config = settings.apply(new JsonObject().put("open", true).put("host", "127.0.0.1").put("port", 0)
-          .put("eventLoops", 2).put("nodeId", "node-1"));
+      JsonObject config = settings.apply(new JsonObject()
+          .put("open", true)
+          .put("host", "127.0.0.1")
+          .put("port", 0)
+          .put("eventLoops", 2)
+          .put("nodeId", "node-1"));
       try {
-        node = HubNode.deploy(nodeVertx, ConfigReader.read(config)).await(WAIT_MS, TimeUnit.MILLISECONDS);
+        node = HubNode.deploy(nodeVertx, ConfigReader.read(config))
+            .await(WAIT_MS, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         close();
         throw e;
@@ -50,7 +55,8 @@ class OneNodeDeliveryTest extends DeliveryContract {
 
     @Override
     public HubTestClient connect(int index, String user) {
-      return HubTestClient.connect(clientVertx, node.port(), "/ws?user=" + user, HubCluster.TIMEOUT);
+      return HubTestClient.connect(
+          clientVertx, node.port(), "/ws?user=" + user, HubCluster.TIMEOUT);
     }
 
     @Override

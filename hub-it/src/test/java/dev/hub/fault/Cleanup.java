@@ -19,8 +19,7 @@ final class Cleanup {
     Runtime.getRuntime().addShutdownHook(new Thread(Cleanup::closeAll, "fault-tier-cleanup"));
   }
 
-  private Cleanup() {
-  }
+  private Cleanup() {}
 
   /** Closes {@code resource} at JVM exit unless {@link #closed} says it was closed before. */
   static <T extends AutoCloseable> T atExit(T resource) {

@@ -20,19 +20,20 @@ final class Command {
     /** The output, or an AssertionError naming the command when it failed. */
     String orFail() {
       if (!ok()) {
-        throw new AssertionError(String.join(" ", command) + " failed (exit " + exit + "): " + output.strip());
+        throw new AssertionError(
+            String.join(" ", command) + " failed (exit " + exit + "): " + output.strip());
       }
       return output;
     }
   }
 
-  private Command() {
-  }
+  private Command() {}
 
   static Result run(List<String> command) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      // The commands used here print a few lines at most: reading after the end cannot block on a full pipe.
+      // The commands used here print a few lines at most: reading after the end cannot block on a
+      // full pipe.
       if (!process.waitFor(BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new AssertionError(String.join(" ", command) + " did not end within " + BOUND);

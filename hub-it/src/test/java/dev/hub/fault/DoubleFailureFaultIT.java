@@ -53,6 +53,7 @@ class DoubleFailureFaultIT {
   private static final Duration BOUNDED = Duration.ofSeconds(8);
   /** Once the survivor knows it is alone, it refuses within this (it need not ask the cluster). */
   private static final Duration PROMPT = Duration.ofSeconds(2);
+
   private static final Duration BOUND = Duration.ofSeconds(90);
 
   private final Vertx vertx = Vertx.vertx();
@@ -75,12 +76,16 @@ class DoubleFailureFaultIT {
 
     KILLED.forEach(index -> cluster.node(index).kill());
     for (int index : KILLED) {
-      assertThat(cluster.node(index).awaitExit(BOUND)).as("node %d exits", index + 1).isTrue();
+      assertThat(cluster.node(index).awaitExit(BOUND))
+          .as("node %d exits", index + 1)
+          .isTrue();
     }
     long killedAt = System.nanoTime();
     alone = new HttpPublisher(endpoints);
     alone.publishSteadily(SURVIVOR, channels, 4, "alone");
-    Awaitility.await("the survivor is asked for " + ALONE).atMost(ALONE.plus(BOUND)).pollInterval(Duration.ofMillis(200))
+    Awaitility.await("the survivor is asked for " + ALONE)
+        .atMost(ALONE.plus(BOUND))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> System.nanoTime() - killedAt >= ALONE.toNanos());
     List<HttpPublisher.Outcome> whileAlone = alone.stop();
     Ledger.write(cluster.logs().resolve("publishes-alone.txt"), whileAlone);
@@ -90,7 +95,9 @@ class DoubleFailureFaultIT {
     Map<Integer, String> recovery = awaitPublishesThroughEveryNode(channels.get(0));
     for (int round = 0; round < SEEDS_PER_CHANNEL; round++) {
       for (int i = 0; i < channels.size(); i++) {
-        publisher.publish((i + round) % NODES, channels.get(i), "after-" + round + "-" + channels.get(i)).join();
+        publisher
+            .publish((i + round) % NODES, channels.get(i), "after-" + round + "-" + channels.get(i))
+            .join();
       }
     }
     List<HttpPublisher.Outcome> outcomes = publisher.stop();
@@ -99,38 +106,75 @@ class DoubleFailureFaultIT {
     Map<String, Ledger.History> finals = Ledger.readAll(endpoints.get(SURVIVOR), channels, BOUND);
     Ledger.awaitFollowersAt(followers, finals, BOUND);
     Ledger.writeFollowers(cluster.logs().resolve("followers.txt"), followers);
-    Set<String> lost = channels.stream().filter(channel -> !epochsBefore.get(channel).equals(finals.get(channel).epoch()))
+    Set<String> lost = channels.stream()
+        .filter(channel -> !epochsBefore.get(channel).equals(finals.get(channel).epoch()))
         .collect(Collectors.toCollection(TreeSet::new));
     Ledger ledger = new Ledger(outcomes);
-    String summary = String.format("%d of %d channels lost their history %s; while alone the survivor answered %s;"
-            + " after the restart, the first ack through each node came after %s", lost.size(), CHANNELS, lost,
-        Ledger.byResult(whileAlone), recovery);
+    String summary = String.format(
+        "%d of %d channels lost their history %s; while alone the survivor answered %s;"
+            + " after the restart, the first ack through each node came after %s",
+        lost.size(), CHANNELS, lost, Ledger.byResult(whileAlone), recovery);
     Files.writeString(cluster.logs().resolve("summary.txt"), summary + System.lineSeparator());
 
     SoftAssertions softly = new SoftAssertions();
-    softly.assertThat(whileAlone.stream().filter(HttpPublisher.Outcome::acked).toList())
-        .as("publishes the survivor acked while alone, with no majority to hold them; %s", summary).isEmpty();
-    softly.assertThat(whileAlone.stream().filter(o -> o.status() == 0 || o.took().compareTo(BOUNDED) > 0).toList())
-        .as("publishes through the survivor answered later than %s, or not at all", BOUNDED).isEmpty();
-    List<HttpPublisher.Outcome> known = whileAlone.stream()
-        .filter(o -> o.sentNanos() - killedAt >= DETECTION.toNanos()).toList();
-    softly.assertThat(Ledger.byResult(known))
-        .as("publishes through the survivor from %s after the kill, by result (all must be 503 unavailable)", DETECTION)
-        .containsOnlyKeys("503 unavailable");
-    softly.assertThat(known.stream().filter(o -> o.took().compareTo(PROMPT) > 0).toList())
-        .as("publishes through the survivor from %s after the kill answered later than %s", DETECTION, PROMPT)
+    softly
+        .assertThat(whileAlone.stream().filter(HttpPublisher.Outcome::acked).toList())
+        .as("publishes the survivor acked while alone, with no majority to hold them; %s", summary)
         .isEmpty();
-    softly.assertThat(recovery.values()).as("publishes through each node after the restart").doesNotContain("never");
-    softly.assertThat(Ledger.byResult(outcomes.stream().filter(o -> o.eid().startsWith("after-")).toList()))
-        .as("publishes through every node once all were back, by result").containsOnlyKeys("acked");
-    softly.assertThat(lost).as("channels that lost their history (the test needs some; see the class comment)")
-        .isNotEmpty().hasSizeLessThan(CHANNELS);
-    softly.assertThat(ledger.positionsGivenTwice()).as("(channel, epoch, offset) acked for two different events").isEmpty();
-    softly.assertThat(ledger.ackedMissingFrom(finals, ack -> lost.contains(ack.channel()) && ack.sentNanos() < killedAt))
-        .as("acked events missing from the history (but those of lost channels acked before the kill)").isEmpty();
-    softly.assertThat(ledger.problemsOf(followers, finals)).as("followers' problems").isEmpty();
-    softly.assertThat(resetsOn(channels.stream().filter(channel -> !lost.contains(channel)).toList()))
-        .as("resets followers were told of on channels whose history survived").isEmpty();
+    softly
+        .assertThat(whileAlone.stream()
+            .filter(o -> o.status() == 0 || o.took().compareTo(BOUNDED) > 0)
+            .toList())
+        .as("publishes through the survivor answered later than %s, or not at all", BOUNDED)
+        .isEmpty();
+    List<HttpPublisher.Outcome> known = whileAlone.stream()
+        .filter(o -> o.sentNanos() - killedAt >= DETECTION.toNanos())
+        .toList();
+    softly
+        .assertThat(Ledger.byResult(known))
+        .as(
+            "publishes through the survivor from %s after the kill, by result (all must be 503 unavailable)",
+            DETECTION)
+        .containsOnlyKeys("503 unavailable");
+    softly
+        .assertThat(known.stream().filter(o -> o.took().compareTo(PROMPT) > 0).toList())
+        .as(
+            "publishes through the survivor from %s after the kill answered later than %s",
+            DETECTION, PROMPT)
+        .isEmpty();
+    softly
+        .assertThat(recovery.values())
+        .as("publishes through each node after the restart")
+        .doesNotContain("never");
+    softly
+        .assertThat(Ledger.byResult(
+            outcomes.stream().filter(o -> o.eid().startsWith("after-")).toList()))
+        .as("publishes through every node once all were back, by result")
+        .containsOnlyKeys("acked");
+    softly
+        .assertThat(lost)
+        .as("channels that lost their history (the test needs some; see the class comment)")
+        .isNotEmpty()
+        .hasSizeLessThan(CHANNELS);
+    softly
+        .assertThat(ledger.positionsGivenTwice())
+        .as("(channel, epoch, offset) acked for two different events")
+        .isEmpty();
+    softly
+        .assertThat(ledger.ackedMissingFrom(
+            finals, ack -> lost.contains(ack.channel()) && ack.sentNanos() < killedAt))
+        .as(
+            "acked events missing from the history (but those of lost channels acked before the kill)")
+        .isEmpty();
+    softly
+        .assertThat(ledger.problemsOf(followers, finals))
+        .as("followers' problems")
+        .isEmpty();
+    softly
+        .assertThat(resetsOn(
+            channels.stream().filter(channel -> !lost.contains(channel)).toList()))
+        .as("resets followers were told of on channels whose history survived")
+        .isEmpty();
     softly.assertAll();
   }
 
@@ -140,7 +184,8 @@ class DoubleFailureFaultIT {
     for (int round = 0; round < SEEDS_PER_CHANNEL; round++) {
       for (int i = 0; i < channels.size(); i++) {
         String channel = channels.get(i);
-        HttpPublisher.Outcome seeded = publisher.publish((i + round) % NODES, channel, "seed-" + round + "-" + channel)
+        HttpPublisher.Outcome seeded = publisher
+            .publish((i + round) % NODES, channel, "seed-" + round + "-" + channel)
             .join();
         assertThat(seeded.acked()).as("seeding %s: %s", channel, seeded).isTrue();
         epochs.put(channel, seeded.epoch());
@@ -173,8 +218,13 @@ class DoubleFailureFaultIT {
     for (int node = 0; node < NODES; node++) {
       int index = node;
       try {
-        Awaitility.await("a publish acked through node " + (node + 1)).atMost(BOUND).pollInterval(Duration.ofMillis(500))
-            .until(() -> publisher.publish(index, channel, "probe-" + index + "-" + System.nanoTime()).join().acked());
+        Awaitility.await("a publish acked through node " + (node + 1))
+            .atMost(BOUND)
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> publisher
+                .publish(index, channel, "probe-" + index + "-" + System.nanoTime())
+                .join()
+                .acked());
         took.put(node + 1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from) + " ms");
       } catch (ConditionTimeoutException e) {
         took.put(node + 1, "never");
@@ -188,7 +238,8 @@ class DoubleFailureFaultIT {
     List<String> resets = new ArrayList<>();
     for (Follower follower : followers) {
       for (String channel : channels) {
-        follower.seen(channel).stream().filter(seen -> seen instanceof Follower.Start start && start.told())
+        follower.seen(channel).stream()
+            .filter(seen -> seen instanceof Follower.Start start && start.told())
             .forEach(reset -> resets.add(follower.user() + " on " + channel + ": " + reset));
       }
     }

@@ -25,9 +25,11 @@ import org.awaitility.Awaitility;
 final class FaultTier {
   /** How long a node may take to print its ready line, or a cluster to settle, on a busy machine. */
   static final Duration START = Duration.ofSeconds(120);
+
   static final String CLUSTER_SIZE_PROPERTY = "hub.fault.clusterSize";
   /** Every history channel of this tier matches it: {@code ledger-0}, {@code ledger-1}, ... */
   static final String LEDGER = "ledger-";
+
   static final String LOBBY = "room:lobby";
   private static final String CONFIG = """
       {"channels": [
@@ -36,8 +38,7 @@ final class FaultTier {
       ]}
       """;
 
-  private FaultTier() {
-  }
+  private FaultTier() {}
 
   /** Whether nodes get {@code --cluster-size}; see the class comment. */
   static boolean withClusterSize() {
@@ -50,8 +51,8 @@ final class FaultTier {
    */
   static List<String> nodeFlags(Path logs, int size) throws IOException {
     Path config = Files.writeString(logs.resolve("hub.json"), CONFIG);
-    List<String> flags = new ArrayList<>(List.of("--config", config.toString(),
-        "--cluster-config", clusterConfig().toString()));
+    List<String> flags = new ArrayList<>(List.of(
+        "--config", config.toString(), "--cluster-config", clusterConfig().toString()));
     if (withClusterSize()) {
       flags.addAll(List.of("--cluster-size", String.valueOf(size)));
     }
@@ -61,7 +62,8 @@ final class FaultTier {
   /** {@code hub-fault.xml} from the test resources, as a file the hub can read. */
   static Path clusterConfig() {
     try {
-      return Path.of(FaultTier.class.getResource("/fault/hub-fault.xml").toURI()).toAbsolutePath();
+      return Path.of(FaultTier.class.getResource("/fault/hub-fault.xml").toURI())
+          .toAbsolutePath();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -74,7 +76,8 @@ final class FaultTier {
 
   /** Waits until every listed node reports {@code members} cluster members in {@code GET /api/stats}. */
   static void awaitMembers(Endpoints endpoints, List<Integer> nodes, int members, Duration bound) {
-    Awaitility.await("nodes " + nodes + " each see " + members + " members").atMost(bound)
+    Awaitility.await("nodes " + nodes + " each see " + members + " members")
+        .atMost(bound)
         .pollInterval(Duration.ofMillis(500))
         .until(() -> nodes.stream().allMatch(node -> Http.members(endpoints.get(node)) == members));
   }
@@ -107,7 +110,10 @@ final class FaultTier {
       tail = "(no log: " + e + ")";
     }
     String hint = withClusterSize() && tail.contains("unknown flag --cluster-size")
-        ? "\nThis hub has no --cluster-size yet; -D" + CLUSTER_SIZE_PROPERTY + "=false runs the tier without it." : "";
-    return new AssertionError("a node did not start; the end of " + log.toAbsolutePath() + ":\n" + tail + hint, cause);
+        ? "\nThis hub has no --cluster-size yet; -D" + CLUSTER_SIZE_PROPERTY
+            + "=false runs the tier without it."
+        : "";
+    return new AssertionError(
+        "a node did not start; the end of " + log.toAbsolutePath() + ":\n" + tail + hint, cause);
   }
 }

@@ -39,19 +39,16 @@ final class Follower {
   private static final long MAX_BACKOFF_MS = 1000;
 
   /** One thing a subscription saw: a starting point or an event. */
-  sealed interface Seen permits Start, Event {
-  }
+  sealed interface Seen permits Start, Event {}
 
   /**
    * Events after {@code offset} of {@code epoch} follow. {@code told} when the server said
    * {@code recovered: false}; not told for the first subscription.
    */
-  record Start(String epoch, long offset, boolean told) implements Seen {
-  }
+  record Start(String epoch, long offset, boolean told) implements Seen {}
 
   /** An event as received: its position and the id its publisher gave it. */
-  record Event(String epoch, long offset, String eid) implements Seen {
-  }
+  record Event(String epoch, long offset, String eid) implements Seen {}
 
   private final Vertx vertx;
   private final WebSocketClient client;
@@ -63,9 +60,11 @@ final class Follower {
   private final Map<String, List<Seen>> seen = new LinkedHashMap<>();
   /** Per channel: the epoch and offset it would resume from. */
   private final Map<String, Start> positions = new HashMap<>();
+
   private final List<String> notes = new ArrayList<>();
   /** Subscribe ids sent on the current connection, and the channel each was for. */
   private final Map<String, String> pending = new HashMap<>();
+
   private final Set<String> subscribed = new HashSet<>();
   private int node;
   private int failedAttempts;
@@ -79,9 +78,16 @@ final class Follower {
    * @param lobby a presence channel to join on every connection, or null
    * @param home the index of the node it connects to first
    */
-  Follower(Vertx vertx, String user, Endpoints endpoints, List<String> channels, String lobby, int home) {
+  Follower(
+      Vertx vertx,
+      String user,
+      Endpoints endpoints,
+      List<String> channels,
+      String lobby,
+      int home) {
     this.vertx = vertx;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(5_000));
+    this.client =
+        vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(5_000));
     this.user = user;
     this.endpoints = endpoints;
     this.channels = List.copyOf(channels);
@@ -103,8 +109,12 @@ final class Follower {
       return;
     }
     Endpoints.Endpoint endpoint = endpoints.get(node);
-    client.connect(new WebSocketConnectOptions().setHost(endpoint.host()).setPort(endpoint.port())
-            .setURI("/ws?user=" + user).setAllowOriginHeader(false))
+    client
+        .connect(new WebSocketConnectOptions()
+            .setHost(endpoint.host())
+            .setPort(endpoint.port())
+            .setURI("/ws?user=" + user)
+            .setAllowOriginHeader(false))
         .onSuccess(this::opened)
         .onFailure(e -> retry());
   }
@@ -122,7 +132,7 @@ final class Follower {
     opened.textMessageHandler(text -> received(opened, new JsonObject(text)));
     opened.closeHandler(v -> closed(opened));
     // A killed node resets the connection; the close handler is what matters.
-    opened.exceptionHandler(e -> { });
+    opened.exceptionHandler(e -> {});
     if (lobby != null) {
       subscribe(opened, lobby, null);
     }
@@ -132,9 +142,11 @@ final class Follower {
   private void subscribe(WebSocket on, String channel, Start since) {
     String id = "s" + (++frames);
     pending.put(id, channel);
-    JsonObject frame = new JsonObject().put("type", "subscribe").put("id", id).put("channel", channel);
+    JsonObject frame =
+        new JsonObject().put("type", "subscribe").put("id", id).put("channel", channel);
     if (since != null && since.epoch() != null) {
-      frame.put("since", new JsonObject().put("offset", since.offset()).put("epoch", since.epoch()));
+      frame.put(
+          "since", new JsonObject().put("offset", since.offset()).put("epoch", since.epoch()));
     } else if (since != null) {
       notes.add(channel + ": resubscribed without since (no epoch known yet)");
     }
@@ -161,7 +173,9 @@ final class Follower {
       notes.add("told to reconnect by node " + (node + 1));
     } else if ("error".equals(type)) {
       notes.add("error frame from node " + (node + 1) + ": " + frame.encode());
-    } else if (seen.containsKey(channel) && frame.containsKey("offset") && frame.containsKey("eid")) {
+    } else if (seen.containsKey(channel)
+        && frame.containsKey("offset")
+        && frame.containsKey("eid")) {
       event(channel, frame);
     }
   }
@@ -171,7 +185,9 @@ final class Follower {
     if (lobby != null && lobby.equals(channel)) {
       subscribed.add(channel);
     } else if (seen.containsKey(channel)) {
-      Start start = new Start(reply.getString("epoch"), reply.getLong("offset", 0L),
+      Start start = new Start(
+          reply.getString("epoch"),
+          reply.getLong("offset", 0L),
           Boolean.FALSE.equals(reply.getBoolean("recovered")));
       if (!positions.containsKey(channel)) {
         record(channel, new Start(start.epoch(), start.offset(), false));
@@ -193,7 +209,8 @@ final class Follower {
   }
 
   private void event(String channel, JsonObject frame) {
-    Event event = new Event(frame.getString("epoch"), frame.getLong("offset"), frame.getString("eid"));
+    Event event =
+        new Event(frame.getString("epoch"), frame.getLong("offset"), frame.getString("eid"));
     seen.get(channel).add(event);
     positions.put(channel, new Start(event.epoch(), event.offset(), false));
   }
@@ -225,7 +242,8 @@ final class Follower {
     }
     node = (node + 1) % endpoints.size();
     long backoff = Math.min(MAX_BACKOFF_MS, 50L << Math.min(failedAttempts, 5));
-    vertx.setTimer(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1), id -> connect());
+    vertx.setTimer(
+        backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1), id -> connect());
   }
 
   String user() {
@@ -271,7 +289,8 @@ final class Follower {
       open = socket;
       socket = null;
     }
-    Future<Void> closing = open == null || open.isClosed() ? Future.succeededFuture() : open.close();
+    Future<Void> closing =
+        open == null || open.isClosed() ? Future.succeededFuture() : open.close();
     return closing.eventually(client::close);
   }
 }

@@ -12,23 +12,28 @@ import java.time.Duration;
  * the JDK client would otherwise offer every plain request an h2c upgrade.
  */
 final class Http {
-  static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient CLIENT = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private Http() {
-  }
+  private Http() {}
 
-  static HttpResponse<String> get(Endpoints.Endpoint node, String path) throws IOException, InterruptedException {
-    return CLIENT.send(HttpRequest.newBuilder(node.http(path)).timeout(TIMEOUT).GET().build(),
+  static HttpResponse<String> get(Endpoints.Endpoint node, String path)
+      throws IOException, InterruptedException {
+    return CLIENT.send(
+        HttpRequest.newBuilder(node.http(path)).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /** The body of a 200 answer as JSON; an AssertionError with the status and body otherwise. */
-  static JsonObject getJson(Endpoints.Endpoint node, String path) throws IOException, InterruptedException {
+  static JsonObject getJson(Endpoints.Endpoint node, String path)
+      throws IOException, InterruptedException {
     HttpResponse<String> response = get(node, path);
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + node.http(path) + ": " + response.statusCode() + " " + response.body());
+      throw new AssertionError(
+          "GET " + node.http(path) + ": " + response.statusCode() + " " + response.body());
     }
     return new JsonObject(response.body());
   }

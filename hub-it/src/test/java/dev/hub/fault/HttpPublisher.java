@@ -28,8 +28,17 @@ final class HttpPublisher implements AutoCloseable {
    * How one publish ended. {@code status} is 0 when no answer came ({@code failure} says why);
    * {@code epoch} and {@code offset} are set on a 200.
    */
-  record Outcome(int node, String channel, String eid, long sentNanos, long answeredNanos, int status, String code,
-                 String epoch, long offset, String failure) {
+  record Outcome(
+      int node,
+      String channel,
+      String eid,
+      long sentNanos,
+      long answeredNanos,
+      int status,
+      String code,
+      String epoch,
+      long offset,
+      String failure) {
     boolean acked() {
       return status == 200 && epoch != null;
     }
@@ -40,19 +49,22 @@ final class HttpPublisher implements AutoCloseable {
 
     @Override
     public String toString() {
-      String result = status == 0 ? "no answer (" + failure + ")"
+      String result = status == 0
+          ? "no answer (" + failure + ")"
           : status == 200 ? "acked " + epoch + "/" + offset : status + " " + code;
-      return eid + " on node " + (node + 1) + " to " + channel + ": " + result + " in " + took().toMillis() + " ms";
+      return eid + " on node " + (node + 1) + " to " + channel + ": " + result + " in "
+          + took().toMillis() + " ms";
     }
   }
 
   private final Endpoints endpoints;
   private final List<CompletableFuture<Outcome>> sent = new ArrayList<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "fault-publisher");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "fault-publisher");
+        thread.setDaemon(true);
+        return thread;
+      });
   private final AtomicLong counter = new AtomicLong();
 
   HttpPublisher(Endpoints endpoints) {
@@ -61,14 +73,20 @@ final class HttpPublisher implements AutoCloseable {
 
   /** Publishes one event, {@code {"type":"entry","eid":...}}, to {@code channel} through node {@code node}. */
   CompletableFuture<Outcome> publish(int node, String channel, String eid) {
-    JsonObject body = new JsonObject().put("channel", channel)
+    JsonObject body = new JsonObject()
+        .put("channel", channel)
         .put("event", new JsonObject().put("type", "entry").put("eid", eid));
-    HttpRequest request = HttpRequest.newBuilder(endpoints.get(node).http("/api/publish")).timeout(REQUEST_TIMEOUT)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
+    HttpRequest request = HttpRequest.newBuilder(endpoints.get(node).http("/api/publish"))
+        .timeout(REQUEST_TIMEOUT)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+        .build();
     long sentAt = System.nanoTime();
-    CompletableFuture<Outcome> outcome = Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    CompletableFuture<Outcome> outcome = Http.CLIENT
+        .sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .handle((response, failure) -> failure != null
-            ? new Outcome(node, channel, eid, sentAt, System.nanoTime(), 0, null, null, 0, rootCause(failure))
+            ? new Outcome(
+                node, channel, eid, sentAt, System.nanoTime(), 0, null, null, 0, rootCause(failure))
             : answered(node, channel, eid, sentAt, response));
     synchronized (sent) {
       sent.add(outcome);
@@ -82,19 +100,29 @@ final class HttpPublisher implements AutoCloseable {
    */
   void publishSteadily(int node, List<String> channels, int perSecond, String prefix) {
     AtomicLong n = new AtomicLong();
-    timer.scheduleAtFixedRate(() -> {
-      long next = n.incrementAndGet();
-      publish(node, channels.get((int) (next % channels.size())), prefix + "-" + next);
-    }, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
+    timer.scheduleAtFixedRate(
+        () -> {
+          long next = n.incrementAndGet();
+          publish(node, channels.get((int) (next % channels.size())), prefix + "-" + next);
+        },
+        0,
+        1_000_000 / perSecond,
+        TimeUnit.MICROSECONDS);
   }
 
   /** Like {@link #publishSteadily} but through each node in turn, for a cluster whose nodes come and go. */
   void publishRoundRobin(List<String> channels, int perSecond, String prefix) {
-    timer.scheduleAtFixedRate(() -> {
-      long next = counter.incrementAndGet();
-      publish((int) (next % endpoints.size()), channels.get((int) ((next / endpoints.size()) % channels.size())),
-          prefix + "-" + next);
-    }, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
+    timer.scheduleAtFixedRate(
+        () -> {
+          long next = counter.incrementAndGet();
+          publish(
+              (int) (next % endpoints.size()),
+              channels.get((int) ((next / endpoints.size()) % channels.size())),
+              prefix + "-" + next);
+        },
+        0,
+        1_000_000 / perSecond,
+        TimeUnit.MICROSECONDS);
   }
 
   /** Stops the schedule and waits, within the request timeout, for every answer. */
@@ -111,7 +139,8 @@ final class HttpPublisher implements AutoCloseable {
     }
     // Every request has its own timeout: each future completes, one way or the other, within it.
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-        .completeOnTimeout(null, REQUEST_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS).join();
+        .completeOnTimeout(null, REQUEST_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS)
+        .join();
     return outcomes();
   }
 
@@ -121,10 +150,14 @@ final class HttpPublisher implements AutoCloseable {
     synchronized (sent) {
       all = List.copyOf(sent);
     }
-    return all.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
+    return all.stream()
+        .filter(CompletableFuture::isDone)
+        .map(CompletableFuture::join)
+        .toList();
   }
 
-  private static Outcome answered(int node, String channel, String eid, long sentAt, HttpResponse<String> response) {
+  private static Outcome answered(
+      int node, String channel, String eid, long sentAt, HttpResponse<String> response) {
     long answeredAt = System.nanoTime();
     JsonObject body;
     try {
@@ -133,11 +166,29 @@ final class HttpPublisher implements AutoCloseable {
       body = new JsonObject().put("code", "(not JSON: " + response.body() + ")");
     }
     if (response.statusCode() == 200) {
-      return new Outcome(node, channel, eid, sentAt, answeredAt, 200, null, body.getString("epoch"),
-          body.getLong("offset", -1L), null);
+      return new Outcome(
+          node,
+          channel,
+          eid,
+          sentAt,
+          answeredAt,
+          200,
+          null,
+          body.getString("epoch"),
+          body.getLong("offset", -1L),
+          null);
     }
-    return new Outcome(node, channel, eid, sentAt, answeredAt, response.statusCode(), body.getString("code"),
-        null, 0, null);
+    return new Outcome(
+        node,
+        channel,
+        eid,
+        sentAt,
+        answeredAt,
+        response.statusCode(),
+        body.getString("code"),
+        null,
+        0,
+        null);
   }
 
   private static String rootCause(Throwable failure) {
@@ -145,7 +196,8 @@ final class HttpPublisher implements AutoCloseable {
     while (cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    return cause.getClass().getSimpleName()
+        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
   @Override

@@ -40,8 +40,11 @@ final class Ledger {
     /** The newest events (all, in this tier: its channels keep 10 000) through {@code node}. */
     static History read(Endpoints.Endpoint node, String channel) throws Exception {
       JsonObject page = Http.getJson(node, "/api/channels/" + channel + "/history?limit=10000");
-      List<Follower.Event> events = page.getJsonArray("messages").stream().map(JsonObject.class::cast)
-          .map(m -> new Follower.Event(m.getString("epoch"), m.getLong("offset"), m.getString("eid"))).toList();
+      List<Follower.Event> events = page.getJsonArray("messages").stream()
+          .map(JsonObject.class::cast)
+          .map(m ->
+              new Follower.Event(m.getString("epoch"), m.getLong("offset"), m.getString("eid")))
+          .toList();
       return new History(channel, page.getString("epoch"), page.getLong("offset", 0L), events);
     }
   }
@@ -62,8 +65,10 @@ final class Ledger {
 
   /** Every position acknowledged for two or more different events, with their ids. */
   Map<Position, Set<String>> positionsGivenTwice() {
-    return acked.entrySet().stream().filter(entry -> entry.getValue().size() > 1)
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+    return acked.entrySet().stream()
+        .filter(entry -> entry.getValue().size() > 1)
+        .collect(Collectors.toMap(
+            Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
   }
 
   /**
@@ -73,16 +78,20 @@ final class Ledger {
    * holding it die). An event kept under a new epoch (one the spec gives a channel after a split
    * whose minority copy may have been read) may stand at another offset there.
    */
-  List<String> ackedMissingFrom(Map<String, History> finals, Predicate<HttpPublisher.Outcome> excused) {
+  List<String> ackedMissingFrom(
+      Map<String, History> finals, Predicate<HttpPublisher.Outcome> excused) {
     List<String> missing = new ArrayList<>();
     for (HttpPublisher.Outcome ack : acks) {
       if (excused.test(ack)) {
         continue;
       }
       History history = finals.get(ack.channel());
-      Optional<Follower.Event> kept = history.events().stream().filter(event -> ack.eid().equals(event.eid()))
+      Optional<Follower.Event> kept = history.events().stream()
+          .filter(event -> ack.eid().equals(event.eid()))
           .findFirst();
-      boolean moved = kept.isPresent() && kept.get().epoch().equals(ack.epoch()) && kept.get().offset() != ack.offset();
+      boolean moved = kept.isPresent()
+          && kept.get().epoch().equals(ack.epoch())
+          && kept.get().offset() != ack.offset();
       if (kept.isEmpty() || moved) {
         missing.add(ack.eid() + " acked at " + position(ack) + " by node " + (ack.node() + 1)
             + "; the history holds " + holderOf(history, ack));
@@ -95,8 +104,12 @@ final class Ledger {
     if (!ack.epoch().equals(history.epoch())) {
       return "epoch " + history.epoch() + " now, without that event";
     }
-    return history.events().stream().filter(event -> event.offset() == ack.offset()).map(Follower.Event::eid)
-        .findFirst().orElse("nothing") + " there";
+    return history.events().stream()
+            .filter(event -> event.offset() == ack.offset())
+            .map(Follower.Event::eid)
+            .findFirst()
+            .orElse("nothing")
+        + " there";
   }
 
   /**
@@ -139,8 +152,8 @@ final class Ledger {
         from = event.offset() - 1;
         stretch.clear();
       } else if (event.offset() != expected) {
-        problems.add((event.offset() < expected ? "duplicate or out of order: " : "gap: ") + "expected offset "
-            + expected + ", got " + event);
+        problems.add((event.offset() < expected ? "duplicate or out of order: " : "gap: ")
+            + "expected offset " + expected + ", got " + event);
       }
       expected = event.offset() + 1;
       stretch.add(event);
@@ -162,14 +175,19 @@ final class Ledger {
       return problems;
     }
     long after = from;
-    List<String> due = last.events().stream().filter(event -> event.offset() > after)
-        .map(event -> event.offset() + ":" + event.eid()).toList();
-    List<String> got = stretch.stream().map(event -> event.offset() + ":" + event.eid()).toList();
+    List<String> due = last.events().stream()
+        .filter(event -> event.offset() > after)
+        .map(event -> event.offset() + ":" + event.eid())
+        .toList();
+    List<String> got =
+        stretch.stream().map(event -> event.offset() + ":" + event.eid()).toList();
     if (!due.equals(got)) {
       List<String> missing = due.stream().filter(e -> !got.contains(e)).toList();
       List<String> extra = got.stream().filter(e -> !due.contains(e)).toList();
-      problems.add("after offset " + after + " of " + endEpoch + ": " + missing.size() + " events of the history not received (first "
-          + missing.stream().limit(3).toList() + "), " + extra.size() + " received that the history does not hold"
+      problems.add("after offset " + after + " of " + endEpoch + ": " + missing.size()
+          + " events of the history not received (first "
+          + missing.stream().limit(3).toList() + "), " + extra.size()
+          + " received that the history does not hold"
           + " there (first " + extra.stream().limit(3).toList() + ")");
     }
     return problems;
@@ -185,8 +203,8 @@ final class Ledger {
       for (History last : finals.values()) {
         List<String> found = problemsOf(follower, last.channel(), last);
         if (!found.isEmpty()) {
-          problems.add(follower.user() + " on " + last.channel() + ": " + found.size() + " problems, first "
-              + found.stream().limit(2).toList());
+          problems.add(follower.user() + " on " + last.channel() + ": " + found.size()
+              + " problems, first " + found.stream().limit(2).toList());
         }
       }
     }
@@ -194,10 +212,14 @@ final class Ledger {
   }
 
   /** Each channel's history through {@code node}, once it answers for all within {@code bound}. */
-  static Map<String, History> readAll(Endpoints.Endpoint node, List<String> channels, Duration bound) {
+  static Map<String, History> readAll(
+      Endpoints.Endpoint node, List<String> channels, Duration bound) {
     Map<String, History> finals = new TreeMap<>();
-    Awaitility.await("node " + node + " serves every channel's history").atMost(bound)
-        .pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+    Awaitility.await("node " + node + " serves every channel's history")
+        .atMost(bound)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(() -> {
           for (String channel : channels) {
             finals.put(channel, History.read(node, channel));
           }
@@ -209,14 +231,19 @@ final class Ledger {
    * Waits, within {@code bound}, for every follower to stand at the end of every channel's final
    * history; the checks report those that do not get there, so this does not fail.
    */
-  static void awaitFollowersAt(List<Follower> followers, Map<String, History> finals, Duration bound) {
+  static void awaitFollowersAt(
+      List<Follower> followers, Map<String, History> finals, Duration bound) {
     try {
-      Awaitility.await("every follower at the end of every channel").atMost(bound)
+      Awaitility.await("every follower at the end of every channel")
+          .atMost(bound)
           .pollInterval(Duration.ofMillis(250))
-          .until(() -> followers.stream().allMatch(follower -> finals.values().stream().allMatch(last -> {
-            Follower.Start at = follower.position(last.channel());
-            return at != null && last.epoch().equals(at.epoch()) && at.offset() == last.latest();
-          })));
+          .until(() -> followers.stream()
+              .allMatch(follower -> finals.values().stream().allMatch(last -> {
+                Follower.Start at = follower.position(last.channel());
+                return at != null
+                    && last.epoch().equals(at.epoch())
+                    && at.offset() == last.latest();
+              })));
     } catch (ConditionTimeoutException e) {
       // Reported by the checks, follower by follower.
     }
@@ -224,8 +251,11 @@ final class Ledger {
 
   /** Publishes counted by how they ended: {@code acked}, {@code no answer}, or status and code. */
   static Map<String, Long> byResult(List<HttpPublisher.Outcome> outcomes) {
-    return outcomes.stream().collect(Collectors.groupingBy(o -> o.acked() ? "acked"
-        : o.status() == 0 ? "no answer" : o.status() + " " + o.code(), TreeMap::new, Collectors.counting()));
+    return outcomes.stream()
+        .collect(Collectors.groupingBy(
+            o -> o.acked() ? "acked" : o.status() == 0 ? "no answer" : o.status() + " " + o.code(),
+            TreeMap::new,
+            Collectors.counting()));
   }
 
   /** The first few items, for a failure message that stays readable. */
@@ -242,11 +272,12 @@ final class Ledger {
   static void writeFollowers(Path file, List<Follower> followers) throws IOException {
     List<String> lines = new ArrayList<>();
     for (Follower follower : followers) {
-      lines.add(follower.user() + ": " + follower.connections() + " connections, now at node " + (follower.node() + 1));
+      lines.add(follower.user() + ": " + follower.connections() + " connections, now at node "
+          + (follower.node() + 1));
       follower.notes().forEach(note -> lines.add("  note: " + note));
       for (String channel : follower.channels()) {
-        lines.add("  " + channel + ": " + follower.seen(channel).stream().map(Ledger::brief)
-            .collect(Collectors.joining(" ")));
+        lines.add("  " + channel + ": "
+            + follower.seen(channel).stream().map(Ledger::brief).collect(Collectors.joining(" ")));
       }
     }
     Files.write(file, lines);
@@ -254,7 +285,8 @@ final class Ledger {
 
   private static String brief(Follower.Seen seen) {
     if (seen instanceof Follower.Start start) {
-      return "[" + (start.told() ? "reset " : "start ") + start.epoch() + "/" + start.offset() + "]";
+      return "[" + (start.told() ? "reset " : "start ") + start.epoch() + "/" + start.offset()
+          + "]";
     }
     Follower.Event event = (Follower.Event) seen;
     return event.epoch() + "/" + event.offset() + "=" + event.eid();

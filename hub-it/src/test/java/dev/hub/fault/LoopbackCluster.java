@@ -41,7 +41,8 @@ final class LoopbackCluster implements AutoCloseable {
     ExecutorService threads = Executors.newFixedThreadPool(indices.size());
     try {
       List<CompletableFuture<Void>> starting = indices.stream()
-          .map(index -> CompletableFuture.runAsync(() -> start(index), threads)).toList();
+          .map(index -> CompletableFuture.runAsync(() -> start(index), threads))
+          .toList();
       for (CompletableFuture<Void> node : starting) {
         FaultTier.await(node);
       }
@@ -59,7 +60,9 @@ final class LoopbackCluster implements AutoCloseable {
     Path log = hubs.logs().resolve("p" + (index + 1) + ".log");
     try {
       if (before != null) {
-        Files.move(before.log(), hubs.logs().resolve("p" + (index + 1) + ".run" + restarts.incrementAndGet() + ".log"),
+        Files.move(
+            before.log(),
+            hubs.logs().resolve("p" + (index + 1) + ".run" + restarts.incrementAndGet() + ".log"),
             StandardCopyOption.REPLACE_EXISTING);
       }
       HubProcesses.Node started = hubs.start(index, flags);

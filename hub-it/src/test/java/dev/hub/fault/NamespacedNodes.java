@@ -57,7 +57,8 @@ final class NamespacedNodes implements AutoCloseable {
     ExecutorService threads = Executors.newFixedThreadPool(size);
     try {
       List<CompletableFuture<HubProcesses.Node>> starting = IntStream.range(0, size)
-          .mapToObj(index -> CompletableFuture.supplyAsync(() -> start(index), threads)).toList();
+          .mapToObj(index -> CompletableFuture.supplyAsync(() -> start(index), threads))
+          .toList();
       List<HubProcesses.Node> started = new ArrayList<>();
       for (CompletableFuture<HubProcesses.Node> node : starting) {
         started.add(FaultTier.await(node));
@@ -74,10 +75,27 @@ final class NamespacedNodes implements AutoCloseable {
     Path jar = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
     assertThat(jar).as("the fat jar (mvn package builds it)").exists();
     List<String> command = new ArrayList<>(network.exec(index));
-    command.addAll(List.of(HubProcesses.javaBin(), "-Xmx256m", "-jar", jar.toAbsolutePath().toString(),
-        "--open", "--insecure", "--host", network.clientAddress(index), "--port", "0", "--node-id", id,
-        "--cluster-name", cluster, "--cluster-host", network.clusterAddress(index),
-        "--cluster-port", String.valueOf(CLUSTER_PORT), "--members", members()));
+    command.addAll(List.of(
+        HubProcesses.javaBin(),
+        "-Xmx256m",
+        "-jar",
+        jar.toAbsolutePath().toString(),
+        "--open",
+        "--insecure",
+        "--host",
+        network.clientAddress(index),
+        "--port",
+        "0",
+        "--node-id",
+        id,
+        "--cluster-name",
+        cluster,
+        "--cluster-host",
+        network.clusterAddress(index),
+        "--cluster-port",
+        String.valueOf(CLUSTER_PORT),
+        "--members",
+        members()));
     command.addAll(flags);
     Path log = logs.resolve(id + ".log");
     Process process;
@@ -105,7 +123,8 @@ final class NamespacedNodes implements AutoCloseable {
   }
 
   private String members() {
-    return IntStream.range(0, size).mapToObj(i -> network.clusterAddress(i) + ":" + CLUSTER_PORT)
+    return IntStream.range(0, size)
+        .mapToObj(i -> network.clusterAddress(i) + ":" + CLUSTER_PORT)
         .collect(Collectors.joining(","));
   }
 

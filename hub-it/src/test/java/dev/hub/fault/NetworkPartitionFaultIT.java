@@ -38,6 +38,7 @@ class NetworkPartitionFaultIT {
   private static final int NODES = 3;
   /** Node 3, cut off: one of three, so a minority. */
   private static final int CUT_NODE = 2;
+
   private static final List<Integer> MAJORITY = List.of(0, 1);
   private static final int CHANNELS = 12;
   private static final int PER_SECOND = 10;
@@ -60,7 +61,8 @@ class NetworkPartitionFaultIT {
 
   @Test
   void aSplitGivesNoPositionToTwoEventsAndTheMinorityRefusesToNumber() throws Exception {
-    Path logs = Files.createDirectories(Path.of("target", "process-logs", getClass().getSimpleName()));
+    Path logs =
+        Files.createDirectories(Path.of("target", "process-logs", getClass().getSimpleName()));
     network = TestNetwork.create(NODES);
     nodes = new NamespacedNodes(network, NODES, logs, FaultTier.nodeFlags(logs, NODES));
     nodes.startAll();
@@ -83,7 +85,9 @@ class NetworkPartitionFaultIT {
     long[] saw = awaitSplitSeen(endpoints);
     long minoritySaw = saw[0];
     long majoritySaw = saw[1];
-    Awaitility.await("the cut lasts " + CUT).atMost(CUT.plus(BOUND)).pollInterval(Duration.ofMillis(200))
+    Awaitility.await("the cut lasts " + CUT)
+        .atMost(CUT.plus(BOUND))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> System.nanoTime() - cutAt >= CUT.toNanos());
     long healedAt = System.nanoTime();
     network.heal(CUT_NODE);
@@ -99,35 +103,52 @@ class NetworkPartitionFaultIT {
     Ledger ledger = new Ledger(outcomes);
     Window minority = new Window(minoritySaw + QUORUM_SLACK.toNanos(), healedAt);
     Window majority = new Window(majoritySaw + QUORUM_SLACK.toNanos(), healedAt);
-    String summary = String.format("cut node 3 for %d s (it saw the split after %d ms, node 1 after %d ms; merged"
-            + " %d ms after the heal%s); %s", TimeUnit.NANOSECONDS.toSeconds(healedAt - cutAt),
-        TimeUnit.NANOSECONDS.toMillis(minoritySaw - cutAt), TimeUnit.NANOSECONDS.toMillis(majoritySaw - cutAt),
-        TimeUnit.NANOSECONDS.toMillis(mergedAt - healedAt), publishedAfter ? "" : ", not every node acked after it",
+    String summary = String.format(
+        "cut node 3 for %d s (it saw the split after %d ms, node 1 after %d ms; merged"
+            + " %d ms after the heal%s); %s",
+        TimeUnit.NANOSECONDS.toSeconds(healedAt - cutAt),
+        TimeUnit.NANOSECONDS.toMillis(minoritySaw - cutAt),
+        TimeUnit.NANOSECONDS.toMillis(majoritySaw - cutAt),
+        TimeUnit.NANOSECONDS.toMillis(mergedAt - healedAt),
+        publishedAfter ? "" : ", not every node acked after it",
         counts(ledger, outcomes, cutAt, healedAt));
     Files.writeString(logs.resolve("summary.txt"), summary + System.lineSeparator());
 
     SoftAssertions softly = new SoftAssertions();
     Map<Ledger.Position, Set<String>> twice = ledger.positionsGivenTwice();
-    softly.assertThat(twice.size()).as("(channel, epoch, offset) acked for two different events, of %d acks (first: %s);"
-            + " %s; logs in %s", ledger.acks().size(), Ledger.first(twice.entrySet()), summary, logs.toAbsolutePath())
+    softly
+        .assertThat(twice.size())
+        .as(
+            "(channel, epoch, offset) acked for two different events, of %d acks (first: %s);"
+                + " %s; logs in %s",
+            ledger.acks().size(), Ledger.first(twice.entrySet()), summary, logs.toAbsolutePath())
         .isZero();
     List<String> missing = ledger.ackedMissingFrom(finals, ack -> false);
-    softly.assertThat(missing.size()).as("acked events missing from the majority's history (first: %s)", Ledger.first(missing))
+    softly
+        .assertThat(missing.size())
+        .as("acked events missing from the majority's history (first: %s)", Ledger.first(missing))
         .isZero();
-    softly.assertThat(Ledger.byResult(minority.of(outcomes, List.of(CUT_NODE))))
-        .as("publishes through node 3 once it was alone, by result (all must be refused: 503 unavailable)")
+    softly
+        .assertThat(Ledger.byResult(minority.of(outcomes, List.of(CUT_NODE))))
+        .as(
+            "publishes through node 3 once it was alone, by result (all must be refused: 503 unavailable)")
         .containsOnlyKeys("503 unavailable");
-    softly.assertThat(Ledger.byResult(majority.of(outcomes, MAJORITY)))
+    softly
+        .assertThat(Ledger.byResult(majority.of(outcomes, MAJORITY)))
         .as("publishes through nodes 1 and 2 during the split, by result (all must be acked)")
         .containsOnlyKeys("acked");
-    softly.assertThat(ledger.problemsOf(followers, finals)).as("followers' problems").isEmpty();
+    softly
+        .assertThat(ledger.problemsOf(followers, finals))
+        .as("followers' problems")
+        .isEmpty();
     softly.assertAll();
   }
 
   /** One event per channel through node 1, so that every channel has an epoch before the followers come. */
   private void seed(List<String> channels) {
     for (String channel : channels) {
-      HttpPublisher.Outcome seeded = publisher.publish(0, channel, "seed-" + channel).join();
+      HttpPublisher.Outcome seeded =
+          publisher.publish(0, channel, "seed-" + channel).join();
       assertThat(seeded.acked()).as("seeding %s: %s", channel, seeded).isTrue();
     }
   }
@@ -149,9 +170,14 @@ class NetworkPartitionFaultIT {
   /** Waits until every node has acked {@code count} publishes sent after {@code since}; false if that did not come. */
   private boolean awaitAcksFromEveryNode(long since, int count) {
     try {
-      Awaitility.await(count + " acks from every node").atMost(BOUND).pollInterval(Duration.ofMillis(200))
-          .until(() -> IntStream.range(0, NODES).allMatch(node -> publisher.outcomes().stream()
-              .filter(o -> o.node() == node && o.sentNanos() >= since && o.acked()).count() >= count));
+      Awaitility.await(count + " acks from every node")
+          .atMost(BOUND)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> IntStream.range(0, NODES)
+              .allMatch(node -> publisher.outcomes().stream()
+                      .filter(o -> o.node() == node && o.sentNanos() >= since && o.acked())
+                      .count()
+                  >= count));
       return true;
     } catch (ConditionTimeoutException e) {
       return false;
@@ -166,7 +192,9 @@ class NetworkPartitionFaultIT {
   private static long[] awaitSplitSeen(Endpoints endpoints) {
     long[] saw = new long[2];
     int[] nodes = {CUT_NODE, MAJORITY.get(0)};
-    Awaitility.await("nodes 3 and 1 see the split").atMost(BOUND).pollInterval(Duration.ofMillis(250))
+    Awaitility.await("nodes 3 and 1 see the split")
+        .atMost(BOUND)
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> {
           for (int i = 0; i < nodes.length; i++) {
             if (saw[i] == 0 && Http.seesSplit(endpoints.get(nodes[i]), NODES)) {
@@ -181,16 +209,23 @@ class NetworkPartitionFaultIT {
   /** Publishes sent in a stretch of time. */
   private record Window(long from, long to) {
     List<HttpPublisher.Outcome> of(List<HttpPublisher.Outcome> outcomes, List<Integer> nodes) {
-      return outcomes.stream().filter(o -> nodes.contains(o.node()) && o.sentNanos() >= from && o.sentNanos() < to)
+      return outcomes.stream()
+          .filter(o -> nodes.contains(o.node()) && o.sentNanos() >= from && o.sentNanos() < to)
           .toList();
     }
   }
 
-  private static String counts(Ledger ledger, List<HttpPublisher.Outcome> outcomes, long cutAt, long healedAt) {
-    long byCutNode = new Window(cutAt, healedAt).of(ledger.acks(), List.of(CUT_NODE)).size();
-    return String.format("%d publishes, %d acked (by node: %s), %d of them by node 3 while cut off",
-        outcomes.size(), ledger.acks().size(), ledger.acks().stream()
-            .collect(Collectors.groupingBy(o -> o.node() + 1, TreeMap::new, Collectors.counting())), byCutNode);
+  private static String counts(
+      Ledger ledger, List<HttpPublisher.Outcome> outcomes, long cutAt, long healedAt) {
+    long byCutNode =
+        new Window(cutAt, healedAt).of(ledger.acks(), List.of(CUT_NODE)).size();
+    return String.format(
+        "%d publishes, %d acked (by node: %s), %d of them by node 3 while cut off",
+        outcomes.size(),
+        ledger.acks().size(),
+        ledger.acks().stream()
+            .collect(Collectors.groupingBy(o -> o.node() + 1, TreeMap::new, Collectors.counting())),
+        byCutNode);
   }
 
   @AfterEach

@@ -50,7 +50,8 @@ class PauseFaultIT {
   private int watchersReplaced;
 
   @Test
-  void presenceHasNoGhostsAndDeliveryReachesEveryNodeAfterAPausePastTheMemberTimeout() throws Exception {
+  void presenceHasNoGhostsAndDeliveryReachesEveryNodeAfterAPausePastTheMemberTimeout()
+      throws Exception {
     cluster = new LoopbackCluster(getClass().getSimpleName(), NODES);
     cluster.startAll();
     Endpoints endpoints = cluster.endpoints();
@@ -69,25 +70,38 @@ class PauseFaultIT {
     String rejoined = rejoin(endpoints, all);
     String presence = awaitPresence(endpoints);
     String delivery = awaitDelivery();
-    String summary = String.format("node 3 paused, dropped by the others after %d ms, resumed; %s; presence %s;"
+    String summary = String.format(
+        "node 3 paused, dropped by the others after %d ms, resumed; %s; presence %s;"
             + " delivery %s (%d watchers reconnected after their node closed them); %d s after the resume",
-        TimeUnit.NANOSECONDS.toMillis(droppedAt - pausedAt), rejoined, presence == null ? "settled" : "did not settle",
-        delivery == null ? "restored" : "not restored", watchersReplaced,
+        TimeUnit.NANOSECONDS.toMillis(droppedAt - pausedAt),
+        rejoined,
+        presence == null ? "settled" : "did not settle",
+        delivery == null ? "restored" : "not restored",
+        watchersReplaced,
         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - resumedAt));
     Files.writeString(cluster.logs().resolve("summary.txt"), summary + System.lineSeparator());
 
     SoftAssertions softly = new SoftAssertions();
-    softly.assertThat(rejoined).as("node 3 back in the cluster; %s; logs in %s", summary, cluster.logs())
+    softly
+        .assertThat(rejoined)
+        .as("node 3 back in the cluster; %s; logs in %s", summary, cluster.logs())
         .startsWith("rejoined");
-    softly.assertThat(presence).as("presence through every node, once settled: ghosts and lost users").isNull();
-    softly.assertThat(delivery).as("an event published through each node reaches every node").isNull();
+    softly
+        .assertThat(presence)
+        .as("presence through every node, once settled: ghosts and lost users")
+        .isNull();
+    softly
+        .assertThat(delivery)
+        .as("an event published through each node reaches every node")
+        .isNull();
     softly.assertAll();
   }
 
   private void startFollowers(Endpoints endpoints) {
     List<Future<Void>> started = new ArrayList<>();
     for (int i = 0; i < NODES * FOLLOWERS_PER_NODE; i++) {
-      Follower follower = new Follower(vertx, "u" + i, endpoints, List.of(), FaultTier.LOBBY, i % NODES);
+      Follower follower =
+          new Follower(vertx, "u" + i, endpoints, List.of(), FaultTier.LOBBY, i % NODES);
       followers.add(follower);
       started.add(follower.start());
     }
@@ -102,10 +116,11 @@ class PauseFaultIT {
     long from = System.nanoTime();
     try {
       FaultTier.awaitMembers(endpoints, all, NODES, BOUND);
-      return "rejoined " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from) + " ms after the resume";
+      return "rejoined " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from)
+          + " ms after the resume";
     } catch (ConditionTimeoutException e) {
-      return "not back in the cluster within " + BOUND + " (members seen: " + all.stream()
-          .map(node -> Http.members(endpoints.get(node))).toList() + ")";
+      return "not back in the cluster within " + BOUND + " (members seen: "
+          + all.stream().map(node -> Http.members(endpoints.get(node))).toList() + ")";
     }
   }
 
@@ -116,10 +131,13 @@ class PauseFaultIT {
   private String awaitPresence(Endpoints endpoints) {
     String[] wrong = {"never asked"};
     try {
-      Awaitility.await("presence settles").atMost(BOUND).pollInterval(Duration.ofMillis(500)).until(() -> {
-        wrong[0] = presenceProblems(endpoints);
-        return wrong[0] == null;
-      });
+      Awaitility.await("presence settles")
+          .atMost(BOUND)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> {
+            wrong[0] = presenceProblems(endpoints);
+            return wrong[0] == null;
+          });
       return null;
     } catch (ConditionTimeoutException e) {
       return wrong[0];
@@ -127,7 +145,10 @@ class PauseFaultIT {
   }
 
   private String presenceProblems(Endpoints endpoints) {
-    List<String> unsettled = followers.stream().filter(follower -> !follower.settled()).map(Follower::user).toList();
+    List<String> unsettled = followers.stream()
+        .filter(follower -> !follower.settled())
+        .map(Follower::user)
+        .toList();
     if (!unsettled.isEmpty()) {
       return "followers not connected and in the lobby: " + unsettled;
     }
@@ -137,8 +158,10 @@ class PauseFaultIT {
     for (int node = 0; node < NODES; node++) {
       Map<String, Integer> listed = new TreeMap<>();
       try {
-        Http.getJson(endpoints.get(node), "/api/channels/" + FaultTier.LOBBY + "/presence").getJsonArray("users")
-            .stream().map(JsonObject.class::cast)
+        Http.getJson(endpoints.get(node), "/api/channels/" + FaultTier.LOBBY + "/presence")
+            .getJsonArray("users")
+            .stream()
+            .map(JsonObject.class::cast)
             .forEach(user -> listed.put(user.getString("user"), user.getInteger("connections")));
       } catch (Exception | AssertionError e) {
         problems.add("node " + (node + 1) + " does not answer: " + e.getMessage());
@@ -168,7 +191,9 @@ class PauseFaultIT {
     int[] round = {0};
     String[] missing = {"no round completed"};
     try {
-      Awaitility.await("a probe from every node reaches every node").atMost(BOUND).pollInterval(Duration.ofSeconds(1))
+      Awaitility.await("a probe from every node reaches every node")
+          .atMost(BOUND)
+          .pollInterval(Duration.ofSeconds(1))
           .until(() -> {
             if (round[0] > 0) {
               missing[0] = missingPairs(round[0]);
@@ -179,8 +204,16 @@ class PauseFaultIT {
             round[0]++;
             try {
               for (int node = 0; node < NODES; node++) {
-                watcher(node).send(new JsonObject().put("type", "publish").put("channel", PROBE)
-                    .put("event", new JsonObject().put("type", PROBE).put("origin", node).put("round", round[0])));
+                watcher(node)
+                    .send(new JsonObject()
+                        .put("type", "publish")
+                        .put("channel", PROBE)
+                        .put(
+                            "event",
+                            new JsonObject()
+                                .put("type", PROBE)
+                                .put("origin", node)
+                                .put("round", round[0])));
               }
             } catch (RuntimeException | AssertionError e) {
               missing[0] = "round " + round[0] + " not sent: " + e.getMessage();
@@ -196,8 +229,14 @@ class PauseFaultIT {
   private synchronized String missingPairs(int round) {
     List<String> pairs = new ArrayList<>();
     for (int to = 0; to < NODES; to++) {
-      Set<Integer> from = watchers[to] == null ? Set.of() : watchers[to].received(frame -> PROBE.equals(frame.getString("type"))
-          && frame.getInteger("round") == round).stream().map(frame -> frame.getInteger("origin")).collect(Collectors.toSet());
+      Set<Integer> from = watchers[to] == null
+          ? Set.of()
+          : watchers[to]
+              .received(frame ->
+                  PROBE.equals(frame.getString("type")) && frame.getInteger("round") == round)
+              .stream()
+              .map(frame -> frame.getInteger("origin"))
+              .collect(Collectors.toSet());
       for (int node = 0; node < NODES; node++) {
         if (!from.contains(node)) {
           pairs.add((node + 1) + "->" + (to + 1));
@@ -215,12 +254,15 @@ class PauseFaultIT {
     if (watchers[node] != null) {
       watchersReplaced++;
     }
-    HubTestClient watcher = HubTestClient.connect(vertx, cluster.endpoints().get(node).port(), "/ws?user=w" + node,
-        Duration.ofSeconds(5));
+    HubTestClient watcher = HubTestClient.connect(
+        vertx, cluster.endpoints().get(node).port(), "/ws?user=w" + node, Duration.ofSeconds(5));
     clients.add(watcher);
-    JsonObject reply = watcher.request(new JsonObject().put("type", "subscribe").put("id", "probe").put("channel", PROBE),
+    JsonObject reply = watcher.request(
+        new JsonObject().put("type", "subscribe").put("id", "probe").put("channel", PROBE),
         Duration.ofSeconds(5));
-    assertThat(reply.getString("type")).as("watcher on node %d subscribing: %s", node + 1, reply).isEqualTo("subscribed");
+    assertThat(reply.getString("type"))
+        .as("watcher on node %d subscribing: %s", node + 1, reply)
+        .isEqualTo("subscribed");
     watchers[node] = watcher;
     return watcher;
   }

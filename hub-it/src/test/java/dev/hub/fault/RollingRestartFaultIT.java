@@ -32,6 +32,7 @@ class RollingRestartFaultIT {
   private static final int PER_SECOND = 20;
   /** Acks to see through a node before the next step: it serves publishes, and the stream is flowing. */
   private static final int ACKS_BETWEEN = 10;
+
   private static final Duration BOUND = Duration.ofSeconds(90);
 
   private final Vertx vertx = Vertx.vertx();
@@ -49,7 +50,8 @@ class RollingRestartFaultIT {
     List<String> channels = FaultTier.ledgers(CHANNELS);
     publisher = new HttpPublisher(endpoints);
     for (String channel : channels) {
-      HttpPublisher.Outcome seeded = publisher.publish(0, channel, "seed-" + channel).join();
+      HttpPublisher.Outcome seeded =
+          publisher.publish(0, channel, "seed-" + channel).join();
       assertThat(seeded.acked()).as("seeding %s: %s", channel, seeded).isTrue();
     }
     startFollowers(endpoints, channels);
@@ -61,7 +63,9 @@ class RollingRestartFaultIT {
     }
     for (int node = 0; node < NODES; node++) {
       cluster.node(node).stop();
-      assertThat(cluster.node(node).awaitExit(BOUND)).as("node %d exits after SIGTERM", node + 1).isTrue();
+      assertThat(cluster.node(node).awaitExit(BOUND))
+          .as("node %d exits after SIGTERM", node + 1)
+          .isTrue();
       cluster.start(node);
       FaultTier.awaitMembers(endpoints, all, NODES, BOUND);
       awaitAcksThrough(node, System.nanoTime());
@@ -73,21 +77,37 @@ class RollingRestartFaultIT {
     Ledger.awaitFollowersAt(followers, finals, BOUND);
     Ledger.writeFollowers(cluster.logs().resolve("followers.txt"), followers);
     Ledger ledger = new Ledger(outcomes);
-    String summary = String.format("%d publishes over %d s, by result %s; followers connected %s times",
-        outcomes.size(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began), Ledger.byResult(outcomes),
+    String summary = String.format(
+        "%d publishes over %d s, by result %s; followers connected %s times",
+        outcomes.size(),
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began),
+        Ledger.byResult(outcomes),
         followers.stream().map(Follower::connections).toList());
     Files.writeString(cluster.logs().resolve("summary.txt"), summary + System.lineSeparator());
 
     SoftAssertions softly = new SoftAssertions();
-    softly.assertThat(ledger.positionsGivenTwice()).as("(channel, epoch, offset) acked for two different events; %s;"
-        + " logs in %s", summary, cluster.logs()).isEmpty();
-    softly.assertThat(ledger.ackedMissingFrom(finals, ack -> false)).as("acked events missing from the history").isEmpty();
-    softly.assertThat(ledger.problemsOf(followers, finals)).as("followers' problems").isEmpty();
+    softly
+        .assertThat(ledger.positionsGivenTwice())
+        .as(
+            "(channel, epoch, offset) acked for two different events; %s;" + " logs in %s",
+            summary, cluster.logs())
+        .isEmpty();
+    softly
+        .assertThat(ledger.ackedMissingFrom(finals, ack -> false))
+        .as("acked events missing from the history")
+        .isEmpty();
+    softly
+        .assertThat(ledger.problemsOf(followers, finals))
+        .as("followers' problems")
+        .isEmpty();
     for (Follower follower : followers) {
       for (String channel : channels) {
-        softly.assertThat(follower.seen(channel).stream()
-                .filter(seen -> seen instanceof Follower.Start start && start.told()).toList())
-            .as("%s on %s: resets (a rolling restart loses no history)", follower.user(), channel).isEmpty();
+        softly
+            .assertThat(follower.seen(channel).stream()
+                .filter(seen -> seen instanceof Follower.Start start && start.told())
+                .toList())
+            .as("%s on %s: resets (a rolling restart loses no history)", follower.user(), channel)
+            .isEmpty();
       }
     }
     softly.assertAll();
@@ -108,9 +128,13 @@ class RollingRestartFaultIT {
   }
 
   private void awaitAcksThrough(int node, long since) {
-    Awaitility.await(ACKS_BETWEEN + " acks through node " + (node + 1)).atMost(BOUND).pollInterval(Duration.ofMillis(200))
+    Awaitility.await(ACKS_BETWEEN + " acks through node " + (node + 1))
+        .atMost(BOUND)
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> publisher.outcomes().stream()
-            .filter(o -> o.node() == node && o.sentNanos() >= since && o.acked()).count() >= ACKS_BETWEEN);
+                .filter(o -> o.node() == node && o.sentNanos() >= since && o.acked())
+                .count()
+            >= ACKS_BETWEEN);
   }
 
   @AfterEach

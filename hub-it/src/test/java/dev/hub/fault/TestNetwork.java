@@ -114,7 +114,8 @@ final class TestNetwork implements AutoCloseable {
       plug(namespace, "client0", "k" + (i + 1), "clients", clientAddress(i));
     }
     rootLink = ROOT_LINK_PREFIX + ProcessHandle.current().pid();
-    ip("link", "add", rootLink, "type", "veth", "peer", "name", "kr", "netns", sw).orFail();
+    ip("link", "add", rootLink, "type", "veth", "peer", "name", "kr", "netns", sw)
+        .orFail();
     ip("-n", sw, "link", "set", "kr", "master", "clients").orFail();
     ip("-n", sw, "link", "set", "kr", "up").orFail();
     ip("addr", "add", ROOT_ADDRESS + "/24", "dev", rootLink).orFail();
@@ -124,9 +125,10 @@ final class TestNetwork implements AutoCloseable {
   private void addNamespace(String name) {
     Command.Result added = ip("netns", "add", name);
     if (!added.ok()) {
-      throw new AssertionError("cannot create network namespace " + name + " (" + added.output().strip() + "): the"
-          + " fault tier runs its partition test in network namespaces, which needs root (CAP_SYS_ADMIN and"
-          + " CAP_NET_ADMIN); run it as root, as .ci/run does in its container");
+      throw new AssertionError(
+          "cannot create network namespace " + name + " (" + added.output().strip() + "): the"
+              + " fault tier runs its partition test in network namespaces, which needs root (CAP_SYS_ADMIN and"
+              + " CAP_NET_ADMIN); run it as root, as .ci/run does in its container");
     }
     namespaces.add(name);
     ip("-n", name, "link", "set", "lo", "up").orFail();
@@ -139,9 +141,11 @@ final class TestNetwork implements AutoCloseable {
   }
 
   /** A veth pair: {@code inside} in the node's namespace with {@code address}, {@code outside} on the bridge. */
-  private void plug(String namespace, String inside, String outside, String bridge, String address) {
+  private void plug(
+      String namespace, String inside, String outside, String bridge, String address) {
     String sw = switchNamespace();
-    ip("-n", namespace, "link", "add", inside, "type", "veth", "peer", "name", outside, "netns", sw).orFail();
+    ip("-n", namespace, "link", "add", inside, "type", "veth", "peer", "name", outside, "netns", sw)
+        .orFail();
     ip("-n", sw, "link", "set", outside, "master", bridge).orFail();
     ip("-n", sw, "link", "set", outside, "up").orFail();
     ip("-n", namespace, "addr", "add", address + "/24", "dev", inside).orFail();
@@ -194,20 +198,27 @@ final class TestNetwork implements AutoCloseable {
 
   /** {@code ip}, found on the PATH or in the sbin directories a non-root PATH often lacks. */
   private static String requireIp() {
-    Stream<String> path = Stream.of(Optional.ofNullable(System.getenv("PATH")).orElse("").split(File.pathSeparator));
+    Stream<String> path =
+        Stream.of(Optional.ofNullable(System.getenv("PATH")).orElse("").split(File.pathSeparator));
     return Stream.concat(path, Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
-        .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "ip")).filter(Files::isExecutable)
-        .findFirst().map(Path::toString)
-        .orElseThrow(() -> new AssertionError("the fault tier needs iproute2's ip to build its network namespaces,"
-            + " and it is not installed: apt-get install iproute2 (the hub-it build does, as root or with sudo)"));
+        .filter(dir -> !dir.isEmpty())
+        .map(dir -> Path.of(dir, "ip"))
+        .filter(Files::isExecutable)
+        .findFirst()
+        .map(Path::toString)
+        .orElseThrow(
+            () -> new AssertionError(
+                "the fault tier needs iproute2's ip to build its network namespaces,"
+                    + " and it is not installed: apt-get install iproute2 (the hub-it build does, as root or with sudo)"));
   }
 
   /** The test addresses must not be routed already: traffic meant for them would go elsewhere. */
   private static void requireFreeAddresses(String ip) {
-    String routes = runIp(ip, "-o", "route", "show").orFail() + runIp(ip, "-o", "addr", "show").orFail();
+    String routes = runIp(ip, "-o", "route", "show").orFail()
+        + runIp(ip, "-o", "addr", "show").orFail();
     if (routes.lines().anyMatch(line -> line.contains(" " + SUBNETS) || line.startsWith(SUBNETS))) {
-      throw new AssertionError("the root namespace already has an address or route in " + SUBNETS + "0.0/16,"
-          + " the fault tier's private test network; remove it first:\n" + routes);
+      throw new AssertionError("the root namespace already has an address or route in " + SUBNETS
+          + "0.0/16," + " the fault tier's private test network; remove it first:\n" + routes);
     }
   }
 
@@ -248,9 +259,11 @@ final class TestNetwork implements AutoCloseable {
       return;
     }
     long pid = Long.parseLong(name.substring(pidStart, end));
-    if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-      throw new AssertionError("another run of the fault tier (pid " + pid + ") is using its test network ("
-          + name + "); wait for it to end, or remove what it made if that process is not a test JVM");
+    if (pid != ProcessHandle.current().pid()
+        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      throw new AssertionError(
+          "another run of the fault tier (pid " + pid + ") is using its test network (" + name
+              + "); wait for it to end, or remove what it made if that process is not a test JVM");
     }
   }
 
@@ -260,11 +273,15 @@ final class TestNetwork implements AutoCloseable {
     if (!pids.ok()) {
       return;
     }
-    for (String pid : pids.output().lines().map(String::strip).filter(line -> !line.isEmpty()).toList()) {
+    for (String pid :
+        pids.output().lines().map(String::strip).filter(line -> !line.isEmpty()).toList()) {
       ProcessHandle.of(Long.parseLong(pid)).ifPresent(process -> {
         process.destroyForcibly();
-        process.onExit().orTimeout(PROCESS_EXIT.toSeconds(), TimeUnit.SECONDS)
-            .exceptionally(e -> process).join();
+        process
+            .onExit()
+            .orTimeout(PROCESS_EXIT.toSeconds(), TimeUnit.SECONDS)
+            .exceptionally(e -> process)
+            .join();
       });
     }
   }

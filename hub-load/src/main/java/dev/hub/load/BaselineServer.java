@@ -2,9 +2,9 @@ package dev.hub.load;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -37,11 +37,16 @@ public final class BaselineServer {
     Set<ServerWebSocket> sockets = ConcurrentHashMap.newKeySet();
     // The first instance finds the port (it may be 0: any free one), the others share it.
     FanoutVerticle first = new FanoutVerticle(host, port, sockets);
-    return vertx.deployVerticle(first)
+    return vertx
+        .deployVerticle(first)
         .map(id -> first.actualPort)
-        .compose(actual -> eventLoops == 1 ? Future.succeededFuture(actual)
-            : vertx.deployVerticle(() -> new FanoutVerticle(host, actual, sockets),
-                new DeploymentOptions().setInstances(eventLoops - 1)).map(id -> actual))
+        .compose(actual -> eventLoops == 1
+            ? Future.succeededFuture(actual)
+            : vertx
+                .deployVerticle(
+                    () -> new FanoutVerticle(host, actual, sockets),
+                    new DeploymentOptions().setInstances(eventLoops - 1))
+                .map(id -> actual))
         .map(actual -> new BaselineServer(vertx, actual))
         .onFailure(e -> vertx.close());
   }
@@ -68,9 +73,15 @@ public final class BaselineServer {
 
     @Override
     public Future<?> start() {
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-          .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024));
-      return server.webSocketHandler(this::accept).listen().onSuccess(s -> actualPort = s.actualPort());
+      HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+          .setHost(host)
+          .setPort(port)
+          .setMaxWebSocketFrameSize(16 * 1024 * 1024)
+          .setMaxWebSocketMessageSize(16 * 1024 * 1024));
+      return server
+          .webSocketHandler(this::accept)
+          .listen()
+          .onSuccess(s -> actualPort = s.actualPort());
     }
 
     private void accept(ServerWebSocket socket) {

@@ -21,7 +21,8 @@ final class Dialer {
   private final List<WebSocketClient> clients = new ArrayList<>();
 
   Dialer(Vertx vertx, List<String> sourceAddresses, int connections, int maxMessageBytes) {
-    List<String> addresses = sourceAddresses.isEmpty() ? java.util.Collections.singletonList(null) : sourceAddresses;
+    List<String> addresses =
+        sourceAddresses.isEmpty() ? java.util.Collections.singletonList(null) : sourceAddresses;
     for (String address : addresses) {
       WebSocketClientOptions options = new WebSocketClientOptions()
           // The default allows 50 sockets per server; these stay open for the whole run.

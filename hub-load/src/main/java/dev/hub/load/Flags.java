@@ -97,16 +97,18 @@ final class Flags {
     }
     Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!matcher.matches()) {
-      throw new UsageException("--" + name + " must be a duration like 10, 10s, 500ms or 2m, not '" + value + "'");
+      throw new UsageException(
+          "--" + name + " must be a duration like 10, 10s, 500ms or 2m, not '" + value + "'");
     }
     double amount = Double.parseDouble(matcher.group(1));
     String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-    double millis = amount * switch (unit) {
-      case "ms" -> 1;
-      case "m" -> 60_000;
-      case "h" -> 3_600_000;
-      default -> 1_000;
-    };
+    double millis = amount
+        * switch (unit) {
+          case "ms" -> 1;
+          case "m" -> 60_000;
+          case "h" -> 3_600_000;
+          default -> 1_000;
+        };
     return Duration.ofMillis(Math.round(millis));
   }
 
@@ -122,7 +124,8 @@ final class Flags {
       for (E constant : type.getEnumConstants()) {
         names.add(constant.name().toLowerCase(Locale.ROOT));
       }
-      throw new UsageException("--" + name + " must be one of " + String.join(", ", names) + ", not '" + value + "'");
+      throw new UsageException(
+          "--" + name + " must be one of " + String.join(", ", names) + ", not '" + value + "'");
     }
   }
 

@@ -15,12 +15,11 @@ import java.util.regex.Pattern;
  */
 final class HeapProbe {
   private static final long TIMEOUT_SECONDS = 60;
-  // "garbage-first heap   total 262144K, used 19283K [...]" (G1), "def new generation total ...,
-  // used 8394K" (Serial), "ZHeap used 12M, capacity ..." (Z): the heap's lines come before Metaspace.
+  // "garbage-first heap total 262144K, used 19283K [...]" (G1), "def new generation total ..., used
+  // 8394K" (Serial), "ZHeap used 12M, capacity ..." (Z): the heap's lines come before Metaspace.
   private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
 
-  private HeapProbe() {
-  }
+  private HeapProbe() {}
 
   static long usedAfterGc(long pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
@@ -58,10 +57,13 @@ final class HeapProbe {
     Path output = Files.createTempFile("hub-load-jcmd", ".txt");
     try {
       Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+          .redirectErrorStream(true)
+          .redirectOutput(output.toFile())
+          .start();
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IOException("jcmd " + pid + " " + command + " took over " + TIMEOUT_SECONDS + " s");
+        throw new IOException(
+            "jcmd " + pid + " " + command + " took over " + TIMEOUT_SECONDS + " s");
       }
       String text = Files.readString(output, StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {

@@ -20,8 +20,7 @@ public final class IdleConnections {
   private static final long STEP_TIMEOUT_MS = 60_000;
   private static final long CLOSE_TIMEOUT_MS = 30_000;
 
-  private IdleConnections() {
-  }
+  private IdleConnections() {}
 
   /** Runs it; blocks for the storm, the measurements and the hold. Never call it on an event loop. */
   public static IdleResult run(IdleOptions options) throws Exception {
@@ -29,16 +28,21 @@ public final class IdleConnections {
     int loopCount = Math.max(2, Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loopCount));
     try {
-      List<Context> loops = EventLoops.contexts(vertx, loopCount).await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      List<Context> loops =
+          EventLoops.contexts(vertx, loopCount).await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       Dialer dialer = new Dialer(vertx, options.sourceAddresses(), options.connections(), 65_536);
       // One per loop, not per connection: a subscriber's histograms are a few hundred KB.
       List<LoopStats> stats = new ArrayList<>();
       loops.forEach(loop -> stats.add(new LoopStats()));
       Timeline timeline = new Timeline();
       FileDescriptorReserve reserve = new FileDescriptorReserve();
-      PacedConnector.Report<Subscriber> storm = new PacedConnector<Subscriber>(loops.get(0), loops,
-          options.connectsPerSecond(), (index, loop) -> open(vertx, dialer, options, index, stats.get(loop), timeline))
-          .open(options.connections()).await();
+      PacedConnector.Report<Subscriber> storm = new PacedConnector<Subscriber>(
+              loops.get(0),
+              loops,
+              options.connectsPerSecond(),
+              (index, loop) -> open(vertx, dialer, options, index, stats.get(loop), timeline))
+          .open(options.connections())
+          .await();
       reserve.close();
       try {
         List<ServerMemory.Reading> after = read(options.serverPids());
@@ -62,13 +66,28 @@ public final class IdleConnections {
   }
 
   /** Nothing is published: the statistics and the clock are there because a subscriber needs them. */
-  private static Future<Subscriber> open(Vertx vertx, Dialer dialer, IdleOptions options, int index, LoopStats stats,
-                                         Timeline timeline) {
+  private static Future<Subscriber> open(
+      Vertx vertx,
+      Dialer dialer,
+      IdleOptions options,
+      int index,
+      LoopStats stats,
+      Timeline timeline) {
     URI url = options.urls().get(index % options.urls().size());
     boolean hub = options.target() == Target.HUB;
-    return dialer.dial(index, url, hub ? "user=idle-" + index : null)
-        .compose(socket -> new Subscriber(vertx, socket, options.target(), stats, timeline, null, null, false,
-            hub ? options.channel() : null).ready());
+    return dialer
+        .dial(index, url, hub ? "user=idle-" + index : null)
+        .compose(socket -> new Subscriber(
+                vertx,
+                socket,
+                options.target(),
+                stats,
+                timeline,
+                null,
+                null,
+                false,
+                hub ? options.channel() : null)
+            .ready());
   }
 
   private static List<ServerMemory.Reading> read(List<Long> pids) {
@@ -77,8 +96,8 @@ public final class IdleConnections {
     return readings;
   }
 
-  private static List<ServerMemory> memory(List<Long> pids, List<ServerMemory.Reading> before,
-                                           List<ServerMemory.Reading> after) {
+  private static List<ServerMemory> memory(
+      List<Long> pids, List<ServerMemory.Reading> before, List<ServerMemory.Reading> after) {
     List<ServerMemory> servers = new ArrayList<>();
     for (int i = 0; i < pids.size(); i++) {
       servers.add(ServerMemory.of(pids.get(i), before.get(i), after.get(i)));
@@ -86,12 +105,26 @@ public final class IdleConnections {
     return List.copyOf(servers);
   }
 
-  private static IdleResult result(IdleOptions options, PacedConnector.Report<Subscriber> storm, int closed,
-                                   List<ServerMemory> servers) {
+  private static IdleResult result(
+      IdleOptions options,
+      PacedConnector.Report<Subscriber> storm,
+      int closed,
+      List<ServerMemory> servers) {
     int opened = storm.opened().size();
-    return new IdleResult(options.target(), options.urls().size(), options.connections(), opened, storm.failed(),
-        storm.notAttempted(), storm.reasons(), storm.seconds(), storm.perSecond(), closed,
-        options.hold().toMillis() / 1000.0, servers, perConnection(servers, true, opened),
+    return new IdleResult(
+        options.target(),
+        options.urls().size(),
+        options.connections(),
+        opened,
+        storm.failed(),
+        storm.notAttempted(),
+        storm.reasons(),
+        storm.seconds(),
+        storm.perSecond(),
+        closed,
+        options.hold().toMillis() / 1000.0,
+        servers,
+        perConnection(servers, true, opened),
         perConnection(servers, false, opened));
   }
 

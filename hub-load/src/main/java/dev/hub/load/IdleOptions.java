@@ -17,8 +17,15 @@ import java.util.List;
  * @param hold how long to keep them open once all are
  * @param serverPids servers to measure (RSS, heap after a full GC) before and after
  */
-public record IdleOptions(List<URI> urls, int connections, Target target, String channel, int connectsPerSecond,
-                          List<String> sourceAddresses, Duration hold, List<Long> serverPids) {
+public record IdleOptions(
+    List<URI> urls,
+    int connections,
+    Target target,
+    String channel,
+    int connectsPerSecond,
+    List<String> sourceAddresses,
+    Duration hold,
+    List<Long> serverPids) {
   public IdleOptions {
     urls = List.copyOf(urls);
     sourceAddresses = List.copyOf(sourceAddresses);
@@ -43,6 +50,7 @@ public record IdleOptions(List<URI> urls, int connections, Target target, String
 
   /** 1000 hub connections, 500 opened a second, held 10 s. */
   public static IdleOptions defaults(List<URI> urls) {
-    return new IdleOptions(urls, 1000, Target.HUB, null, 500, List.of(), Duration.ofSeconds(10), List.of());
+    return new IdleOptions(
+        urls, 1000, Target.HUB, null, 500, List.of(), Duration.ofSeconds(10), List.of());
   }
 }

@@ -20,36 +20,75 @@ import java.util.Map;
  * @param rssBytesPerConnection RSS growth summed over the servers, per opened connection; null when not
  *     measured
  */
-public record IdleResult(Target target, int urls, int connections, int opened, int failed, int notAttempted,
-                         Map<String, Integer> reasons, double seconds, double connectsPerSecond,
-                         int closedDuringHold, double holdSeconds, List<ServerMemory> servers,
-                         Double heapBytesPerConnection, Double rssBytesPerConnection) {
+public record IdleResult(
+    Target target,
+    int urls,
+    int connections,
+    int opened,
+    int failed,
+    int notAttempted,
+    Map<String, Integer> reasons,
+    double seconds,
+    double connectsPerSecond,
+    int closedDuringHold,
+    double holdSeconds,
+    List<ServerMemory> servers,
+    Double heapBytesPerConnection,
+    Double rssBytesPerConnection) {
 
   public JsonObject toJson() {
     JsonArray memory = new JsonArray();
     servers.forEach(server -> memory.add(server.toJson()));
-    return new JsonObject().put("target", target.name()).put("urls", urls).put("connections", connections)
-        .put("opened", opened).put("failed", failed).put("notAttempted", notAttempted)
-        .put("reasons", LoadResult.counts(reasons)).put("seconds", seconds).put("connectsPerSecond", connectsPerSecond)
-        .put("closedDuringHold", closedDuringHold).put("holdSeconds", holdSeconds).put("servers", memory)
-        .put("heapBytesPerConnection", heapBytesPerConnection).put("rssBytesPerConnection", rssBytesPerConnection);
+    return new JsonObject()
+        .put("target", target.name())
+        .put("urls", urls)
+        .put("connections", connections)
+        .put("opened", opened)
+        .put("failed", failed)
+        .put("notAttempted", notAttempted)
+        .put("reasons", LoadResult.counts(reasons))
+        .put("seconds", seconds)
+        .put("connectsPerSecond", connectsPerSecond)
+        .put("closedDuringHold", closedDuringHold)
+        .put("holdSeconds", holdSeconds)
+        .put("servers", memory)
+        .put("heapBytesPerConnection", heapBytesPerConnection)
+        .put("rssBytesPerConnection", rssBytesPerConnection);
   }
 
   public String summary() {
     StringBuilder text = new StringBuilder();
-    text.append(String.format(Locale.ROOT, "%s: opened %d of %d connections over %d url(s) in %.2f s (%.0f/s)%n",
-        target, opened, connections, urls, seconds, connectsPerSecond));
+    text.append(String.format(
+        Locale.ROOT,
+        "%s: opened %d of %d connections over %d url(s) in %.2f s (%.0f/s)%n",
+        target,
+        opened,
+        connections,
+        urls,
+        seconds,
+        connectsPerSecond));
     if (failed > 0 || notAttempted > 0) {
-      text.append(String.format(Locale.ROOT, "failed %d, not attempted %d: %s%n", failed, notAttempted, reasons));
+      text.append(String.format(
+          Locale.ROOT, "failed %d, not attempted %d: %s%n", failed, notAttempted, reasons));
     }
-    text.append(String.format(Locale.ROOT, "held %.0f s: %d closed by the server%n", holdSeconds, closedDuringHold));
+    text.append(String.format(
+        Locale.ROOT, "held %.0f s: %d closed by the server%n", holdSeconds, closedDuringHold));
     for (ServerMemory server : servers) {
-      text.append(String.format(Locale.ROOT, "server %d: rss %s -> %s, heap after GC %s -> %s%s%n", server.pid(),
-          mib(server.rssBefore()), mib(server.rssAfter()), mib(server.heapBefore()), mib(server.heapAfter()),
+      text.append(String.format(
+          Locale.ROOT,
+          "server %d: rss %s -> %s, heap after GC %s -> %s%s%n",
+          server.pid(),
+          mib(server.rssBefore()),
+          mib(server.rssAfter()),
+          mib(server.heapBefore()),
+          mib(server.heapAfter()),
           server.error() == null ? "" : " (" + server.error() + ")"));
     }
     if (heapBytesPerConnection != null || rssBytesPerConnection != null) {
-      text.append(String.format(Locale.ROOT, "per connection: heap %s, rss %s%n", bytes(heapBytesPerConnection),
+      text.append(String.format(
+          Locale.ROOT,
+          "per connection: heap %s, rss %s%n",
+          bytes(heapBytesPerConnection),
           bytes(rssBytesPerConnection)));
     }
     return text.toString();

@@ -15,9 +15,13 @@ public record Latency(long count, double p50, double p90, double p99, double p99
     if (micros.getTotalCount() == 0) {
       return NONE;
     }
-    return new Latency(micros.getTotalCount(), millis(micros.getValueAtPercentile(50)),
-        millis(micros.getValueAtPercentile(90)), millis(micros.getValueAtPercentile(99)),
-        millis(micros.getValueAtPercentile(99.9)), millis(micros.getMaxValue()));
+    return new Latency(
+        micros.getTotalCount(),
+        millis(micros.getValueAtPercentile(50)),
+        millis(micros.getValueAtPercentile(90)),
+        millis(micros.getValueAtPercentile(99)),
+        millis(micros.getValueAtPercentile(99.9)),
+        millis(micros.getMaxValue()));
   }
 
   private static double millis(long micros) {
@@ -25,8 +29,13 @@ public record Latency(long count, double p50, double p90, double p99, double p99
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("count", count).put("p50", p50).put("p90", p90).put("p99", p99)
-        .put("p999", p999).put("max", max);
+    return new JsonObject()
+        .put("count", count)
+        .put("p50", p50)
+        .put("p90", p90)
+        .put("p99", p99)
+        .put("p999", p999)
+        .put("max", max);
   }
 
   /** One line: {@code n=1000 p50=0.412 p90=... max=... ms}. */
@@ -34,6 +43,14 @@ public record Latency(long count, double p50, double p90, double p99, double p99
     if (count == 0) {
       return "none";
     }
-    return String.format(java.util.Locale.ROOT, "n=%d p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f ms", count, p50, p90, p99, p999, max);
+    return String.format(
+        java.util.Locale.ROOT,
+        "n=%d p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f ms",
+        count,
+        p50,
+        p90,
+        p99,
+        p999,
+        max);
   }
 }

@@ -16,8 +16,14 @@ import java.util.List;
  * @param events the broadcasts every subscriber is to receive
  * @param timeout how long, once every connection is open, to wait for them all
  */
-public record ListenOptions(List<URI> urls, int connections, String channel, int connectsPerSecond,
-                            List<String> sourceAddresses, int events, Duration timeout) {
+public record ListenOptions(
+    List<URI> urls,
+    int connections,
+    String channel,
+    int connectsPerSecond,
+    List<String> sourceAddresses,
+    int events,
+    Duration timeout) {
   public ListenOptions {
     urls = List.copyOf(urls);
     sourceAddresses = List.copyOf(sourceAddresses);
@@ -32,7 +38,8 @@ public record ListenOptions(List<URI> urls, int connections, String channel, int
       throw new IllegalArgumentException("connections and connects per second must be 0 or more");
     }
     if (events < 1 || events > LoopStats.TRACKED_EVENTS) {
-      throw new IllegalArgumentException("events must be 1 to " + LoopStats.TRACKED_EVENTS + ", not " + events);
+      throw new IllegalArgumentException(
+          "events must be 1 to " + LoopStats.TRACKED_EVENTS + ", not " + events);
     }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be more than 0");

@@ -25,27 +25,37 @@ public final class Listeners {
   private static final long STEP_TIMEOUT_MS = 60_000;
   private static final long CLOSE_TIMEOUT_MS = 30_000;
 
-  private Listeners() {
-  }
+  private Listeners() {}
 
   /** Runs it; blocks for the storm and the wait. Never call it on an event loop. */
   public static ListenResult run(ListenOptions options, PrintStream out) throws Exception {
     int loopCount = Math.max(2, Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loopCount));
     try {
-      List<Context> loops = EventLoops.contexts(vertx, loopCount).await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      List<Context> loops =
+          EventLoops.contexts(vertx, loopCount).await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       Dialer dialer = new Dialer(vertx, options.sourceAddresses(), options.connections(), 65_536);
       List<LoopStats> stats = new ArrayList<>();
       loops.forEach(loop -> stats.add(new LoopStats()));
       Timeline timeline = Timeline.machine();
-      PacedConnector.Report<Subscriber> storm = new PacedConnector<Subscriber>(loops.get(0), loops,
-          options.connectsPerSecond(), (index, loop) -> open(vertx, dialer, options, index, stats.get(loop), timeline))
-          .open(options.connections()).await();
-      out.printf(Locale.ROOT, "listen ready opened=%d failed=%d%n", storm.opened().size(),
+      PacedConnector.Report<Subscriber> storm = new PacedConnector<Subscriber>(
+              loops.get(0),
+              loops,
+              options.connectsPerSecond(),
+              (index, loop) -> open(vertx, dialer, options, index, stats.get(loop), timeline))
+          .open(options.connections())
+          .await();
+      out.printf(
+          Locale.ROOT,
+          "listen ready opened=%d failed=%d%n",
+          storm.opened().size(),
           storm.failed() + storm.notAttempted());
       out.flush();
       try {
-        awaitAll(stats, (long) options.events() * storm.opened().size(), options.timeout().toNanos());
+        awaitAll(
+            stats,
+            (long) options.events() * storm.opened().size(),
+            options.timeout().toNanos());
         return result(options, storm, snapshots(loops, stats));
       } finally {
         close(storm.opened());
@@ -60,12 +70,19 @@ public final class Listeners {
     }
   }
 
-  private static Future<Subscriber> open(Vertx vertx, Dialer dialer, ListenOptions options, int index, LoopStats stats,
-                                         Timeline timeline) {
+  private static Future<Subscriber> open(
+      Vertx vertx,
+      Dialer dialer,
+      ListenOptions options,
+      int index,
+      LoopStats stats,
+      Timeline timeline) {
     URI url = options.urls().get(index % options.urls().size());
-    return dialer.dial(index, url, "user=listen-" + ProcessHandle.current().pid() + "-" + index)
-        .compose(socket -> new Subscriber(vertx, socket, Target.HUB, stats, timeline, null, null, false,
-            options.channel()).ready());
+    return dialer
+        .dial(index, url, "user=listen-" + ProcessHandle.current().pid() + "-" + index)
+        .compose(socket -> new Subscriber(
+                vertx, socket, Target.HUB, stats, timeline, null, null, false, options.channel())
+            .ready());
   }
 
   private static void awaitAll(List<LoopStats> stats, long expected, long timeoutNanos) {
@@ -84,7 +101,8 @@ public final class Listeners {
   }
 
   /** Each loop's statistics, copied on its own loop. */
-  private static List<LoopStats.Snapshot> snapshots(List<Context> loops, List<LoopStats> stats) throws Exception {
+  private static List<LoopStats.Snapshot> snapshots(List<Context> loops, List<LoopStats> stats)
+      throws Exception {
     List<Future<LoopStats.Snapshot>> copies = new ArrayList<>();
     for (int i = 0; i < loops.size(); i++) {
       LoopStats loop = stats.get(i);
@@ -96,8 +114,10 @@ public final class Listeners {
     return copies.stream().map(Future::result).toList();
   }
 
-  private static ListenResult result(ListenOptions options, PacedConnector.Report<Subscriber> storm,
-                                     List<LoopStats.Snapshot> snapshots) {
+  private static ListenResult result(
+      ListenOptions options,
+      PacedConnector.Report<Subscriber> storm,
+      List<LoopStats.Snapshot> snapshots) {
     Histogram latency = LoopStats.histogram();
     long delivered = 0;
     long duplicates = 0;
@@ -122,8 +142,20 @@ public final class Listeners {
       perEvent.add((int) deliveries[i]);
       slowestPerEvent.add(slowest[i]);
     }
-    return new ListenResult(options.connections(), storm.opened().size(), storm.failed(), storm.notAttempted(),
-        storm.reasons(), storm.seconds(), closed, delivered, duplicates, outOfOrder, perEvent, slowestPerEvent, latency);
+    return new ListenResult(
+        options.connections(),
+        storm.opened().size(),
+        storm.failed(),
+        storm.notAttempted(),
+        storm.reasons(),
+        storm.seconds(),
+        closed,
+        delivered,
+        duplicates,
+        outOfOrder,
+        perEvent,
+        slowestPerEvent,
+        latency);
   }
 
   private static void close(List<Subscriber> subscribers) {

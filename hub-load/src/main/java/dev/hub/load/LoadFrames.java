@@ -27,8 +27,7 @@ final class LoadFrames {
   /** What {@link #number} returns when the marker is absent. */
   static final long ABSENT = Long.MIN_VALUE;
 
-  private LoadFrames() {
-  }
+  private LoadFrames() {}
 
   /** A hub frame other than an event, parsed whole (they are rare); null if it is not a JSON object. */
   static JsonObject control(Buffer message) {
@@ -48,8 +47,12 @@ final class LoadFrames {
    * padded so its JSON is {@code payloadBytes} long when that is more than its fixed fields.
    */
   static String event(long sequence, long sentAt, int payloadBytes) {
-    StringBuilder text = new StringBuilder(Math.max(payloadBytes, 64)).append(PREFIX).append(sequence)
-        .append(",\"t\":").append(sentAt).append(",\"p\":\"");
+    StringBuilder text = new StringBuilder(Math.max(payloadBytes, 64))
+        .append(PREFIX)
+        .append(sequence)
+        .append(",\"t\":")
+        .append(sentAt)
+        .append(",\"p\":\"");
     int padding = payloadBytes - text.length() - 2;
     for (int i = 0; i < padding; i++) {
       text.append('x');
@@ -59,8 +62,8 @@ final class LoadFrames {
 
   /** A hub {@code publish} frame for the event; its {@code id} is the sequence number, so acks name it. */
   static String publish(String channel, long sequence, long sentAt, int payloadBytes) {
-    return "{\"type\":\"publish\",\"id\":" + sequence + ",\"channel\":\"" + channel + "\",\"event\":"
-        + event(sequence, sentAt, payloadBytes) + "}";
+    return "{\"type\":\"publish\",\"id\":" + sequence + ",\"channel\":\"" + channel
+        + "\",\"event\":" + event(sequence, sentAt, payloadBytes) + "}";
   }
 
   static String subscribe(String channel) {

@@ -21,6 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoadGenerator {
   /** How long before the schedule's start the publisher is told, so the first events are on time. */
   private static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   private static final long STEP_TIMEOUT_MS = 60_000;
   private static final long CLOSE_TIMEOUT_MS = 15_000;
 
@@ -57,26 +58,32 @@ public final class LoadGenerator {
   }
 
   private LoadResult execute(int subscriberLoops) throws Exception {
-    List<Context> all = EventLoops.contexts(vertx, subscriberLoops + 1).await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    // The publisher has a loop of its own: sharing one with subscribers, its sends would wait behind
-    // their deliveries, and the load generator's own delay would be measured as the server's latency.
+    List<Context> all = EventLoops.contexts(vertx, subscriberLoops + 1)
+        .await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    // The publisher has a loop of its own: sharing one with subscribers, its sends would wait
+    // behind their deliveries, and the load generator's own delay would be measured as the server's
+    // latency.
     Context publisherLoop = all.get(subscriberLoops);
     loops = all.subList(0, subscriberLoops);
     loops.forEach(loop -> stats.add(new LoopStats()));
-    dialer = new Dialer(vertx, options.sourceAddresses(), options.subscribers() + 1, options.payloadBytes() + 1024);
+    dialer = new Dialer(
+        vertx, options.sourceAddresses(), options.subscribers() + 1, options.payloadBytes() + 1024);
     publisher = onContext(publisherLoop, () -> Publisher.connect(vertx, dialer, options, timeline))
         .await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     // Room to read /proc at the window's edges even when the storm took every other descriptor.
     FileDescriptorReserve reserve = new FileDescriptorReserve();
-    PacedConnector.Report<Subscriber> storm = new PacedConnector<Subscriber>(loops.get(0), loops,
-        options.connectsPerSecond(), this::openSubscriber).open(options.subscribers()).await();
+    PacedConnector.Report<Subscriber> storm = new PacedConnector<Subscriber>(
+            loops.get(0), loops, options.connectsPerSecond(), this::openSubscriber)
+        .open(options.subscribers())
+        .await();
     reserve.close();
     List<Subscriber> subscribers = storm.opened();
     try {
       if (publisher.window() != null) {
         publisher.window().expect(subscribers.size());
       }
-      Measurement measured = subscribers.isEmpty() ? Measurement.NONE : publishAndDrain(subscribers.size());
+      Measurement measured =
+          subscribers.isEmpty() ? Measurement.NONE : publishAndDrain(subscribers.size());
       return result(storm, subscribers, measured);
     } finally {
       close(subscribers);
@@ -87,9 +94,19 @@ public final class LoadGenerator {
     List<URI> urls = options.urls();
     URI url = urls.get(index % urls.size());
     boolean hub = options.target() == Target.HUB;
-    return dialer.dial(index + 1, url, hub ? "user=load-" + index : null)
-        .compose(socket -> new Subscriber(vertx, socket, options.target(), stats.get(loop), timeline,
-            publisher.window(), publisher.node(), url.equals(urls.get(0)), hub ? options.channel() : null).ready());
+    return dialer
+        .dial(index + 1, url, hub ? "user=load-" + index : null)
+        .compose(socket -> new Subscriber(
+                vertx,
+                socket,
+                options.target(),
+                stats.get(loop),
+                timeline,
+                publisher.window(),
+                publisher.node(),
+                url.equals(urls.get(0)),
+                hub ? options.channel() : null)
+            .ready());
   }
 
   /** What the main thread saw at the window's edges, and after draining. */
@@ -144,12 +161,21 @@ public final class LoadGenerator {
     }
   }
 
-  private LoadResult result(PacedConnector.Report<Subscriber> storm, List<Subscriber> subscribers,
-                            Measurement measured) throws Exception {
+  private LoadResult result(
+      PacedConnector.Report<Subscriber> storm, List<Subscriber> subscribers, Measurement measured)
+      throws Exception {
     List<LoopStats.Snapshot> snapshots = snapshots();
     Publisher.Acks acks = publisher.acks().await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    return new ResultBuilder(options, storm, subscribers, publisher, snapshots, acks, measured.first(),
-        measured.last()).build();
+    return new ResultBuilder(
+            options,
+            storm,
+            subscribers,
+            publisher,
+            snapshots,
+            acks,
+            measured.first(),
+            measured.last())
+        .build();
   }
 
   /** Each loop's statistics, copied on its own loop. */
@@ -166,9 +192,11 @@ public final class LoadGenerator {
   }
 
   /** Starts work on a loop's context, so every future and handler it creates lives there. */
-  private static <T> Future<T> onContext(Context context, java.util.function.Supplier<Future<T>> work) {
+  private static <T> Future<T> onContext(
+      Context context, java.util.function.Supplier<Future<T>> work) {
     Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> Future.succeededFuture().compose(x -> work.get()).onComplete(promise));
+    context.runOnContext(
+        v -> Future.succeededFuture().compose(x -> work.get()).onComplete(promise));
     return promise.future();
   }
 

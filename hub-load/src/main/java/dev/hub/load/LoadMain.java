@@ -19,36 +19,54 @@ public final class LoadMain {
   static final int USAGE = 2;
 
   private static final String DEFAULT_URL = "ws://127.0.0.1:8080/ws";
-  private static final Set<String> RUN_OPTIONS = Set.of("urls", "subscribers", "channel", "target", "mode",
-      "events-per-second", "max-in-flight", "warmup", "duration", "payload-bytes", "connects-per-second",
-      "source-addresses", "loss-timeout", "server-pids");
-  private static final Set<String> IDLE_OPTIONS = Set.of("urls", "connections", "target", "subscribe",
-      "connects-per-second", "source-addresses", "hold", "server-pids");
+  private static final Set<String> RUN_OPTIONS = Set.of(
+      "urls",
+      "subscribers",
+      "channel",
+      "target",
+      "mode",
+      "events-per-second",
+      "max-in-flight",
+      "warmup",
+      "duration",
+      "payload-bytes",
+      "connects-per-second",
+      "source-addresses",
+      "loss-timeout",
+      "server-pids");
+  private static final Set<String> IDLE_OPTIONS = Set.of(
+      "urls",
+      "connections",
+      "target",
+      "subscribe",
+      "connects-per-second",
+      "source-addresses",
+      "hold",
+      "server-pids");
   private static final Set<String> BASELINE_OPTIONS = Set.of("host", "port", "event-loops");
-  private static final Set<String> LISTEN_OPTIONS = Set.of("urls", "connections", "channel", "connects-per-second",
-      "source-addresses", "events", "timeout");
+  private static final Set<String> LISTEN_OPTIONS = Set.of(
+      "urls",
+      "connections",
+      "channel",
+      "connects-per-second",
+      "source-addresses",
+      "events",
+      "timeout");
 
   /** What a command line asks for. */
-  sealed interface Command permits Help, Run, Idle, Baseline, Listen {
-  }
+  sealed interface Command permits Help, Run, Idle, Baseline, Listen {}
 
-  record Help() implements Command {
-  }
+  record Help() implements Command {}
 
-  record Run(LoadOptions options) implements Command {
-  }
+  record Run(LoadOptions options) implements Command {}
 
-  record Idle(IdleOptions options) implements Command {
-  }
+  record Idle(IdleOptions options) implements Command {}
 
-  record Baseline(String host, int port, int eventLoops) implements Command {
-  }
+  record Baseline(String host, int port, int eventLoops) implements Command {}
 
-  record Listen(ListenOptions options) implements Command {
-  }
+  record Listen(ListenOptions options) implements Command {}
 
-  private LoadMain() {
-  }
+  private LoadMain() {}
 
   public static void main(String[] args) {
     int code = execute(args, System.out, System.err);
@@ -59,7 +77,8 @@ public final class LoadMain {
   /** Runs a command line; returns the exit code. {@code baseline} returns only if it fails to start. */
   static int execute(String[] args, PrintStream out, PrintStream err) {
     if (args.length > 0 && args[0].equals("scenario")) {
-      // The benchmark scenarios (docs/benchmarks.md): they start their own servers and write their own report.
+      // The benchmark scenarios (docs/benchmarks.md): they start their own servers and write their
+      // own report.
       try {
         return ScenarioMain.run(Arrays.asList(args).subList(1, args.length));
       } catch (Exception e) {
@@ -107,7 +126,8 @@ public final class LoadMain {
       return new Help();
     }
     String name = list.isEmpty() || list.get(0).startsWith("-") ? "run" : list.get(0);
-    List<String> options = list.isEmpty() || list.get(0).startsWith("-") ? list : list.subList(1, list.size());
+    List<String> options =
+        list.isEmpty() || list.get(0).startsWith("-") ? list : list.subList(1, list.size());
     try {
       switch (name) {
         case "run":
@@ -118,7 +138,9 @@ public final class LoadMain {
           return new Listen(listenOptions(Flags.parse(options, LISTEN_OPTIONS)));
         case "baseline":
           Flags flags = Flags.parse(options, BASELINE_OPTIONS);
-          return new Baseline(flags.text("host", "127.0.0.1"), flags.integer("port", 8080, 0, 65535),
+          return new Baseline(
+              flags.text("host", "127.0.0.1"),
+              flags.integer("port", 8080, 0, 65535),
               flags.integer("event-loops", 1, 1, 1024));
         default:
           throw new UsageException("unknown command '" + name + "': run, baseline, idle or listen");
@@ -130,7 +152,8 @@ public final class LoadMain {
 
   private static LoadOptions runOptions(Flags flags) {
     LoadOptions defaults = LoadOptions.defaults(flags.urls("urls", DEFAULT_URL));
-    return new LoadOptions(defaults.urls(),
+    return new LoadOptions(
+        defaults.urls(),
         flags.integer("subscribers", defaults.subscribers(), 0, 10_000_000),
         flags.text("channel", defaults.channel()),
         flags.choice("target", Target.class, defaults.target()),
@@ -148,7 +171,8 @@ public final class LoadMain {
 
   private static IdleOptions idleOptions(Flags flags) {
     IdleOptions defaults = IdleOptions.defaults(flags.urls("urls", DEFAULT_URL));
-    return new IdleOptions(defaults.urls(),
+    return new IdleOptions(
+        defaults.urls(),
         flags.integer("connections", defaults.connections(), 0, 10_000_000),
         flags.choice("target", Target.class, defaults.target()),
         flags.text("subscribe", null),
@@ -160,7 +184,8 @@ public final class LoadMain {
 
   private static ListenOptions listenOptions(Flags flags) {
     ListenOptions defaults = ListenOptions.defaults(flags.urls("urls", DEFAULT_URL));
-    return new ListenOptions(defaults.urls(),
+    return new ListenOptions(
+        defaults.urls(),
         flags.integer("connections", defaults.connections(), 0, 10_000_000),
         flags.text("channel", defaults.channel()),
         flags.integer("connects-per-second", defaults.connectsPerSecond(), 0, 10_000_000),
@@ -171,23 +196,28 @@ public final class LoadMain {
 
   /** Serves until the JVM is told to stop (SIGTERM, Ctrl-C), then closes the server. */
   private static void serveBaseline(Baseline baseline, PrintStream out) throws Exception {
-    BaselineServer server = BaselineServer.start(baseline.host(), baseline.port(), baseline.eventLoops())
+    BaselineServer server = BaselineServer.start(
+            baseline.host(), baseline.port(), baseline.eventLoops())
         .await(30, TimeUnit.SECONDS);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close().await(5, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // exiting anyway
-      }
-    }, "baseline-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(
+            () -> {
+              try {
+                server.close().await(5, TimeUnit.SECONDS);
+              } catch (Exception ignored) {
+                // exiting anyway
+              }
+            },
+            "baseline-shutdown"));
     out.println("baseline ready port=" + server.port());
     out.flush();
     stopped.await();
   }
 
   static String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "hub-load: load, baseline and connection-capacity runs against hub nodes",
         "",
         "usage: java -jar hub-load.jar [run|baseline|idle|listen] [--name value ...]",
@@ -196,7 +226,8 @@ public final class LoadMain {
         "  durations: 10 (seconds), 10s, 500ms, 2m. Lists: comma-separated.",
         "",
         "run (the default): subscribers over the urls, one publisher on the first url",
-        "  --urls URLS                 node urls, subscribers round-robin (default " + DEFAULT_URL + ")",
+        "  --urls URLS                 node urls, subscribers round-robin (default " + DEFAULT_URL
+            + ")",
         "  --subscribers N             subscriber connections (default 100)",
         "  --channel NAME              channel subscribed and published to (default load)",
         "  --target hub|baseline       a hub node, or a 'baseline' server (default hub)",

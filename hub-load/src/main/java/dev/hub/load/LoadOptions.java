@@ -28,9 +28,21 @@ import java.util.List;
  *     long the end of a run waits for stragglers
  * @param serverPids process ids of the servers, for their CPU time (Linux {@code /proc}); may be empty
  */
-public record LoadOptions(List<URI> urls, int subscribers, String channel, Target target, Mode mode,
-    double eventsPerSecond, int maxInFlight, Duration warmup, Duration duration, int payloadBytes,
-    int connectsPerSecond, List<String> sourceAddresses, Duration lossTimeout, List<Long> serverPids) {
+public record LoadOptions(
+    List<URI> urls,
+    int subscribers,
+    String channel,
+    Target target,
+    Mode mode,
+    double eventsPerSecond,
+    int maxInFlight,
+    Duration warmup,
+    Duration duration,
+    int payloadBytes,
+    int connectsPerSecond,
+    List<String> sourceAddresses,
+    Duration lossTimeout,
+    List<Long> serverPids) {
 
   public LoadOptions {
     urls = List.copyOf(urls);
@@ -40,24 +52,46 @@ public record LoadOptions(List<URI> urls, int subscribers, String channel, Targe
     urls.forEach(LoadOptions::requireWebSocketUrl);
     require(subscribers >= 0, "subscribers must be 0 or more, not " + subscribers);
     require(target != null && mode != null, "target and mode are needed");
-    require(target == Target.BASELINE || (channel != null && !channel.isBlank()), "a channel is needed");
-    require(mode != Mode.RATE || eventsPerSecond > 0, "eventsPerSecond must be more than 0, not " + eventsPerSecond);
-    require(mode != Mode.MAX || maxInFlight > 0, "maxInFlight must be more than 0, not " + maxInFlight);
+    require(
+        target == Target.BASELINE || (channel != null && !channel.isBlank()),
+        "a channel is needed");
+    require(
+        mode != Mode.RATE || eventsPerSecond > 0,
+        "eventsPerSecond must be more than 0, not " + eventsPerSecond);
+    require(
+        mode != Mode.MAX || maxInFlight > 0, "maxInFlight must be more than 0, not " + maxInFlight);
     require(!warmup.isNegative(), "warmup must not be negative");
     require(!duration.isNegative() && !duration.isZero(), "duration must be more than 0");
-    require(payloadBytes >= 0 && payloadBytes <= 16 * 1024 * 1024, "payloadBytes must be 0 to 16 MiB");
+    require(
+        payloadBytes >= 0 && payloadBytes <= 16 * 1024 * 1024, "payloadBytes must be 0 to 16 MiB");
     require(connectsPerSecond >= 0, "connectsPerSecond must be 0 (unpaced) or more");
     require(!lossTimeout.isNegative() && !lossTimeout.isZero(), "lossTimeout must be more than 0");
   }
 
   /** 100 subscribers on channel {@code load} of a hub, 50 events/s, 2 s warmup, 10 s measured. */
   public static LoadOptions defaults(List<URI> urls) {
-    return new LoadOptions(urls, 100, "load", Target.HUB, Mode.RATE, 50, 100, Duration.ofSeconds(2),
-        Duration.ofSeconds(10), 128, 500, List.of(), Duration.ofSeconds(5), List.of());
+    return new LoadOptions(
+        urls,
+        100,
+        "load",
+        Target.HUB,
+        Mode.RATE,
+        50,
+        100,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(10),
+        128,
+        500,
+        List.of(),
+        Duration.ofSeconds(5),
+        List.of());
   }
 
   static void requireWebSocketUrl(URI url) {
-    require(url != null && ("ws".equals(url.getScheme()) || "wss".equals(url.getScheme())) && url.getHost() != null,
+    require(
+        url != null
+            && ("ws".equals(url.getScheme()) || "wss".equals(url.getScheme()))
+            && url.getHost() != null,
         "not a ws:// or wss:// url with a host: " + url);
   }
 
@@ -68,72 +102,254 @@ public record LoadOptions(List<URI> urls, int subscribers, String channel, Targe
   }
 
   public LoadOptions withUrls(List<URI> value) {
-    return new LoadOptions(value, subscribers, channel, target, mode, eventsPerSecond, maxInFlight, warmup,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        value,
+        subscribers,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withSubscribers(int value) {
-    return new LoadOptions(urls, value, channel, target, mode, eventsPerSecond, maxInFlight, warmup,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        value,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withChannel(String value) {
-    return new LoadOptions(urls, subscribers, value, target, mode, eventsPerSecond, maxInFlight, warmup,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        value,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withTarget(Target value) {
-    return new LoadOptions(urls, subscribers, channel, value, mode, eventsPerSecond, maxInFlight, warmup,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        value,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withMode(Mode value) {
-    return new LoadOptions(urls, subscribers, channel, target, value, eventsPerSecond, maxInFlight, warmup,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        value,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withEventsPerSecond(double value) {
-    return new LoadOptions(urls, subscribers, channel, target, mode, value, maxInFlight, warmup,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        mode,
+        value,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withMaxInFlight(int value) {
-    return new LoadOptions(urls, subscribers, channel, target, mode, eventsPerSecond, value, warmup,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        value,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withWarmup(Duration value) {
-    return new LoadOptions(urls, subscribers, channel, target, mode, eventsPerSecond, maxInFlight, value,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        value,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withDuration(Duration value) {
-    return new LoadOptions(urls, subscribers, channel, target, mode, eventsPerSecond, maxInFlight, warmup,
-        value, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        value,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withPayloadBytes(int value) {
-    return new LoadOptions(urls, subscribers, channel, target, mode, eventsPerSecond, maxInFlight, warmup,
-        duration, value, connectsPerSecond, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        value,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withConnectsPerSecond(int value) {
-    return new LoadOptions(urls, subscribers, channel, target, mode, eventsPerSecond, maxInFlight, warmup,
-        duration, payloadBytes, value, sourceAddresses, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        value,
+        sourceAddresses,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withSourceAddresses(List<String> value) {
-    return new LoadOptions(urls, subscribers, channel, target, mode, eventsPerSecond, maxInFlight, warmup,
-        duration, payloadBytes, connectsPerSecond, value, lossTimeout, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        value,
+        lossTimeout,
+        serverPids);
   }
 
   public LoadOptions withLossTimeout(Duration value) {
-    return new LoadOptions(urls, subscribers, channel, target, mode, eventsPerSecond, maxInFlight, warmup,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, value, serverPids);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        value,
+        serverPids);
   }
 
   public LoadOptions withServerPids(List<Long> value) {
-    return new LoadOptions(urls, subscribers, channel, target, mode, eventsPerSecond, maxInFlight, warmup,
-        duration, payloadBytes, connectsPerSecond, sourceAddresses, lossTimeout, value);
+    return new LoadOptions(
+        urls,
+        subscribers,
+        channel,
+        target,
+        mode,
+        eventsPerSecond,
+        maxInFlight,
+        warmup,
+        duration,
+        payloadBytes,
+        connectsPerSecond,
+        sourceAddresses,
+        lossTimeout,
+        value);
   }
 }

@@ -32,23 +32,57 @@ import java.util.Map;
  * @param ack HUB: time from an event's send time to its ack
  * @param refusals the first distinct refusal reasons, with counts
  */
-public record LoadResult(Target target, Mode mode, int urls, int subscribers, int subscribed,
-    int localSubscribers, int remoteSubscribers, double eventsPerSecondTarget, double eventsPerSecond,
-    double deliveriesPerSecond, double measuredSeconds, long published, long acked, long refused, long expected,
-    long delivered, long lost, long duplicates, long outOfOrder, long timedOutEvents, int maxInFlight,
-    int inFlightPeak, int subscribersClosed, Integer publisherCloseCode, Latency local, Latency remote,
-    Latency all, Latency ack, ConnectStats connect, CpuStats cpu, Map<String, Integer> refusals) {
+public record LoadResult(
+    Target target,
+    Mode mode,
+    int urls,
+    int subscribers,
+    int subscribed,
+    int localSubscribers,
+    int remoteSubscribers,
+    double eventsPerSecondTarget,
+    double eventsPerSecond,
+    double deliveriesPerSecond,
+    double measuredSeconds,
+    long published,
+    long acked,
+    long refused,
+    long expected,
+    long delivered,
+    long lost,
+    long duplicates,
+    long outOfOrder,
+    long timedOutEvents,
+    int maxInFlight,
+    int inFlightPeak,
+    int subscribersClosed,
+    Integer publisherCloseCode,
+    Latency local,
+    Latency remote,
+    Latency all,
+    Latency ack,
+    ConnectStats connect,
+    CpuStats cpu,
+    Map<String, Integer> refusals) {
 
   /**
    * The subscribers' connection storm (on a hub, each open includes its subscribe).
    *
    * @param reasons the first distinct failure reasons, with counts
    */
-  public record ConnectStats(double seconds, double perSecond, int failed, int notAttempted,
-                             Map<String, Integer> reasons) {
+  public record ConnectStats(
+      double seconds,
+      double perSecond,
+      int failed,
+      int notAttempted,
+      Map<String, Integer> reasons) {
     JsonObject toJson() {
-      return new JsonObject().put("seconds", seconds).put("perSecond", perSecond).put("failed", failed)
-          .put("notAttempted", notAttempted).put("reasons", counts(reasons));
+      return new JsonObject()
+          .put("seconds", seconds)
+          .put("perSecond", perSecond)
+          .put("failed", failed)
+          .put("notAttempted", notAttempted)
+          .put("reasons", counts(reasons));
     }
   }
 
@@ -56,13 +90,20 @@ public record LoadResult(Target target, Mode mode, int urls, int subscribers, in
    * CPU time over the measured window. Server figures are null when no pid was given (or none could
    * be read); per-delivery figures divide by the window's deliveries.
    */
-  public record CpuStats(double loadSeconds, Double serverSeconds, Double serverMicrosPerDelivery,
-                         double loadMicrosPerDelivery, List<ServerCpu> servers) {
+  public record CpuStats(
+      double loadSeconds,
+      Double serverSeconds,
+      Double serverMicrosPerDelivery,
+      double loadMicrosPerDelivery,
+      List<ServerCpu> servers) {
     JsonObject toJson() {
       JsonArray each = new JsonArray();
       servers.forEach(server -> each.add(server.toJson()));
-      return new JsonObject().put("loadSeconds", loadSeconds).put("serverSeconds", serverSeconds)
-          .put("serverMicrosPerDelivery", serverMicrosPerDelivery).put("loadMicrosPerDelivery", loadMicrosPerDelivery)
+      return new JsonObject()
+          .put("loadSeconds", loadSeconds)
+          .put("serverSeconds", serverSeconds)
+          .put("serverMicrosPerDelivery", serverMicrosPerDelivery)
+          .put("loadMicrosPerDelivery", loadMicrosPerDelivery)
           .put("servers", each);
     }
   }
@@ -76,18 +117,38 @@ public record LoadResult(Target target, Mode mode, int urls, int subscribers, in
 
   public JsonObject toJson() {
     return new JsonObject()
-        .put("target", target.name()).put("mode", mode.name()).put("urls", urls)
-        .put("subscribers", subscribers).put("subscribed", subscribed)
-        .put("localSubscribers", localSubscribers).put("remoteSubscribers", remoteSubscribers)
-        .put("eventsPerSecondTarget", eventsPerSecondTarget).put("eventsPerSecond", eventsPerSecond)
-        .put("deliveriesPerSecond", deliveriesPerSecond).put("measuredSeconds", measuredSeconds)
-        .put("published", published).put("acked", acked).put("refused", refused).put("expected", expected)
-        .put("delivered", delivered).put("lost", lost).put("duplicates", duplicates).put("outOfOrder", outOfOrder)
-        .put("timedOutEvents", timedOutEvents).put("maxInFlight", maxInFlight).put("inFlightPeak", inFlightPeak)
-        .put("subscribersClosed", subscribersClosed).put("publisherCloseCode", publisherCloseCode)
+        .put("target", target.name())
+        .put("mode", mode.name())
+        .put("urls", urls)
+        .put("subscribers", subscribers)
+        .put("subscribed", subscribed)
+        .put("localSubscribers", localSubscribers)
+        .put("remoteSubscribers", remoteSubscribers)
+        .put("eventsPerSecondTarget", eventsPerSecondTarget)
+        .put("eventsPerSecond", eventsPerSecond)
+        .put("deliveriesPerSecond", deliveriesPerSecond)
+        .put("measuredSeconds", measuredSeconds)
+        .put("published", published)
+        .put("acked", acked)
+        .put("refused", refused)
+        .put("expected", expected)
+        .put("delivered", delivered)
+        .put("lost", lost)
+        .put("duplicates", duplicates)
+        .put("outOfOrder", outOfOrder)
+        .put("timedOutEvents", timedOutEvents)
+        .put("maxInFlight", maxInFlight)
+        .put("inFlightPeak", inFlightPeak)
+        .put("subscribersClosed", subscribersClosed)
+        .put("publisherCloseCode", publisherCloseCode)
         .put("latencyUnit", "ms")
-        .put("latency", new JsonObject().put("local", local.toJson()).put("remote", remote.toJson())
-            .put("all", all.toJson()).put("ack", ack.toJson()))
+        .put(
+            "latency",
+            new JsonObject()
+                .put("local", local.toJson())
+                .put("remote", remote.toJson())
+                .put("all", all.toJson())
+                .put("ack", ack.toJson()))
         .put("connect", connect.toJson())
         .put("cpu", cpu.toJson())
         .put("refusals", counts(refusals));
@@ -95,19 +156,54 @@ public record LoadResult(Target target, Mode mode, int urls, int subscribers, in
 
   public String summary() {
     StringBuilder text = new StringBuilder();
-    line(text, "%s %s: %d url(s), %d of %d subscribers ready (%d local, %d remote)", target, mode, urls,
-        subscribed, subscribers, localSubscribers, remoteSubscribers);
-    line(text, "connect: %.2f s, %.0f/s, %d failed%s", connect.seconds(), connect.perSecond(), connect.failed(),
+    line(
+        text,
+        "%s %s: %d url(s), %d of %d subscribers ready (%d local, %d remote)",
+        target,
+        mode,
+        urls,
+        subscribed,
+        subscribers,
+        localSubscribers,
+        remoteSubscribers);
+    line(
+        text,
+        "connect: %.2f s, %.0f/s, %d failed%s",
+        connect.seconds(),
+        connect.perSecond(),
+        connect.failed(),
         connect.reasons().isEmpty() ? "" : " " + connect.reasons());
-    line(text, "window: %.2f s, %.1f events/s (target %s), %.0f deliveries/s", measuredSeconds, eventsPerSecond,
-        mode == Mode.RATE ? String.format(Locale.ROOT, "%.1f", eventsPerSecondTarget) : "max", deliveriesPerSecond);
-    line(text, "published %d, acked %d, refused %d; delivered %d of %d, lost %d, duplicates %d, out of order %d",
-        published, acked, refused, delivered, expected, lost, duplicates, outOfOrder);
+    line(
+        text,
+        "window: %.2f s, %.1f events/s (target %s), %.0f deliveries/s",
+        measuredSeconds,
+        eventsPerSecond,
+        mode == Mode.RATE ? String.format(Locale.ROOT, "%.1f", eventsPerSecondTarget) : "max",
+        deliveriesPerSecond);
+    line(
+        text,
+        "published %d, acked %d, refused %d; delivered %d of %d, lost %d, duplicates %d, out of order %d",
+        published,
+        acked,
+        refused,
+        delivered,
+        expected,
+        lost,
+        duplicates,
+        outOfOrder);
     if (mode == Mode.MAX) {
-      line(text, "in flight: peak %d of %d, %d events timed out", inFlightPeak, maxInFlight, timedOutEvents);
+      line(
+          text,
+          "in flight: peak %d of %d, %d events timed out",
+          inFlightPeak,
+          maxInFlight,
+          timedOutEvents);
     }
     if (subscribersClosed > 0 || publisherCloseCode != null) {
-      line(text, "closed during the run: %d subscribers, publisher %s", subscribersClosed,
+      line(
+          text,
+          "closed during the run: %d subscribers, publisher %s",
+          subscribersClosed,
           publisherCloseCode == null ? "open" : "closed " + publisherCloseCode);
     }
     if (!refusals.isEmpty()) {
@@ -119,9 +215,18 @@ public record LoadResult(Target target, Mode mode, int urls, int subscribers, in
     if (target == Target.HUB) {
       line(text, "ack latency:    %s", ack.line());
     }
-    line(text, "cpu: load generator %.2f s (%.2f us/delivery), servers %s", cpu.loadSeconds(),
-        cpu.loadMicrosPerDelivery(), cpu.serverSeconds() == null ? "not measured"
-            : String.format(Locale.ROOT, "%.2f s (%.2f us/delivery)", cpu.serverSeconds(), cpu.serverMicrosPerDelivery()));
+    line(
+        text,
+        "cpu: load generator %.2f s (%.2f us/delivery), servers %s",
+        cpu.loadSeconds(),
+        cpu.loadMicrosPerDelivery(),
+        cpu.serverSeconds() == null
+            ? "not measured"
+            : String.format(
+                Locale.ROOT,
+                "%.2f s (%.2f us/delivery)",
+                cpu.serverSeconds(),
+                cpu.serverMicrosPerDelivery()));
     return text.toString();
   }
 

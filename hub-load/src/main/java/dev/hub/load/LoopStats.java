@@ -20,10 +20,12 @@ final class LoopStats {
    * writer (this loop), so the increment is not racy.
    */
   volatile long delivered;
+
   long duplicates;
   long outOfOrder;
   /** For each of the first events: deliveries, and the slowest one (publish to last delivery), in ns. */
   final int[] eventDeliveries = new int[TRACKED_EVENTS];
+
   final long[] eventSlowest = new long[TRACKED_EVENTS];
 
   static Histogram histogram() {
@@ -46,11 +48,22 @@ final class LoopStats {
 
   /** A copy taken on the loop, to merge on another thread. */
   Snapshot snapshot() {
-    return new Snapshot(local.copy(), remote.copy(), delivered, duplicates, outOfOrder, eventDeliveries.clone(),
+    return new Snapshot(
+        local.copy(),
+        remote.copy(),
+        delivered,
+        duplicates,
+        outOfOrder,
+        eventDeliveries.clone(),
         eventSlowest.clone());
   }
 
-  record Snapshot(Histogram local, Histogram remote, long delivered, long duplicates, long outOfOrder,
-                  int[] eventDeliveries, long[] eventSlowest) {
-  }
+  record Snapshot(
+      Histogram local,
+      Histogram remote,
+      long delivered,
+      long duplicates,
+      long outOfOrder,
+      int[] eventDeliveries,
+      long[] eventSlowest) {}
 }

@@ -37,7 +37,8 @@ final class PacedConnector<T> {
    * @param notAttempted connections never attempted, after the storm gave up
    * @param reasons the first distinct failure reasons, with how many failures each
    */
-  record Report<T>(List<T> opened, int failed, int notAttempted, Map<String, Integer> reasons, long nanos) {
+  record Report<T>(
+      List<T> opened, int failed, int notAttempted, Map<String, Integer> reasons, long nanos) {
     double seconds() {
       return nanos / 1e9;
     }
@@ -98,7 +99,8 @@ final class PacedConnector<T> {
     long now = System.nanoTime();
     if (perSecond > 0) {
       // Capped at 50 ms worth, so a stalled loop does not release a burst afterwards.
-      allowance = Math.min(Math.max(1, perSecond / 20), allowance + perSecond * (now - lastTick) / 1e9);
+      allowance =
+          Math.min(Math.max(1, perSecond / 20), allowance + perSecond * (now - lastTick) / 1e9);
     }
     lastTick = now;
     if (inFlight > 0 && now - lastEnded > TimeUnit.SECONDS.toNanos(STALL_SECONDS)) {
@@ -117,14 +119,21 @@ final class PacedConnector<T> {
   }
 
   private void startWhileAllowed() {
-    while (next < count && !givenUp && inFlight < MAX_IN_FLIGHT && (perSecond == 0 || allowance >= 1)) {
+    while (next < count
+        && !givenUp
+        && inFlight < MAX_IN_FLIGHT
+        && (perSecond == 0 || allowance >= 1)) {
       allowance--;
       int index = next++;
       inFlight++;
       // compose: an opener that throws fails its connection instead of stalling the storm.
       int loop = index % loops.size();
-      loops.get(loop).runOnContext(v -> Future.succeededFuture().compose(w -> opener.open(index, loop))
-          .onComplete(result -> coordinator.runOnContext(w -> ended(index, result.result(), result.cause()))));
+      loops
+          .get(loop)
+          .runOnContext(v -> Future.succeededFuture()
+              .compose(w -> opener.open(index, loop))
+              .onComplete(result ->
+                  coordinator.runOnContext(w -> ended(index, result.result(), result.cause()))));
     }
     finishIfDone();
   }
@@ -152,7 +161,8 @@ final class PacedConnector<T> {
 
   /** The failure's message and its cause's: "Failed to open a socket." alone hides "Too many open files". */
   private static String reason(Throwable failure) {
-    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    String message =
+        failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     Throwable cause = failure.getCause();
     if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
       message += ": " + cause.getMessage();
@@ -174,7 +184,11 @@ final class PacedConnector<T> {
         opened.add((T) result);
       }
     }
-    done.complete(new Report<>(List.copyOf(opened), failed, count - next, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reasons)),
+    done.complete(new Report<>(
+        List.copyOf(opened),
+        failed,
+        count - next,
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reasons)),
         System.nanoTime() - started));
   }
 }

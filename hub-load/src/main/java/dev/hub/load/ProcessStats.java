@@ -19,8 +19,7 @@ public final class ProcessStats {
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-  private ProcessStats() {
-  }
+  private ProcessStats() {}
 
   /** CPU time of this whole process (every thread, GC included), in nanoseconds. */
   static long ownCpuNanos() {
@@ -36,7 +35,8 @@ public final class ProcessStats {
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     // The command name, field 2, is in parentheses and may hold spaces: count fields after it.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14, 15
+    long ticks =
+        Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14, 15
     return ticks * 1_000_000 / TICKS_PER_SECOND;
   }
 

@@ -57,9 +57,13 @@ final class Publisher {
     this.socket = socket;
     this.options = options;
     this.timeline = timeline;
-    this.window = options.mode() == Mode.MAX ? new InFlightWindow(options.maxInFlight(), this::onEventDone) : null;
+    this.window = options.mode() == Mode.MAX
+        ? new InFlightWindow(options.maxInFlight(), this::onEventDone)
+        : null;
     socket.frameHandler(this::onFrame);
-    socket.exceptionHandler(e -> { /* the close handler follows */ });
+    socket.exceptionHandler(e -> {
+      /* the close handler follows */
+    });
     socket.closeHandler(v -> onClose());
     if (options.target() == Target.BASELINE) {
       ready.complete(this);
@@ -70,9 +74,11 @@ final class Publisher {
    * Connects to the first url, on this (the caller's) context; ready once a hub has said which node
    * it is on.
    */
-  static Future<Publisher> connect(Vertx vertx, Dialer dialer, LoadOptions options, Timeline timeline) {
+  static Future<Publisher> connect(
+      Vertx vertx, Dialer dialer, LoadOptions options, Timeline timeline) {
     String query = options.target() == Target.HUB ? "user=load-publisher" : null;
-    return dialer.dial(0, options.urls().get(0), query)
+    return dialer
+        .dial(0, options.urls().get(0), query)
         .compose(socket -> new Publisher(vertx, socket, options, timeline).ready.future());
   }
 
@@ -198,7 +204,8 @@ final class Publisher {
     if (id >= 0 && id < sequence && sequence - id <= ACK_RING) {
       long stamp = sentAt[(int) (id % ACK_RING)];
       if (stamp >= timeline.measureFrom()) {
-        ackLatency.recordValue(Math.min(LoopStats.MAX_MICROS, Math.max(0, (timeline.now() - stamp) / 1_000)));
+        ackLatency.recordValue(
+            Math.min(LoopStats.MAX_MICROS, Math.max(0, (timeline.now() - stamp) / 1_000)));
       }
     }
   }
@@ -260,8 +267,7 @@ final class Publisher {
     return copy.future();
   }
 
-  record Acks(Histogram latency, Map<String, Integer> refusals) {
-  }
+  record Acks(Histogram latency, Map<String, Integer> refusals) {}
 
   Future<Void> close() {
     Promise<Void> closed = Promise.promise();

@@ -16,9 +16,15 @@ final class ResultBuilder {
   private final WindowSample last;
 
   /** @param first the window's start, or null when nothing was published */
-  ResultBuilder(LoadOptions options, PacedConnector.Report<Subscriber> storm, List<Subscriber> subscribers,
-                Publisher publisher, List<LoopStats.Snapshot> snapshots, Publisher.Acks acks, WindowSample first,
-                WindowSample last) {
+  ResultBuilder(
+      LoadOptions options,
+      PacedConnector.Report<Subscriber> storm,
+      List<Subscriber> subscribers,
+      Publisher publisher,
+      List<LoopStats.Snapshot> snapshots,
+      Publisher.Acks acks,
+      WindowSample first,
+      WindowSample last) {
     this.options = options;
     this.storm = storm;
     this.subscribers = subscribers;
@@ -48,20 +54,43 @@ final class ResultBuilder {
     int localCount = (int) subscribers.stream().filter(Subscriber::isLocal).count();
     long expected = publisher.published() * subscribed;
     InFlightWindow window = publisher.window();
-    return new LoadResult(options.target(), options.mode(), options.urls().size(), options.subscribers(), subscribed,
-        localCount, subscribed - localCount, options.mode() == Mode.RATE ? options.eventsPerSecond() : 0,
-        perSecond(publisher.publishedMeasured()), perSecond(windowDeliveries()), seconds(),
-        publisher.published(), publisher.acked(), publisher.refused(), expected, delivered, expected - delivered,
-        duplicates, outOfOrder, window == null ? 0 : window.timedOut(),
-        options.mode() == Mode.MAX ? options.maxInFlight() : 0, window == null ? 0 : window.peak(),
-        (int) subscribers.stream().filter(Subscriber::isClosed).count(), publisher.closeCode(),
-        Latency.of(local), Latency.of(remote), Latency.of(all), Latency.of(acks.latency()), connect(), cpu(),
+    return new LoadResult(
+        options.target(),
+        options.mode(),
+        options.urls().size(),
+        options.subscribers(),
+        subscribed,
+        localCount,
+        subscribed - localCount,
+        options.mode() == Mode.RATE ? options.eventsPerSecond() : 0,
+        perSecond(publisher.publishedMeasured()),
+        perSecond(windowDeliveries()),
+        seconds(),
+        publisher.published(),
+        publisher.acked(),
+        publisher.refused(),
+        expected,
+        delivered,
+        expected - delivered,
+        duplicates,
+        outOfOrder,
+        window == null ? 0 : window.timedOut(),
+        options.mode() == Mode.MAX ? options.maxInFlight() : 0,
+        window == null ? 0 : window.peak(),
+        (int) subscribers.stream().filter(Subscriber::isClosed).count(),
+        publisher.closeCode(),
+        Latency.of(local),
+        Latency.of(remote),
+        Latency.of(all),
+        Latency.of(acks.latency()),
+        connect(),
+        cpu(),
         acks.refusals());
   }
 
   private LoadResult.ConnectStats connect() {
-    return new LoadResult.ConnectStats(storm.seconds(), storm.perSecond(), storm.failed(), storm.notAttempted(),
-        storm.reasons());
+    return new LoadResult.ConnectStats(
+        storm.seconds(), storm.perSecond(), storm.failed(), storm.notAttempted(), storm.reasons());
   }
 
   private LoadResult.CpuStats cpu() {
@@ -77,7 +106,8 @@ final class ResultBuilder {
       Long before = first.serverMicros().get(pid);
       Long after = last.serverMicros().get(pid);
       if (before == null || after == null) {
-        String error = first.serverErrors().getOrDefault(pid, last.serverErrors().get(pid));
+        String error =
+            first.serverErrors().getOrDefault(pid, last.serverErrors().get(pid));
         servers.add(new LoadResult.ServerCpu(pid, null, error));
         continue;
       }
@@ -85,8 +115,11 @@ final class ResultBuilder {
       anyServer = true;
       servers.add(new LoadResult.ServerCpu(pid, (after - before) / 1e6, null));
     }
-    return new LoadResult.CpuStats(loadMicros / 1e6, anyServer ? serverMicros / 1e6 : null,
-        anyServer ? perDelivery(serverMicros, deliveries) : null, perDelivery(loadMicros, deliveries),
+    return new LoadResult.CpuStats(
+        loadMicros / 1e6,
+        anyServer ? serverMicros / 1e6 : null,
+        anyServer ? perDelivery(serverMicros, deliveries) : null,
+        perDelivery(loadMicros, deliveries),
         List.copyOf(servers));
   }
 

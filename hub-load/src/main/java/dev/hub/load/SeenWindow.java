@@ -10,7 +10,11 @@ package dev.hub.load;
 final class SeenWindow {
   static final int SIZE = 1024;
 
-  enum Arrival { IN_ORDER, LATE, DUPLICATE }
+  enum Arrival {
+    IN_ORDER,
+    LATE,
+    DUPLICATE
+  }
 
   private final long[] bits = new long[SIZE / 64];
   private long highest = -1;

@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
  * A server's memory before and after the connections were opened: resident set size, and heap used
  * after a full GC. A figure that could not be read is null, and {@code error} says why.
  */
-public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBefore, Long heapAfter, String error) {
+public record ServerMemory(
+    long pid, Long rssBefore, Long rssAfter, Long heapBefore, Long heapAfter, String error) {
 
   /** One reading of a server's memory: {@link #rss} and {@link #heap} are null when unreadable. */
   public record Reading(Long rss, Long heap, String error) {
@@ -37,7 +38,8 @@ public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBef
   }
 
   public static ServerMemory of(long pid, Reading before, Reading after) {
-    String error = before.error() == null && after.error() == null ? null
+    String error = before.error() == null && after.error() == null
+        ? null
         : "before: " + before.error() + " after: " + after.error();
     return new ServerMemory(pid, before.rss(), after.rss(), before.heap(), after.heap(), error);
   }
@@ -51,7 +53,12 @@ public record ServerMemory(long pid, Long rssBefore, Long rssAfter, Long heapBef
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("pid", pid).put("rssBefore", rssBefore).put("rssAfter", rssAfter)
-        .put("heapBefore", heapBefore).put("heapAfter", heapAfter).put("error", error);
+    return new JsonObject()
+        .put("pid", pid)
+        .put("rssBefore", rssBefore)
+        .put("rssAfter", rssAfter)
+        .put("heapBefore", heapBefore)
+        .put("heapAfter", heapAfter)
+        .put("error", error);
   }
 }

@@ -37,8 +37,16 @@ final class Subscriber {
    *     local when the hub names no node, and the rule for BASELINE
    * @param channel the channel to subscribe to (HUB), or null to only connect
    */
-  Subscriber(Vertx vertx, WebSocket socket, Target target, LoopStats stats, Timeline timeline, InFlightWindow window,
-             String publisherNode, boolean onPublisherUrl, String channel) {
+  Subscriber(
+      Vertx vertx,
+      WebSocket socket,
+      Target target,
+      LoopStats stats,
+      Timeline timeline,
+      InFlightWindow window,
+      String publisherNode,
+      boolean onPublisherUrl,
+      String channel) {
     this.socket = socket;
     this.stats = stats;
     this.timeline = timeline;
@@ -48,7 +56,9 @@ final class Subscriber {
     this.channel = channel;
     this.local = onPublisherUrl;
     socket.frameHandler(this::onFrame);
-    socket.exceptionHandler(e -> { /* the close handler follows */ });
+    socket.exceptionHandler(e -> {
+      /* the close handler follows */
+    });
     socket.closeHandler(v -> onClose());
     // One that never got ready is not counted, so it must not stay open either.
     ready.future().onFailure(e -> close());
@@ -59,8 +69,8 @@ final class Subscriber {
     if (channel != null) {
       socket.writeTextMessage(LoadFrames.subscribe(channel));
     }
-    long timer = vertx.setTimer(READY_TIMEOUT_MS,
-        id -> ready.tryFail("not ready within " + READY_TIMEOUT_MS + " ms"));
+    long timer = vertx.setTimer(
+        READY_TIMEOUT_MS, id -> ready.tryFail("not ready within " + READY_TIMEOUT_MS + " ms"));
     ready.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
@@ -145,7 +155,9 @@ final class Subscriber {
       if (channel == null) {
         ready.tryComplete(this);
       }
-    } else if ("subscribed".equals(type) && channel != null && channel.equals(frame.getString("channel"))) {
+    } else if ("subscribed".equals(type)
+        && channel != null
+        && channel.equals(frame.getString("channel"))) {
       ready.tryComplete(this);
     } else if ("error".equals(type)) {
       ready.tryFail("refused: " + frame.getString("code") + " " + frame.getString("message"));

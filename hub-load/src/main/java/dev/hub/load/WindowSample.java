@@ -10,8 +10,12 @@ import java.util.Map;
  * Counters read at one edge of the measured window: the time, deliveries so far, this process's CPU
  * and each server's. A server whose CPU cannot be read gets an error instead of a figure.
  */
-record WindowSample(long nanos, long delivered, long ownCpuNanos, Map<Long, Long> serverMicros,
-                    Map<Long, String> serverErrors) {
+record WindowSample(
+    long nanos,
+    long delivered,
+    long ownCpuNanos,
+    Map<Long, Long> serverMicros,
+    Map<Long, String> serverErrors) {
 
   static WindowSample take(Timeline timeline, long delivered, List<Long> pids) {
     long now = timeline.now();
@@ -25,7 +29,11 @@ record WindowSample(long nanos, long delivered, long ownCpuNanos, Map<Long, Long
         errors.put(pid, "cannot read /proc/" + pid + "/stat: " + e);
       }
     }
-    return new WindowSample(now, delivered, own, Collections.unmodifiableMap(micros),
+    return new WindowSample(
+        now,
+        delivered,
+        own,
+        Collections.unmodifiableMap(micros),
         Collections.unmodifiableMap(errors));
   }
 }

@@ -28,13 +28,17 @@ class BaselineLoadTest {
 
   private LoadOptions options() {
     return LoadOptions.defaults(List.of(URI.create("ws://127.0.0.1:" + server.port() + "/any")))
-        .withTarget(Target.BASELINE).withSubscribers(10).withWarmup(Duration.ofMillis(200))
-        .withDuration(Duration.ofSeconds(1)).withConnectsPerSecond(0);
+        .withTarget(Target.BASELINE)
+        .withSubscribers(10)
+        .withWarmup(Duration.ofMillis(200))
+        .withDuration(Duration.ofSeconds(1))
+        .withConnectsPerSecond(0);
   }
 
   @Test
   void aMaxRunKeepsWithinItsInFlightBoundAndLosesNothing() throws Exception {
-    LoadResult result = LoadGenerator.run(options().withMode(Mode.MAX).withMaxInFlight(5).withPayloadBytes(300));
+    LoadResult result =
+        LoadGenerator.run(options().withMode(Mode.MAX).withMaxInFlight(5).withPayloadBytes(300));
 
     assertThat(result.published()).isGreaterThan(5);
     assertThat(result.inFlightPeak()).isBetween(1, 5);

@@ -20,8 +20,10 @@ class HubLoadIT {
   @BeforeAll
   static void startCluster() {
     // The publisher sends more than the default 100 frames a second in MAX mode.
-    cluster = HubCluster.start(2, json -> json.put("limits",
-        new JsonObject().put("ratePerSecond", 100_000).put("burst", 100_000)));
+    cluster = HubCluster.start(
+        2,
+        json -> json.put(
+            "limits", new JsonObject().put("ratePerSecond", 100_000).put("burst", 100_000)));
   }
 
   @AfterAll
@@ -32,15 +34,21 @@ class HubLoadIT {
   }
 
   private static List<URI> urls() {
-    return List.of(URI.create("ws://127.0.0.1:" + cluster.node(0).port() + "/ws"),
+    return List.of(
+        URI.create("ws://127.0.0.1:" + cluster.node(0).port() + "/ws"),
         URI.create("ws://127.0.0.1:" + cluster.node(1).port() + "/ws"));
   }
 
   @Test
   void aRateRunDeliversEveryEventToLocalAndRemoteSubscribers() throws Exception {
-    LoadOptions options = LoadOptions.defaults(urls()).withSubscribers(20).withChannel("load-rate")
-        .withEventsPerSecond(50).withWarmup(Duration.ofMillis(500)).withDuration(Duration.ofSeconds(2))
-        .withConnectsPerSecond(0).withServerPids(List.of(ProcessHandle.current().pid()));
+    LoadOptions options = LoadOptions.defaults(urls())
+        .withSubscribers(20)
+        .withChannel("load-rate")
+        .withEventsPerSecond(50)
+        .withWarmup(Duration.ofMillis(500))
+        .withDuration(Duration.ofSeconds(2))
+        .withConnectsPerSecond(0)
+        .withServerPids(List.of(ProcessHandle.current().pid()));
 
     LoadResult result = LoadGenerator.run(options);
 
@@ -56,20 +64,29 @@ class HubLoadIT {
     assertThat(result.remoteSubscribers()).isEqualTo(10);
     assertThat(result.local().count()).isPositive();
     assertThat(result.remote().count()).isPositive();
-    assertThat(result.all().count()).isEqualTo(result.local().count() + result.remote().count());
-    assertThat(result.local().p50()).isPositive().isLessThanOrEqualTo(result.local().max());
+    assertThat(result.all().count())
+        .isEqualTo(result.local().count() + result.remote().count());
+    assertThat(result.local().p50())
+        .isPositive()
+        .isLessThanOrEqualTo(result.local().max());
     assertThat(result.ack().count()).isPositive();
     assertThat(result.cpu().serverSeconds()).isNotNull();
     assertThat(result.connect().failed()).isZero();
     JsonObject json = result.toJson();
-    assertThat(json.getJsonObject("latency").getJsonObject("remote").getLong("count")).isPositive();
+    assertThat(json.getJsonObject("latency").getJsonObject("remote").getLong("count"))
+        .isPositive();
     assertThat(json.getJsonObject("connect").getDouble("perSecond")).isPositive();
   }
 
   @Test
   void aMaxRunOnTwoNodesLosesNothing() throws Exception {
-    LoadOptions options = LoadOptions.defaults(urls()).withSubscribers(10).withChannel("load-max")
-        .withMode(Mode.MAX).withMaxInFlight(8).withWarmup(Duration.ZERO).withDuration(Duration.ofSeconds(1));
+    LoadOptions options = LoadOptions.defaults(urls())
+        .withSubscribers(10)
+        .withChannel("load-max")
+        .withMode(Mode.MAX)
+        .withMaxInFlight(8)
+        .withWarmup(Duration.ZERO)
+        .withDuration(Duration.ofSeconds(1));
 
     LoadResult result = LoadGenerator.run(options);
 

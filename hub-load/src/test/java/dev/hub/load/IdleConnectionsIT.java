@@ -20,9 +20,24 @@ class IdleConnectionsIT {
       long self = ProcessHandle.current().pid(); // the node runs in this JVM
       ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-      int code = LoadMain.execute(new String[] {"idle", "--urls", url, "--connections", "200", "--subscribe",
-          "idle-room", "--connects-per-second", "0", "--hold", "300ms", "--server-pids", Long.toString(self)},
-          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+      int code = LoadMain.execute(
+          new String[] {
+            "idle",
+            "--urls",
+            url,
+            "--connections",
+            "200",
+            "--subscribe",
+            "idle-room",
+            "--connects-per-second",
+            "0",
+            "--hold",
+            "300ms",
+            "--server-pids",
+            Long.toString(self)
+          },
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(new ByteArrayOutputStream()));
 
       assertThat(code).isZero();
       String stdout = out.toString(StandardCharsets.UTF_8);

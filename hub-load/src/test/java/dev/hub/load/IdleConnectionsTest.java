@@ -20,8 +20,15 @@ class IdleConnectionsTest {
     } catch (IOException e) {
       throw new AssertionError(e);
     }
-    IdleOptions options = new IdleOptions(List.of(URI.create("ws://127.0.0.1:" + closedPort + "/ws")), 1000,
-        Target.HUB, null, 0, List.of(), Duration.ZERO, List.of());
+    IdleOptions options = new IdleOptions(
+        List.of(URI.create("ws://127.0.0.1:" + closedPort + "/ws")),
+        1000,
+        Target.HUB,
+        null,
+        0,
+        List.of(),
+        Duration.ZERO,
+        List.of());
 
     IdleResult result = IdleConnections.run(options);
 

@@ -26,28 +26,50 @@ class ListenersTest {
   @Test
   void listenersCountAndTimeEveryBroadcastOnEveryNode() throws Exception {
     try (HubCluster cluster = HubCluster.start(2)) {
-      String urls = "ws://127.0.0.1:" + cluster.node(0).port() + "/ws,ws://127.0.0.1:" + cluster.node(1).port() + "/ws";
+      String urls = "ws://127.0.0.1:" + cluster.node(0).port() + "/ws,ws://127.0.0.1:"
+          + cluster.node(1).port() + "/ws";
       ReadyWatch out = new ReadyWatch();
-      CompletableFuture<Integer> listening = CompletableFuture.supplyAsync(() -> LoadMain.execute(new String[] {
-          "listen", "--urls", urls, "--connections", "60", "--channel", "room", "--events", "3",
-          "--connects-per-second", "0", "--timeout", "60s"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+      CompletableFuture<Integer> listening = CompletableFuture.supplyAsync(() -> LoadMain.execute(
+          new String[] {
+            "listen",
+            "--urls",
+            urls,
+            "--connections",
+            "60",
+            "--channel",
+            "room",
+            "--events",
+            "3",
+            "--connects-per-second",
+            "0",
+            "--timeout",
+            "60s"
+          },
+          new PrintStream(out, true, StandardCharsets.UTF_8),
           new PrintStream(new ByteArrayOutputStream())));
       out.ready.get(60, TimeUnit.SECONDS);
 
-      Broadcast.Sent sent = Broadcast.run(URI.create("ws://127.0.0.1:" + cluster.node(0).port() + "/ws"), "room", 3,
-          Duration.ofMillis(200), 100);
+      Broadcast.Sent sent = Broadcast.run(
+          URI.create("ws://127.0.0.1:" + cluster.node(0).port() + "/ws"),
+          "room",
+          3,
+          Duration.ofMillis(200),
+          100);
 
       assertThat(sent.published()).isEqualTo(3);
       assertThat(sent.acked()).isEqualTo(3);
       assertThat(listening.get(60, TimeUnit.SECONDS)).isZero();
-      JsonObject result = new JsonObject(out.text().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+      JsonObject result = new JsonObject(
+          out.text().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
       assertThat(result.getInteger("opened")).isEqualTo(60);
       assertThat(result.getLong("delivered")).isEqualTo(180);
       assertThat(result.getLong("duplicates")).isZero();
       assertThat(result.getJsonArray("eventDeliveries").getList()).containsExactly(60, 60, 60);
       for (Object slowest : result.getJsonArray("eventSlowestNanos")) {
-        assertThat(((Number) slowest).longValue()).as("publish to last delivery, ns")
-            .isPositive().isLessThan(TimeUnit.SECONDS.toNanos(30));
+        assertThat(((Number) slowest).longValue())
+            .as("publish to last delivery, ns")
+            .isPositive()
+            .isLessThan(TimeUnit.SECONDS.toNanos(30));
       }
       assertThat(ListenResult.histogram(result).getTotalCount()).isEqualTo(180);
     }
@@ -56,8 +78,14 @@ class ListenersTest {
   @Test
   void aListenerWaitsNoLongerThanItsTimeoutForEventsThatNeverCome() throws Exception {
     try (HubCluster cluster = HubCluster.start(1)) {
-      ListenOptions options = new ListenOptions(List.of(URI.create("ws://127.0.0.1:" + cluster.node(0).port() + "/ws")),
-          10, "quiet", 0, List.of(), 2, Duration.ofMillis(500));
+      ListenOptions options = new ListenOptions(
+          List.of(URI.create("ws://127.0.0.1:" + cluster.node(0).port() + "/ws")),
+          10,
+          "quiet",
+          0,
+          List.of(),
+          2,
+          Duration.ofMillis(500));
 
       ListenResult result = Listeners.run(options, new PrintStream(new ByteArrayOutputStream()));
 

@@ -27,8 +27,9 @@ class LoadFramesTest {
   @Test
   void findsSequenceAndSendTimeInTheEventAHubDelivers() {
     // What a hub sends a subscriber: the event as published, then the fields the hub adds.
-    Buffer delivered = Buffer.buffer("{\"type\":\"load\",\"s\":9001,\"t\":77,\"p\":\"xxxx\","
-        + "\"timestamp\":\"2025-01-01T00:00:00Z\",\"channel\":\"load\",\"from\":\"load-publisher\"}");
+    Buffer delivered = Buffer.buffer(
+        "{\"type\":\"load\",\"s\":9001,\"t\":77,\"p\":\"xxxx\","
+            + "\"timestamp\":\"2025-01-01T00:00:00Z\",\"channel\":\"load\",\"from\":\"load-publisher\"}");
 
     assertThat(LoadFrames.sequence(delivered)).isEqualTo(9001);
     assertThat(LoadFrames.sentAt(delivered)).isEqualTo(77);
@@ -36,7 +37,8 @@ class LoadFramesTest {
 
   @Test
   void tellsEventsFromRepliesAndReadsAckIds() {
-    Buffer connected = Buffer.buffer("{\"type\":\"connected\",\"connectionId\":\"c\",\"node\":\"n\"}");
+    Buffer connected =
+        Buffer.buffer("{\"type\":\"connected\",\"connectionId\":\"c\",\"node\":\"n\"}");
     Buffer ack = Buffer.buffer("{\"type\":\"ack\",\"id\":12,\"offset\":3}");
 
     assertThat(LoadFrames.sequence(connected)).isEqualTo(LoadFrames.ABSENT);

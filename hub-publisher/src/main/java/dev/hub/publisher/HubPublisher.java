@@ -61,7 +61,8 @@ public final class HubPublisher {
   }
 
   private Future<Receipt> send(JsonObject request) {
-    return eventBus.<JsonObject>request(ADDRESS, request, options)
+    return eventBus
+        .<JsonObject>request(ADDRESS, request, options)
         .map(reply -> Receipt.fromJson(reply.body()));
   }
 
@@ -73,7 +74,9 @@ public final class HubPublisher {
    */
   public record Receipt(Long offset, String epoch) {
     static Receipt fromJson(JsonObject json) {
-      return json == null ? new Receipt(null, null) : new Receipt(json.getLong("offset"), json.getString("epoch"));
+      return json == null
+          ? new Receipt(null, null)
+          : new Receipt(json.getLong("offset"), json.getString("epoch"));
     }
   }
 }

@@ -49,7 +49,8 @@ public final class HubTestClient implements AutoCloseable {
     this.wait = wait;
     socket.textMessageHandler(text -> received(new JsonObject(text)));
     socket.binaryMessageHandler(this::receivedBinary);
-    socket.closeHandler(v -> closed(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
+    socket.closeHandler(
+        v -> closed(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
   }
 
   /** Connects to {@code ws://127.0.0.1:<port><pathAndQuery>} and waits up to {@link #WAIT} for {@code connected}. */
@@ -58,20 +59,22 @@ public final class HubTestClient implements AutoCloseable {
   }
 
   /** Connects and waits for the {@code connected} frame (which stays there for a later {@link #await}). */
-  public static HubTestClient connect(Vertx vertx, int port, String pathAndQuery, Duration timeout) {
+  public static HubTestClient connect(
+      Vertx vertx, int port, String pathAndQuery, Duration timeout) {
     return connect(vertx, port, pathAndQuery, Map.of(), timeout);
   }
 
   /** Connects with these HTTP headers on the upgrade request (an {@code Authorization} header, say). */
-  public static HubTestClient connect(Vertx vertx, int port, String pathAndQuery, Map<String, String> headers,
-                                      Duration timeout) {
+  public static HubTestClient connect(
+      Vertx vertx, int port, String pathAndQuery, Map<String, String> headers, Duration timeout) {
     HubTestClient testClient = open(vertx, port, pathAndQuery, headers, timeout);
     try {
       testClient.awaitReceived(ofType("connected"), 1);
       return testClient;
     } catch (AssertionError e) {
       testClient.close();
-      throw new AssertionError("no connected frame from port " + port + pathAndQuery + ": " + e.getMessage(), e);
+      throw new AssertionError(
+          "no connected frame from port " + port + pathAndQuery + ": " + e.getMessage(), e);
     }
   }
 
@@ -81,14 +84,15 @@ public final class HubTestClient implements AutoCloseable {
    *
    * @throws AssertionError when the upgrade itself fails (see {@link #upgrade} for its answer)
    */
-  public static HubTestClient open(Vertx vertx, int port, String pathAndQuery, Map<String, String> headers,
-                                   Duration timeout) {
+  public static HubTestClient open(
+      Vertx vertx, int port, String pathAndQuery, Map<String, String> headers, Duration timeout) {
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(port).setURI(pathAndQuery);
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(pathAndQuery);
     headers.forEach(options::addHeader);
     // Not a browser: no Origin unless the test sets one (an open node takes only loopback origins).
-    options.setAllowOriginHeader(headers.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("origin")));
+    options.setAllowOriginHeader(
+        headers.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("origin")));
     // Handlers are set before the socket connects: set once the connect future completes, they
     // could miss the connected frame (the test thread may attach them after it has arrived).
     HubTestClient testClient = new HubTestClient(client, client.webSocket(), timeout);
@@ -102,25 +106,35 @@ public final class HubTestClient implements AutoCloseable {
   }
 
   /** The status and body an upgrade request gets: 101 when accepted, else the refusal. */
-  public static Answer upgrade(Vertx vertx, int port, String pathAndQuery, Map<String, String> headers,
-                               Duration timeout) {
+  public static Answer upgrade(
+      Vertx vertx, int port, String pathAndQuery, Map<String, String> headers, Duration timeout) {
     HttpClient http = vertx.createHttpClient();
     try {
-      RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+      RequestOptions options = new RequestOptions()
+          .setMethod(HttpMethod.GET)
+          .setHost("127.0.0.1")
+          .setPort(port)
           .setURI(pathAndQuery)
-          .putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
-          .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+          .putHeader("Upgrade", "websocket")
+          .putHeader("Connection", "Upgrade")
+          .putHeader("Sec-WebSocket-Version", "13")
+          .putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
       headers.forEach(options::putHeader);
-      return onEventLoop(vertx, () -> http.request(options)
-          .compose(request -> request.send())
-          // After a 101 the server speaks WebSocket on that connection; close it rather than let
-          // the HTTP client try to read frames as HTTP.
-          .compose(response -> response.statusCode() == 101
-              ? response.request().connection().close().map(v -> new Answer(101, null))
-              : response.body().map(body -> new Answer(response.statusCode(), body.toString()))))
+      return onEventLoop(
+              vertx,
+              () -> http.request(options)
+                  .compose(request -> request.send())
+                  // After a 101 the server speaks WebSocket on that connection; close it rather
+                  // than let the HTTP client try to read frames as HTTP.
+                  .compose(response -> response.statusCode() == 101
+                      ? response.request().connection().close().map(v -> new Answer(101, null))
+                      : response
+                          .body()
+                          .map(body -> new Answer(response.statusCode(), body.toString()))))
           .await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new AssertionError("upgrade request to port " + port + pathAndQuery + " failed: " + e, e);
+      throw new AssertionError(
+          "upgrade request to port " + port + pathAndQuery + " failed: " + e, e);
     } finally {
       http.close();
     }
@@ -200,7 +214,9 @@ public final class HubTestClient implements AutoCloseable {
     }
     send(frame);
     String wanted = String.valueOf(id);
-    return await(reply -> reply.getValue("id") != null && wanted.equals(String.valueOf(reply.getValue("id"))),
+    return await(
+        reply ->
+            reply.getValue("id") != null && wanted.equals(String.valueOf(reply.getValue("id"))),
         timeout);
   }
 
@@ -241,12 +257,15 @@ public final class HubTestClient implements AutoCloseable {
 
   /** Takes the error frame with this {@code code}. */
   public JsonObject awaitError(String code) {
-    return await(frame -> "error".equals(frame.getString("type")) && code.equals(frame.getString("code")), wait);
+    return await(
+        frame -> "error".equals(frame.getString("type")) && code.equals(frame.getString("code")),
+        wait);
   }
 
   /** Waits until {@code count} frames received, taken or not, match, and returns every match. */
   public synchronized List<JsonObject> awaitReceived(Predicate<JsonObject> match, int count) {
-    waitUntil(wait, count + " matching frames", () -> frames.stream().filter(match).count() >= count);
+    waitUntil(
+        wait, count + " matching frames", () -> frames.stream().filter(match).count() >= count);
     return received(match);
   }
 

@@ -6,11 +6,11 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.cluster.impl.ClusterServiceImpl;
-import dev.hub.cluster.ClusterSetup;
-import dev.hub.node.HubNode;
 import dev.hub.auth.TokenMinter;
+import dev.hub.cluster.ClusterSetup;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
+import dev.hub.node.HubNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -56,7 +56,8 @@ public final class HubCluster implements AutoCloseable {
   private final List<HubTestClient> clients = new CopyOnWriteArrayList<>();
   private final Vertx clientVertx = Vertx.vertx();
 
-  private HubCluster(String clusterName, List<Integer> memberPorts, UnaryOperator<JsonObject> settings) {
+  private HubCluster(
+      String clusterName, List<Integer> memberPorts, UnaryOperator<JsonObject> settings) {
     this.clusterName = clusterName;
     this.memberPorts = memberPorts;
     this.settings = settings;
@@ -90,7 +91,8 @@ public final class HubCluster implements AutoCloseable {
   public static HubCluster start(int size, UnaryOperator<JsonObject> settings) {
     // One more port than nodes, for a non-hub service member.
     List<Integer> ports = freePorts(size + 1);
-    HubCluster cluster = new HubCluster("hub-test-" + UUID.randomUUID().toString().substring(0, 8), ports, settings);
+    HubCluster cluster =
+        new HubCluster("hub-test-" + UUID.randomUUID().toString().substring(0, 8), ports, settings);
     try {
       for (int i = 0; i < size; i++) {
         HubConfig config = ConfigReader.read(settings.apply(cluster.nodeSettings(i)));
@@ -119,11 +121,13 @@ public final class HubCluster implements AutoCloseable {
         .put("nodeId", nodeId)
         .put("eventLoops", 2)
         .put("drainTimeoutMs", 3000)
-        .put("cluster", new JsonObject()
-            .put("name", clusterName)
-            .put("host", "127.0.0.1")
-            .put("port", memberPort)
-            .put("members", members));
+        .put(
+            "cluster",
+            new JsonObject()
+                .put("name", clusterName)
+                .put("host", "127.0.0.1")
+                .put("port", memberPort)
+                .put("members", members));
   }
 
   /**
@@ -145,7 +149,8 @@ public final class HubCluster implements AutoCloseable {
     int port = freePorts(1).get(0);
     HubNode node;
     try {
-      node = HubNode.start(ConfigReader.read(adjust.apply(settings.apply(nodeSettings(nodeId, port)))))
+      node = HubNode.start(
+              ConfigReader.read(adjust.apply(settings.apply(nodeSettings(nodeId, port)))))
           .await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("node " + nodeId + " did not start: " + e.getMessage(), e);
@@ -193,17 +198,25 @@ public final class HubCluster implements AutoCloseable {
       for (int i = 0; i < nodes.size(); i++) {
         HubTestClient probe = HubTestClient.connect(clientVertx, node(i).port(), path, TIMEOUT);
         probes.add(probe);
-        probe.request(new JsonObject().put("type", "subscribe").put("id", "probe").put("channel", channel), TIMEOUT);
+        probe.request(
+            new JsonObject().put("type", "subscribe").put("id", "probe").put("channel", channel),
+            TIMEOUT);
       }
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       for (int origin = 0; origin < probes.size(); origin++) {
         String from = "node-" + origin;
-        while (!probes.stream().allMatch(p -> !p.received(f -> from.equals(f.getString("origin"))).isEmpty())) {
+        while (!probes.stream()
+            .allMatch(p -> !p.received(f -> from.equals(f.getString("origin"))).isEmpty())) {
           if (System.nanoTime() > deadline) {
-            throw new AssertionError("events published on node " + (origin + 1) + " do not reach every node");
+            throw new AssertionError(
+                "events published on node " + (origin + 1) + " do not reach every node");
           }
-          probes.get(origin).send(new JsonObject().put("type", "publish").put("channel", channel)
-              .put("event", new JsonObject().put("type", "probe").put("origin", from)));
+          probes
+              .get(origin)
+              .send(new JsonObject()
+                  .put("type", "publish")
+                  .put("channel", channel)
+                  .put("event", new JsonObject().put("type", "probe").put("origin", from)));
           sleepBriefly();
         }
       }
@@ -222,8 +235,14 @@ public final class HubCluster implements AutoCloseable {
       return "/ws";
     }
     TokenMinter minter = new TokenMinter(clientVertx, config.security().auth());
-    String token = minter.mint(new TokenMinter.Grant("hub-testkit-probe", List.of(PROBE_CHANNEL),
-        List.of(PROBE_CHANNEL), List.of(), false, false, Duration.ofMinutes(10)));
+    String token = minter.mint(new TokenMinter.Grant(
+        "hub-testkit-probe",
+        List.of(PROBE_CHANNEL),
+        List.of(PROBE_CHANNEL),
+        List.of(),
+        false,
+        false,
+        Duration.ofMinutes(10)));
     return "/ws?token=" + token;
   }
 
@@ -258,7 +277,8 @@ public final class HubCluster implements AutoCloseable {
 
   /** Connects a WebSocket client to a node with this path and query and these upgrade request headers. */
   public HubTestClient connectPath(int node, String pathAndQuery, Map<String, String> headers) {
-    HubTestClient client = HubTestClient.connect(clientVertx, node(node).port(), pathAndQuery, headers, TIMEOUT);
+    HubTestClient client =
+        HubTestClient.connect(clientVertx, node(node).port(), pathAndQuery, headers, TIMEOUT);
     clients.add(client);
     return client;
   }
@@ -274,8 +294,11 @@ public final class HubCluster implements AutoCloseable {
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
     try {
-      Vertx service = Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config))
-          .buildClustered().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Vertx service = Vertx.builder()
+          .with(options)
+          .withClusterManager(new HazelcastClusterManager(config))
+          .buildClustered()
+          .await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       services.add(service);
       awaitMembers(memberCount());
       return service;
@@ -301,7 +324,8 @@ public final class HubCluster implements AutoCloseable {
    * {@code cluster-config}, {@code loopback.xml} unless the test's settings name another).
    */
   private Config memberConfig() {
-    JsonObject json = settings.apply(nodeSettings("member", memberPorts.get(memberPorts.size() - 1)));
+    JsonObject json =
+        settings.apply(nodeSettings("member", memberPorts.get(memberPorts.size() - 1)));
     return ClusterSetup.hazelcastConfig(ConfigReader.read(json).cluster());
   }
 
@@ -328,7 +352,8 @@ public final class HubCluster implements AutoCloseable {
   public void splitNode(int index) {
     HazelcastInstance isolated = hazelcast(node(index));
     Member self = isolated.getCluster().getLocalMember();
-    List<Member> others = isolated.getCluster().getMembers().stream().filter(m -> !m.equals(self)).toList();
+    List<Member> others =
+        isolated.getCluster().getMembers().stream().filter(m -> !m.equals(self)).toList();
     for (Member other : others) {
       clusterService(isolated).suspectMember(other, "split by the test kit", true);
     }
@@ -336,8 +361,11 @@ public final class HubCluster implements AutoCloseable {
       if (node != node(index) && !crashed.contains(node)) {
         // Each member must be given its own view of the isolated one.
         HazelcastInstance survivor = hazelcast(node);
-        survivor.getCluster().getMembers().stream().filter(m -> m.getUuid().equals(self.getUuid())).findFirst()
-            .ifPresent(seen -> clusterService(survivor).suspectMember(seen, "split by the test kit", true));
+        survivor.getCluster().getMembers().stream()
+            .filter(m -> m.getUuid().equals(self.getUuid()))
+            .findFirst()
+            .ifPresent(seen ->
+                clusterService(survivor).suspectMember(seen, "split by the test kit", true));
       }
     }
   }
@@ -380,7 +408,8 @@ public final class HubCluster implements AutoCloseable {
     dataMembers.forEach(member -> member.getLifecycleService().shutdown());
     List<Future<?>> closing = new ArrayList<>();
     for (HubNode node : nodes) {
-      closing.add(node.isDraining() || crashed.contains(node) ? Future.succeededFuture() : node.stop());
+      closing.add(
+          node.isDraining() || crashed.contains(node) ? Future.succeededFuture() : node.stop());
     }
     services.forEach(service -> closing.add(service.close()));
     try {

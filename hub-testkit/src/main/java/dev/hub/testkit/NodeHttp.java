@@ -15,15 +15,17 @@ import java.util.regex.Pattern;
  * {@code /metrics} text. Blocking: call from the test thread.
  */
 public final class NodeHttp {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(HubCluster.TIMEOUT).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(HubCluster.TIMEOUT).build();
 
-  private NodeHttp() {
-  }
+  private NodeHttp() {}
 
   /** {@code GET http://127.0.0.1:<port><path>}. */
   public static HttpResponse<String> get(int port, String path) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(HubCluster.TIMEOUT).GET().build();
+        .timeout(HubCluster.TIMEOUT)
+        .GET()
+        .build();
     try {
       return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

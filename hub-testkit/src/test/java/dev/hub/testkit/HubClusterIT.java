@@ -25,10 +25,17 @@ class HubClusterIT {
       Config data = cluster.startDataMember().getConfig();
 
       for (Config member : List.of(node, service, data)) {
-        assertThat(fileProperties(member)).as("the file's properties").isEqualTo(fileProperties(LOOPBACK));
+        assertThat(fileProperties(member))
+            .as("the file's properties")
+            .isEqualTo(fileProperties(LOOPBACK));
         assertThat(member.getClusterName()).isEqualTo(cluster.clusterName());
-        assertThat(member.getNetworkConfig().getJoin().getTcpIpConfig().getConnectionTimeoutSeconds())
-            .as("tcp-ip join connection timeout").isEqualTo(LOOPBACK.getNetworkConfig().getJoin().getTcpIpConfig()
+        assertThat(
+                member.getNetworkConfig().getJoin().getTcpIpConfig().getConnectionTimeoutSeconds())
+            .as("tcp-ip join connection timeout")
+            .isEqualTo(LOOPBACK
+                .getNetworkConfig()
+                .getJoin()
+                .getTcpIpConfig()
                 .getConnectionTimeoutSeconds());
         assertThat(member.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
             .isEqualTo(node.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
@@ -44,7 +51,10 @@ class HubClusterIT {
   /** The member's values of the properties the file sets. */
   private static Map<String, String> fileProperties(Config member) {
     Map<String, String> values = new TreeMap<>();
-    LOOPBACK.getProperties().stringPropertyNames().forEach(name -> values.put(name, member.getProperty(name)));
+    LOOPBACK
+        .getProperties()
+        .stringPropertyNames()
+        .forEach(name -> values.put(name, member.getProperty(name)));
     return values;
   }
 }

@@ -13,8 +13,7 @@ import org.slf4j.LoggerFactory;
 final class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
-  private ApiErrors() {
-  }
+  private ApiErrors() {}
 
   static void send(RoutingContext ctx, Throwable failure) {
     HubException error;
@@ -29,7 +28,8 @@ final class ApiErrors {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(error.code().httpStatus())
+    ctx.response()
+        .setStatusCode(error.code().httpStatus())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(ServerFrames.httpError(error.code(), error.getMessage()).encode());
   }

@@ -5,8 +5,7 @@ import dev.hub.routing.Audience;
 
 /** The audience a server's publish request names. */
 final class AudienceOf {
-  private AudienceOf() {
-  }
+  private AudienceOf() {}
 
   static Audience request(PublishRequest request) {
     if (request.channel() != null) {

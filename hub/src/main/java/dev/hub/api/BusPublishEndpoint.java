@@ -33,7 +33,8 @@ public final class BusPublishEndpoint {
   private void handle(Message<Object> message) {
     try {
       PublishRequest request = PublishRequest.parse(asJson(message.body()));
-      publisher.publishFromServer(AudienceOf.request(request), request.event())
+      publisher
+          .publishFromServer(AudienceOf.request(request), request.event())
           .onSuccess(receipt -> message.reply(receipt.toJson()))
           .onFailure(e -> fail(message, e));
     } catch (HubException e) {

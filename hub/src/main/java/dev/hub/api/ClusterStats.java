@@ -35,8 +35,11 @@ public final class ClusterStats {
    * @param busMemberIds every member's id on the event bus, this node's included
    * @param ownFigures this node's figures, read when asked
    */
-  public ClusterStats(EventBus eventBus, String busMemberId, Supplier<List<String>> busMemberIds,
-                      Supplier<JsonObject> ownFigures) {
+  public ClusterStats(
+      EventBus eventBus,
+      String busMemberId,
+      Supplier<List<String>> busMemberIds,
+      Supplier<JsonObject> ownFigures) {
     this.eventBus = eventBus;
     this.busMemberId = busMemberId;
     this.busMemberIds = busMemberIds;
@@ -45,8 +48,8 @@ public final class ClusterStats {
 
   /** Starts answering other nodes' requests; one consumer per node. */
   public Future<MessageConsumer<Object>> register() {
-    MessageConsumer<Object> consumer = eventBus.consumer(Addresses.STATS_PREFIX + busMemberId,
-        message -> message.reply(ownFigures.get()));
+    MessageConsumer<Object> consumer = eventBus.consumer(
+        Addresses.STATS_PREFIX + busMemberId, message -> message.reply(ownFigures.get()));
     return consumer.completion().map(consumer);
   }
 
@@ -61,9 +64,13 @@ public final class ClusterStats {
   }
 
   private Future<JsonObject> ask(String id) {
-    return eventBus.request(Addresses.STATS_PREFIX + id, null, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+    return eventBus
+        .request(
+            Addresses.STATS_PREFIX + id, null, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
         .map(reply -> (JsonObject) reply.body())
-        .recover(failure -> Future.succeededFuture(new JsonObject().put("member", id).put("answered", false)
+        .recover(failure -> Future.succeededFuture(new JsonObject()
+            .put("member", id)
+            .put("answered", false)
             .put("reason", reason(failure))));
   }
 
@@ -92,7 +99,8 @@ public final class ClusterStats {
 
   private static String reason(Throwable failure) {
     if (failure instanceof ReplyException reply) {
-      return reply.failureType() == ReplyFailure.NO_HANDLERS ? "no_handler"
+      return reply.failureType() == ReplyFailure.NO_HANDLERS
+          ? "no_handler"
           : reply.failureType() == ReplyFailure.TIMEOUT ? "timeout" : "failed";
     }
     return "failed";

@@ -7,16 +7,16 @@ import dev.hub.config.HubConfig;
 import dev.hub.history.HistoryQuery;
 import dev.hub.history.HistoryStore;
 import dev.hub.metrics.HubMetrics;
-import dev.hub.presence.PresenceStore;
 import dev.hub.presence.PresenceQuery;
+import dev.hub.presence.PresenceStore;
 import dev.hub.protocol.ChannelNames;
-import dev.hub.protocol.StreamPosition;
-import io.vertx.core.json.JsonObject;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.PublishRequest;
+import dev.hub.protocol.StreamPosition;
 import dev.hub.routing.Publisher;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -37,8 +37,14 @@ public final class HttpApi {
   private final HubMetrics metrics;
   private final BodyGate bodies;
 
-  public HttpApi(HubConfig config, Publisher publisher, HistoryStore history, PresenceStore presence,
-                 Authenticator authenticator, OriginPolicy origins, HubMetrics metrics) {
+  public HttpApi(
+      HubConfig config,
+      Publisher publisher,
+      HistoryStore history,
+      PresenceStore presence,
+      Authenticator authenticator,
+      OriginPolicy origins,
+      HubMetrics metrics) {
     this.config = config;
     this.publisher = publisher;
     this.history = history;
@@ -55,7 +61,11 @@ public final class HttpApi {
     router.route("/api/*").handler(bodies::hold);
     router.route("/api/*").handler(this::requireOrigin);
     router.route("/api/*").handler(this::requireAdmin);
-    router.post("/api/publish").handler(bodies::requireJson).handler(bodies::read).handler(this::publish);
+    router
+        .post("/api/publish")
+        .handler(bodies::requireJson)
+        .handler(bodies::read)
+        .handler(this::publish);
     router.get("/api/channels/:channel/history").handler(this::history);
     router.get("/api/channels/:channel/presence").handler(this::presence);
     router.route("/api/*").failureHandler(ctx -> ApiErrors.send(ctx, failureOf(ctx)));
@@ -78,10 +88,15 @@ public final class HttpApi {
   private void requireAdmin(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-        ? header.substring(BEARER.length()).trim() : null;
-    authenticator.authenticate(new Credentials(token, null))
-        .onFailure(e -> refuse(ctx, e instanceof HubException hub ? hub
-            : new HubException(ErrorCode.UNAUTHORIZED, "the token was refused")))
+        ? header.substring(BEARER.length()).trim()
+        : null;
+    authenticator
+        .authenticate(new Credentials(token, null))
+        .onFailure(e -> refuse(
+            ctx,
+            e instanceof HubException hub
+                ? hub
+                : new HubException(ErrorCode.UNAUTHORIZED, "the token was refused")))
         .onSuccess(identity -> {
           if (identity.isEmpty()) {
             refuse(ctx, new HubException(ErrorCode.UNAUTHORIZED, "an admin token is required"));
@@ -100,7 +115,8 @@ public final class HttpApi {
 
   private void publish(RoutingContext ctx) {
     PublishRequest request = PublishRequest.parse(ctx.body().asJsonObject());
-    publisher.publishFromServer(AudienceOf.request(request), request.event())
+    publisher
+        .publishFromServer(AudienceOf.request(request), request.event())
         .onFailure(ctx::fail)
         .onSuccess(receipt -> respond(ctx, receipt.toJson()));
   }
@@ -108,16 +124,23 @@ public final class HttpApi {
   /** {@code ?since=<offset>&epoch=<epoch>&limit=<n>}, all optional. */
   private void history(RoutingContext ctx) {
     String channel = ChannelNames.require(ctx.pathParam("channel"));
-    StreamPosition since = ctx.request().getParam("since") == null ? null
+    StreamPosition since = ctx.request().getParam("since") == null
+        ? null
         : new StreamPosition(number(ctx, "since"), ctx.request().getParam("epoch", ""));
-    Integer limit = ctx.request().getParam("limit") == null ? null : (int) Math.max(1, number(ctx, "limit"));
-    new HistoryQuery(history, config).query(channel, since, limit)
-        .onFailure(ctx::fail).onSuccess(json -> respond(ctx, json));
+    Integer limit =
+        ctx.request().getParam("limit") == null ? null : (int) Math.max(1, number(ctx, "limit"));
+    new HistoryQuery(history, config)
+        .query(channel, since, limit)
+        .onFailure(ctx::fail)
+        .onSuccess(json -> respond(ctx, json));
   }
 
   private void presence(RoutingContext ctx) {
     String channel = ChannelNames.require(ctx.pathParam("channel"));
-    new PresenceQuery(presence, config).query(channel).onFailure(ctx::fail).onSuccess(json -> respond(ctx, json));
+    new PresenceQuery(presence, config)
+        .query(channel)
+        .onFailure(ctx::fail)
+        .onSuccess(json -> respond(ctx, json));
   }
 
   private static long number(RoutingContext ctx, String name) {
@@ -138,6 +161,7 @@ public final class HttpApi {
     }
     return ctx.statusCode() == 413
         ? new HubException(ErrorCode.TOO_LARGE, "the body is too large")
-        : new HubException(ErrorCode.INVALID_FRAME, "bad request (status " + ctx.statusCode() + ")");
+        : new HubException(
+            ErrorCode.INVALID_FRAME, "bad request (status " + ctx.statusCode() + ")");
   }
 }

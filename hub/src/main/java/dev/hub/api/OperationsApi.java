@@ -24,7 +24,8 @@ public final class OperationsApi {
   private final PrometheusMeterRegistry registry;
   private final ClusterStats stats;
 
-  public OperationsApi(Vertx vertx, Readiness readiness, PrometheusMeterRegistry registry, ClusterStats stats) {
+  public OperationsApi(
+      Vertx vertx, Readiness readiness, PrometheusMeterRegistry registry, ClusterStats stats) {
     this.vertx = vertx;
     this.readiness = readiness;
     this.registry = registry;
@@ -32,24 +33,32 @@ public final class OperationsApi {
   }
 
   public void mount(Router router) {
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("process", promise -> promise.complete(Status.OK()))));
-    router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness.checks(vertx)));
+    router
+        .get("/health")
+        .handler(HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx)
+            .register("process", promise -> promise.complete(Status.OK()))));
+    router
+        .get("/ready")
+        .handler(HealthCheckHandler.createWithHealthChecks(readiness.checks(vertx)));
     router.get("/metrics").handler(this::metrics);
     router.get("/api/stats").handler(this::stats);
   }
 
   private void metrics(RoutingContext ctx) {
     // Formatting every meter is CPU work that grows with the registry: keep it off the event loop.
-    vertx.executeBlocking(registry::scrape, false)
+    vertx
+        .executeBlocking(registry::scrape, false)
         .onFailure(ctx::fail)
-        .onSuccess(text -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(text));
+        .onSuccess(text ->
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(text));
   }
 
   private void stats(RoutingContext ctx) {
-    stats.gather()
+    stats
+        .gather()
         .onFailure(ctx::fail)
-        .onSuccess(summary -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .onSuccess(summary -> ctx.response()
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(summary.encode()));
   }
 }

@@ -52,7 +52,11 @@ public final class Readiness {
   }
 
   public boolean isReady() {
-    return started && fanout && clusterJoined.getAsBoolean() && quorum.getAsBoolean() && !gate.isDraining();
+    return started
+        && fanout
+        && clusterJoined.getAsBoolean()
+        && quorum.getAsBoolean()
+        && !gate.isDraining();
   }
 
   /** The procedure behind {@code GET /ready}: one named check per condition, so a 503 says which failed. */

@@ -23,8 +23,7 @@ public final class Claims {
   public static final String RPC = "rpc";
   public static final String ADMIN = "admin";
 
-  private Claims() {
-  }
+  private Claims() {}
 
   /** The identity a verified token's payload describes; {@code unauthorized} for ill-typed claims. */
   public static Identity identity(JsonObject payload) {
@@ -32,8 +31,12 @@ public final class Claims {
     if (sub != null && (!(sub instanceof String name) || name.isEmpty())) {
       throw refused("\"sub\" must be a non-empty string");
     }
-    Grants grants = new Grants(patterns(payload, CHANNELS), patterns(payload, PUBLISH), flag(payload, BROADCAST),
-        patterns(payload, RPC), flag(payload, ADMIN));
+    Grants grants = new Grants(
+        patterns(payload, CHANNELS),
+        patterns(payload, PUBLISH),
+        flag(payload, BROADCAST),
+        patterns(payload, RPC),
+        flag(payload, ADMIN));
     return new Identity((String) sub, grants, expiry(payload));
   }
 

@@ -6,5 +6,4 @@ package dev.hub.auth;
  * @param token the JWT from {@code ?token=} or {@code Authorization: Bearer}, or null
  * @param requestedUser {@code ?user=}, honoured in open mode only, or null
  */
-public record Credentials(String token, String requestedUser) {
-}
+public record Credentials(String token, String requestedUser) {}

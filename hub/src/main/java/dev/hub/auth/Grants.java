@@ -7,14 +7,22 @@ import java.util.List;
  * patterns it may subscribe and publish to, whether it may broadcast, event-bus address patterns
  * it may call with {@code rpc}, and whether it may use the HTTP API.
  */
-public record Grants(List<ChannelPattern> channels, List<ChannelPattern> publish, boolean broadcast,
-                     List<ChannelPattern> rpc, boolean admin) {
+public record Grants(
+    List<ChannelPattern> channels,
+    List<ChannelPattern> publish,
+    boolean broadcast,
+    List<ChannelPattern> rpc,
+    boolean admin) {
 
   /** Prefix of the hub's own event-bus addresses (routing.Addresses.HUB_PREFIX; auth does not depend on routing). */
   static final String HUB_ADDRESS_PREFIX = "hub.";
 
-  private static final Grants EVERYTHING = new Grants(List.of(ChannelPattern.ANY), List.of(ChannelPattern.ANY),
-      true, List.of(ChannelPattern.ANY), true);
+  private static final Grants EVERYTHING = new Grants(
+      List.of(ChannelPattern.ANY),
+      List.of(ChannelPattern.ANY),
+      true,
+      List.of(ChannelPattern.ANY),
+      true);
 
   /** Every permission: open (development) mode. */
   public static Grants everything() {

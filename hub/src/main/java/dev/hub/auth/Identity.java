@@ -10,5 +10,4 @@ import java.time.Instant;
  * @param expiresAt when the connection must stop using its token (the token's {@code exp} plus the
  *     configured clock-skew leeway), or null when it never does
  */
-public record Identity(String user, Grants grants, Instant expiresAt) {
-}
+public record Identity(String user, Grants grants, Instant expiresAt) {}

@@ -40,12 +40,15 @@ final class JwkCheck {
   /** The same floor as the configured secret: a short HMAC key can be guessed offline from any token. */
   static final int MIN_HMAC_BYTES = 32;
 
-  private static final List<String> RSA = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512");
+  private static final List<String> RSA =
+      List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512");
   private static final List<String> HMAC = List.of("HS256", "HS384", "HS512");
   /** RFC 7518 section 3.4: each ECDSA algorithm has its one curve. */
-  private static final Map<String, String> EC_ALGORITHM = Map.of("P-256", "ES256", "P-384", "ES384", "P-521", "ES512");
-  private static final Map<String, String> EC_JCA_NAME = Map.of("P-256", "secp256r1", "P-384", "secp384r1",
-      "P-521", "secp521r1");
+  private static final Map<String, String> EC_ALGORITHM =
+      Map.of("P-256", "ES256", "P-384", "ES384", "P-521", "ES512");
+
+  private static final Map<String, String> EC_JCA_NAME =
+      Map.of("P-256", "secp256r1", "P-384", "secp384r1", "P-521", "secp521r1");
 
   /** Why a key cannot be used; the message is the reason, without the key's name. */
   static final class Unusable extends Exception {
@@ -54,8 +57,7 @@ final class JwkCheck {
     }
   }
 
-  private JwkCheck() {
-  }
+  private JwkCheck() {}
 
   /**
    * The copies of {@code key} to register with vertx-auth-jwt, one per algorithm it verifies, each
@@ -107,7 +109,8 @@ final class JwkCheck {
     }
     int bits = rsa.getModulus().bitLength();
     if (bits < MIN_RSA_BITS) {
-      throw new Unusable("an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are needed");
+      throw new Unusable(
+          "an RSA key of " + bits + " bits; at least " + MIN_RSA_BITS + " are needed");
     }
     return alg;
   }
@@ -125,8 +128,11 @@ final class JwkCheck {
     try {
       AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
       parameters.init(new ECGenParameterSpec(EC_JCA_NAME.get(crv)));
-      generate("EC", new ECPublicKeySpec(new ECPoint(unsigned(key, "x"), unsigned(key, "y")),
-          parameters.getParameterSpec(ECParameterSpec.class)));
+      generate(
+          "EC",
+          new ECPublicKeySpec(
+              new ECPoint(unsigned(key, "x"), unsigned(key, "y")),
+              parameters.getParameterSpec(ECParameterSpec.class)));
     } catch (GeneralSecurityException e) {
       throw new Unusable("not a " + crv + " public key: " + e.getMessage());
     }
@@ -149,24 +155,28 @@ final class JwkCheck {
   }
 
   private static List<String> oct(JsonObject key) throws Unusable {
-    List<String> algorithms = text(key, "alg") == null ? HMAC : List.of(algorithm(key, "oct", HMAC, null));
+    List<String> algorithms =
+        text(key, "alg") == null ? HMAC : List.of(algorithm(key, "oct", HMAC, null));
     if (key.getValue("k") == null) {
       throw new Unusable("no key value (k)");
     }
     int length = bytes(key, "k").length;
     if (length < MIN_HMAC_BYTES) {
-      throw new Unusable("an HMAC key of " + length + " bytes; at least " + MIN_HMAC_BYTES + " are needed");
+      throw new Unusable(
+          "an HMAC key of " + length + " bytes; at least " + MIN_HMAC_BYTES + " are needed");
     }
     return algorithms;
   }
 
-  private static String algorithm(JsonObject key, String kty, List<String> supported, String absent) throws Unusable {
+  private static String algorithm(JsonObject key, String kty, List<String> supported, String absent)
+      throws Unusable {
     String alg = text(key, "alg");
     if (alg == null) {
       return absent;
     }
     if (!supported.contains(alg)) {
-      throw new Unusable("unsupported alg " + alg + " for kty " + kty + " (" + String.join(", ", supported) + ")");
+      throw new Unusable(
+          "unsupported alg " + alg + " for kty " + kty + " (" + String.join(", ", supported) + ")");
     }
     return alg;
   }
@@ -198,7 +208,8 @@ final class JwkCheck {
       } catch (CertificateNotYetValidException e) {
         throw new Unusable("x5c certificate not valid yet: " + e.getMessage());
       } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
-        throw new Unusable("x5c holds something that is not a base64 DER certificate: " + e.getMessage());
+        throw new Unusable(
+            "x5c holds something that is not a base64 DER certificate: " + e.getMessage());
       }
       first = first == null ? certificate.getPublicKey() : first;
     }

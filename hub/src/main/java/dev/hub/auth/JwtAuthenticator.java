@@ -35,6 +35,7 @@ import java.util.Set;
 public final class JwtAuthenticator implements Authenticator {
   /** Longer tokens are refused before they are parsed: a token is a few hundred bytes. */
   static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
   private static final String NO_KEY = "no key for its algorithm or key id";
 
   private final JWTAuth all;
@@ -48,7 +49,8 @@ public final class JwtAuthenticator implements Authenticator {
    * @param withKid checks tokens naming one of {@code kids}
    * @param algorithms the algorithms the keys verify; a token naming another is refused unseen
    */
-  JwtAuthenticator(JWTAuth all, JWTAuth withKid, Set<String> algorithms, Set<String> kids, int leewaySeconds) {
+  JwtAuthenticator(
+      JWTAuth all, JWTAuth withKid, Set<String> algorithms, Set<String> kids, int leewaySeconds) {
     this.all = all;
     this.withKid = withKid;
     this.algorithms = Set.copyOf(algorithms);
@@ -79,8 +81,10 @@ public final class JwtAuthenticator implements Authenticator {
     JwtKeys.VerificationKeys verification = keys.verification;
     try {
       JWTAuth all = JWTAuth.create(vertx, verification.all());
-      JWTAuth withKid = verification.withKid() == null ? all : JWTAuth.create(vertx, verification.withKid());
-      return new JwtAuthenticator(all, withKid, verification.algorithms(), verification.kids(), keys.leewaySeconds);
+      JWTAuth withKid =
+          verification.withKid() == null ? all : JWTAuth.create(vertx, verification.withKid());
+      return new JwtAuthenticator(
+          all, withKid, verification.algorithms(), verification.kids(), keys.leewaySeconds);
     } catch (RuntimeException e) {
       throw new ConfigException("cannot use the configured JWT keys: " + e.getMessage(), e);
     }
@@ -124,21 +128,25 @@ public final class JwtAuthenticator implements Authenticator {
       return refused(NO_KEY);
     }
     JWTAuth provider = header.kid() != null && kids.contains(header.kid()) ? withKid : all;
-    return provider.authenticate(new TokenCredentials(token))
-        .recover(failure -> Future.failedFuture(new HubException(ErrorCode.UNAUTHORIZED,
-            "token refused: " + reason(failure, token))))
+    return provider
+        .authenticate(new TokenCredentials(token))
+        .recover(failure -> Future.failedFuture(
+            new HubException(ErrorCode.UNAUTHORIZED, "token refused: " + reason(failure, token))))
         // The verified payload as it was signed: vertx-auth-jwt's principal leaves out exp and nbf.
         .map(user -> withLeeway(Claims.identity(user.attributes().getJsonObject("accessToken"))));
   }
 
   private static <T> Future<T> refused(String reason) {
-    return Future.failedFuture(new HubException(ErrorCode.UNAUTHORIZED, "token refused: " + reason));
+    return Future.failedFuture(
+        new HubException(ErrorCode.UNAUTHORIZED, "token refused: " + reason));
   }
 
   /** A token accepted within the leeway must not be expired at once on the live connection. */
   private Identity withLeeway(Identity identity) {
-    return identity.expiresAt() == null ? identity
-        : new Identity(identity.user(), identity.grants(), identity.expiresAt().plusSeconds(leewaySeconds));
+    return identity.expiresAt() == null
+        ? identity
+        : new Identity(
+            identity.user(), identity.grants(), identity.expiresAt().plusSeconds(leewaySeconds));
   }
 
   /** A short reason for the client; vertx-auth-jwt's own texts name internals. */
@@ -153,7 +161,9 @@ public final class JwtAuthenticator implements Authenticator {
     if (message.contains("aud")) {
       return "wrong audience (aud)";
     }
-    if (message.contains("\"none\"") || message.contains("not signed") || message.contains("Signature is required")) {
+    if (message.contains("\"none\"")
+        || message.contains("not signed")
+        || message.contains("Signature is required")) {
       return "unsigned tokens are not accepted";
     }
     if (message.contains("Signature verification failed")) {
@@ -169,7 +179,8 @@ public final class JwtAuthenticator implements Authenticator {
   private static boolean notYetValid(String token) {
     try {
       String[] parts = token.split("\\.");
-      JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+      JsonObject payload = new JsonObject(
+          new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
       Long nbf = payload.getLong("nbf");
       return nbf != null && nbf * 1000 > System.currentTimeMillis();
     } catch (RuntimeException e) {

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
 final class JwtKeys {
   private static final Logger log = LoggerFactory.getLogger(JwtKeys.class);
   private static final List<String> HMAC = List.of("HS256", "HS384", "HS512");
-  private static final Map<String, String> EC_CURVES = Map.of("secp256r1", "ES256", "secp384r1", "ES384",
-      "secp521r1", "ES512");
+  private static final Map<String, String> EC_CURVES =
+      Map.of("secp256r1", "ES256", "secp384r1", "ES384", "secp521r1", "ES512");
 
   /**
    * The keys a secured node verifies with.
@@ -56,30 +56,35 @@ final class JwtKeys {
    * @param algorithms every algorithm some key verifies
    * @param kids the {@code kid}s of the JWKS keys
    */
-  record VerificationKeys(JWTAuthOptions all, JWTAuthOptions withKid, Set<String> algorithms, Set<String> kids) {
-  }
+  record VerificationKeys(
+      JWTAuthOptions all, JWTAuthOptions withKid, Set<String> algorithms, Set<String> kids) {}
 
-  private JwtKeys() {
-  }
+  private JwtKeys() {}
 
   /** Reads the key files without blocking the caller's event loop; fails with a {@link ConfigException}. */
   static Future<VerificationKeys> load(Vertx vertx, AuthConfig config) {
     List<PubSecKeyOptions> keys = new ArrayList<>();
     if (config.secret() != null) {
-      HMAC.forEach(alg -> keys.add(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(config.secret())));
+      HMAC.forEach(
+          alg -> keys.add(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(config.secret())));
     }
-    Future<Void> publicKey = config.publicKeyFile() == null ? Future.succeededFuture()
+    Future<Void> publicKey = config.publicKeyFile() == null
+        ? Future.succeededFuture()
         : read(vertx, config.publicKeyFile(), "jwt.publicKey").map(pem -> {
-          keys.add(new PubSecKeyOptions().setAlgorithm(algorithmOf(pem, config.publicKeyFile())).setBuffer(pem));
+          keys.add(new PubSecKeyOptions()
+              .setAlgorithm(algorithmOf(pem, config.publicKeyFile()))
+              .setBuffer(pem));
           return null;
         });
-    Future<List<JsonObject>> jwks = config.jwksFile() == null ? Future.succeededFuture(List.of())
-        : read(vertx, config.jwksFile(), "jwt.jwks").map(text -> jwks(vertx, text, config.jwksFile()));
+    Future<List<JsonObject>> jwks = config.jwksFile() == null
+        ? Future.succeededFuture(List.of())
+        : read(vertx, config.jwksFile(), "jwt.jwks")
+            .map(text -> jwks(vertx, text, config.jwksFile()));
     return Future.all(publicKey, jwks).map(done -> verificationKeys(config, keys, jwks.result()));
   }
 
-  private static VerificationKeys verificationKeys(AuthConfig config, List<PubSecKeyOptions> keys,
-                                                   List<JsonObject> jwks) {
+  private static VerificationKeys verificationKeys(
+      AuthConfig config, List<PubSecKeyOptions> keys, List<JsonObject> jwks) {
     if (keys.isEmpty() && jwks.isEmpty()) {
       throw new ConfigException("no usable JWT key: a node without one would verify no signature");
     }
@@ -90,19 +95,24 @@ final class JwtKeys {
     Set<String> algorithms = new LinkedHashSet<>();
     keys.forEach(key -> algorithms.add(key.getAlgorithm()));
     jwks.forEach(key -> algorithms.add(key.getString("alg")));
-    List<JsonObject> keyed = jwks.stream().filter(key -> key.getString("kid") != null).toList();
+    List<JsonObject> keyed =
+        jwks.stream().filter(key -> key.getString("kid") != null).toList();
     Set<String> kids = new HashSet<>();
     keyed.forEach(key -> kids.add(key.getString("kid")));
     return new VerificationKeys(
         new JWTAuthOptions().setJWTOptions(checks).setPubSecKeys(keys).setJwks(jwks),
         keyed.isEmpty() ? null : new JWTAuthOptions().setJWTOptions(checks).setJwks(keyed),
-        Set.copyOf(algorithms), Set.copyOf(kids));
+        Set.copyOf(algorithms),
+        Set.copyOf(kids));
   }
 
   private static Future<String> read(Vertx vertx, String file, String setting) {
-    return vertx.fileSystem().readFile(file).map(Object::toString)
-        .recover(e -> Future.failedFuture(new ConfigException(setting + ": cannot read " + file + ": "
-            + e.getMessage(), e)));
+    return vertx
+        .fileSystem()
+        .readFile(file)
+        .map(Object::toString)
+        .recover(e -> Future.failedFuture(
+            new ConfigException(setting + ": cannot read " + file + ": " + e.getMessage(), e)));
   }
 
   /**
@@ -111,7 +121,8 @@ final class JwtKeys {
    */
   static String algorithmOf(String pem, String file) {
     if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
-      throw new ConfigException("jwt.publicKey: " + file + " is not a PEM public key (-----BEGIN PUBLIC KEY-----)");
+      throw new ConfigException(
+          "jwt.publicKey: " + file + " is not a PEM public key (-----BEGIN PUBLIC KEY-----)");
     }
     String body = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
     byte[] der;
@@ -136,14 +147,16 @@ final class JwtKeys {
     if (key instanceof RSAPublicKey rsa) {
       int bits = rsa.getModulus().bitLength();
       if (bits < JwkCheck.MIN_RSA_BITS) {
-        throw new ConfigException("jwt.publicKey: " + file + " holds an RSA key of " + bits + " bits; at least "
-            + JwkCheck.MIN_RSA_BITS + " are needed");
+        throw new ConfigException("jwt.publicKey: " + file + " holds an RSA key of " + bits
+            + " bits; at least " + JwkCheck.MIN_RSA_BITS + " are needed");
       }
       return "RS256";
     }
     if (key instanceof ECPublicKey ec) {
-      return EC_CURVES.entrySet().stream().filter(curve -> isCurve(ec.getParams(), curve.getKey()))
-          .map(Map.Entry::getValue).findFirst()
+      return EC_CURVES.entrySet().stream()
+          .filter(curve -> isCurve(ec.getParams(), curve.getKey()))
+          .map(Map.Entry::getValue)
+          .findFirst()
           .orElseThrow(() -> new ConfigException("jwt.publicKey: " + file
               + " holds an EC key on a curve other than P-256, P-384 or P-521"));
     }
@@ -155,7 +168,8 @@ final class JwtKeys {
       AlgorithmParameters named = AlgorithmParameters.getInstance("EC");
       named.init(new ECGenParameterSpec(name));
       ECParameterSpec spec = named.getParameterSpec(ECParameterSpec.class);
-      return spec.getCurve().equals(params.getCurve()) && spec.getOrder().equals(params.getOrder())
+      return spec.getCurve().equals(params.getCurve())
+          && spec.getOrder().equals(params.getOrder())
           && spec.getGenerator().equals(params.getGenerator());
     } catch (GeneralSecurityException e) {
       return false;
@@ -168,7 +182,8 @@ final class JwtKeys {
     try {
       entries = new JsonObject(text).getJsonArray("keys");
     } catch (RuntimeException e) {
-      throw new ConfigException("jwt.jwks: " + file + " is not a JWKS document ({\"keys\":[...]}): " + e.getMessage());
+      throw new ConfigException(
+          "jwt.jwks: " + file + " is not a JWKS document ({\"keys\":[...]}): " + e.getMessage());
     }
     if (entries == null || entries.isEmpty()) {
       throw new ConfigException("jwt.jwks: " + file + " has no \"keys\"");
@@ -178,7 +193,8 @@ final class JwtKeys {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < entries.size(); i++) {
       Object entry = entries.getValue(i);
-      String name = entry instanceof JsonObject key && key.getValue("kid") instanceof String kid ? kid
+      String name = entry instanceof JsonObject key && key.getValue("kid") instanceof String kid
+          ? kid
           : "key " + (i + 1) + " (no kid)";
       try {
         usable.addAll(registered(vertx, entry, seen));
@@ -187,14 +203,16 @@ final class JwtKeys {
       }
     }
     if (usable.isEmpty()) {
-      throw new ConfigException("jwt.jwks: " + file + " has no usable key, and a node without one would verify no "
-          + "signature: " + String.join("; ", skipped));
+      throw new ConfigException(
+          "jwt.jwks: " + file + " has no usable key, and a node without one would verify no "
+              + "signature: " + String.join("; ", skipped));
     }
     skipped.forEach(reason -> log.warn("jwt.jwks: {}: skipped {}", file, reason));
     return usable;
   }
 
-  private static List<JsonObject> registered(Vertx vertx, Object entry, Set<String> seen) throws JwkCheck.Unusable {
+  private static List<JsonObject> registered(Vertx vertx, Object entry, Set<String> seen)
+      throws JwkCheck.Unusable {
     if (!(entry instanceof JsonObject key)) {
       throw new JwkCheck.Unusable("not a JSON object");
     }
@@ -203,7 +221,8 @@ final class JwtKeys {
       String kid = copy.getString("kid");
       // vertx-auth-jwt would let the later key replace the earlier one in silence.
       if (kid != null && !seen.add(kid + " " + copy.getString("alg"))) {
-        throw new JwkCheck.Unusable("an earlier key has the same kid and alg " + copy.getString("alg"));
+        throw new JwkCheck.Unusable(
+            "an earlier key has the same kid and alg " + copy.getString("alg"));
       }
       if (!registers(vertx, copy)) {
         throw new JwkCheck.Unusable("vertx-auth-jwt cannot use it (its warning above says why)");

@@ -21,6 +21,7 @@ public final class OpenAuthenticator implements Authenticator {
 
   @Override
   public Future<Identity> authenticate(String token, Identity current) {
-    return Future.succeededFuture(current != null ? current : new Identity(null, Grants.everything(), null));
+    return Future.succeededFuture(
+        current != null ? current : new Identity(null, Grants.everything(), null));
   }
 }

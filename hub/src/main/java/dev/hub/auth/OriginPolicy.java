@@ -20,8 +20,8 @@ public final class OriginPolicy {
    * {@code [::1]}, any port, nothing after it. Anchored, so {@code http://localhost.evil.example}
    * is not one.
    */
-  private static final Pattern LOOPBACK =
-      Pattern.compile("https?://(localhost|127\\.0\\.0\\.1|\\[::1])(:\\d{1,5})?/?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern LOOPBACK = Pattern.compile(
+      "https?://(localhost|127\\.0\\.0\\.1|\\[::1])(:\\d{1,5})?/?", Pattern.CASE_INSENSITIVE);
 
   private final Set<String> allowed;
   private final boolean loopbackOnly;
@@ -32,7 +32,8 @@ public final class OriginPolicy {
   }
 
   private OriginPolicy(List<String> allowed, boolean loopbackOnly) {
-    this.allowed = allowed.stream().map(OriginPolicy::normalise).collect(Collectors.toUnmodifiableSet());
+    this.allowed =
+        allowed.stream().map(OriginPolicy::normalise).collect(Collectors.toUnmodifiableSet());
     this.loopbackOnly = loopbackOnly;
   }
 

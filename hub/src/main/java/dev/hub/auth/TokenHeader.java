@@ -33,12 +33,13 @@ record TokenHeader(String alg, String kid) {
     }
     JsonObject header;
     try {
-      header = new JsonObject(new String(Base64.getUrlDecoder().decode(segments[0]), StandardCharsets.UTF_8));
+      header = new JsonObject(
+          new String(Base64.getUrlDecoder().decode(segments[0]), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       throw new Refused("malformed");
     }
-    if (!(header.getValue("alg") instanceof String alg) || header.getValue("kid") != null
-        && !(header.getValue("kid") instanceof String)) {
+    if (!(header.getValue("alg") instanceof String alg)
+        || header.getValue("kid") != null && !(header.getValue("kid") instanceof String)) {
       throw new Refused("malformed");
     }
     if (alg.equalsIgnoreCase("none")) {

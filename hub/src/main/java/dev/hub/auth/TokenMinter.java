@@ -28,18 +28,26 @@ public final class TokenMinter {
   private final AuthConfig config;
 
   /** What a minted token grants. */
-  public record Grant(String sub, List<String> channels, List<String> publish, List<String> rpc, boolean broadcast,
-                      boolean admin, Duration ttl) {
-  }
+  public record Grant(
+      String sub,
+      List<String> channels,
+      List<String> publish,
+      List<String> rpc,
+      boolean broadcast,
+      boolean admin,
+      Duration ttl) {}
 
   public TokenMinter(Vertx vertx, AuthConfig config) {
     if (config.secret() == null) {
-      throw new ConfigException("minting a token needs the HMAC secret (--jwt-secret / HUB_JWT_SECRET / jwt.secret); "
-          + "public keys can only verify");
+      throw new ConfigException(
+          "minting a token needs the HMAC secret (--jwt-secret / HUB_JWT_SECRET / jwt.secret); "
+              + "public keys can only verify");
     }
     this.config = config;
-    this.signer = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.secret())));
+    this.signer = JWTAuth.create(
+        vertx,
+        new JWTAuthOptions()
+            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.secret())));
   }
 
   /**
@@ -52,8 +60,9 @@ public final class TokenMinter {
       throw new ConfigException("a token needs --sub <user id>");
     }
     if (grant.ttl() == null || grant.ttl().compareTo(MIN_TTL) < 0) {
-      throw new ConfigException("--ttl must be at least 1s (it was " + (grant.ttl() == null ? "unset"
-          : grant.ttl().toMillis() + "ms") + "): a shorter one would mint a token that never expires");
+      throw new ConfigException("--ttl must be at least 1s (it was "
+          + (grant.ttl() == null ? "unset" : grant.ttl().toMillis() + "ms")
+          + "): a shorter one would mint a token that never expires");
     }
     JsonObject claims = new JsonObject()
         .put(Claims.CHANNELS, new JsonArray(grant.channels()))
@@ -61,7 +70,9 @@ public final class TokenMinter {
         .put(Claims.RPC, new JsonArray(grant.rpc()))
         .put(Claims.BROADCAST, grant.broadcast())
         .put(Claims.ADMIN, grant.admin());
-    JWTOptions options = new JWTOptions().setAlgorithm("HS256").setSubject(grant.sub())
+    JWTOptions options = new JWTOptions()
+        .setAlgorithm("HS256")
+        .setSubject(grant.sub())
         .setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, grant.ttl().toSeconds()))
         .setIssuer(config.issuer());
     if (config.audience() != null) {

@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
 public final class HubMain {
   private static final Logger log = LoggerFactory.getLogger(HubMain.class);
 
-  private HubMain() {
-  }
+  private HubMain() {}
 
   public static void main(String[] args) {
     // Before Hazelcast's first log line, which would otherwise go through java.util.logging.
@@ -43,8 +42,8 @@ public final class HubMain {
     try {
       node = HubNode.start(config).await(2, TimeUnit.MINUTES);
     } catch (ConfigException e) {
-      // A file it names cannot be used (keys, certificates, the cluster file), or the cluster refused
-      // this node's id: the operator's input, said as a bad flag is.
+      // A file it names cannot be used (keys, certificates, the cluster file), or the cluster
+      // refused this node's id: the operator's input, said as a bad flag is.
       System.err.println("hub: " + e.getMessage());
       System.exit(2);
       return;
@@ -54,10 +53,16 @@ public final class HubMain {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "hub-shutdown"));
-    log.info("serving on {}:{} (metrics at /metrics, readiness at /ready) as a member of {} with {} member(s)",
-        config.node().host(), node.port(), config.cluster().name(), node.clusterSize());
-    // The one line scripts and tests wait for (docs/protocol.md section 9); it goes to stdout on its own.
-    System.out.printf("hub ready node=%s port=%d cluster=%s members=%d%n",
+    log.info(
+        "serving on {}:{} (metrics at /metrics, readiness at /ready) as a member of {} with {} member(s)",
+        config.node().host(),
+        node.port(),
+        config.cluster().name(),
+        node.clusterSize());
+    // The one line scripts and tests wait for (docs/protocol.md section 9); it goes to stdout on
+    // its own.
+    System.out.printf(
+        "hub ready node=%s port=%d cluster=%s members=%d%n",
         node.nodeId(), node.port(), config.cluster().name(), node.clusterSize());
     System.out.flush();
   }

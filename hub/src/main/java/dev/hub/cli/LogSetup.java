@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
 final class LogSetup {
   private static final String FORMAT_PROPERTY = "HUB_LOG_FORMAT";
 
-  private LogSetup() {
-  }
+  private LogSetup() {}
 
   static void apply(NodeConfig node) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
@@ -24,7 +23,8 @@ final class LogSetup {
     }
     String configured = System.getProperty(FORMAT_PROPERTY, System.getenv(FORMAT_PROPERTY));
     if (!node.logFormat().equals(configured == null ? NodeConfig.LOG_TEXT : configured)) {
-      // A flag, or a value in the configuration file: logback read its file before either was known.
+      // A flag, or a value in the configuration file: logback read its file before either was
+      // known.
       System.setProperty(FORMAT_PROPERTY, node.logFormat());
       reload(context);
     }

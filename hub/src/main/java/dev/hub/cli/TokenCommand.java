@@ -22,8 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class TokenCommand {
   static final String NAME = "token";
 
-  private TokenCommand() {
-  }
+  private TokenCommand() {}
 
   /** Returns the token; throws {@link ConfigException} for bad arguments or configuration. */
   static String run(List<String> args, Map<String, String> env) throws Exception {
@@ -44,8 +43,7 @@ final class TokenCommand {
         + "Prints an HS256 token signed with the configured secret, expiring after --ttl (at least 1s).\n";
   }
 
-  private record Parsed(TokenMinter.Grant grant, List<String> nodeFlags) {
-  }
+  private record Parsed(TokenMinter.Grant grant, List<String> nodeFlags) {}
 
   private static Parsed parse(List<String> args) {
     String sub = null;
@@ -71,7 +69,8 @@ final class TokenCommand {
     }
     // Open mode has no key to sign with; a leftover HUB_OPEN must not get in the way of minting.
     rest.add("--open=false");
-    return new Parsed(new TokenMinter.Grant(sub, channels, publish, rpc, broadcast, admin, ttl), rest);
+    return new Parsed(
+        new TokenMinter.Grant(sub, channels, publish, rpc, broadcast, admin, ttl), rest);
   }
 
   private static String value(List<String> args, int index, String flag) {
@@ -82,6 +81,9 @@ final class TokenCommand {
   }
 
   private static List<String> list(String text) {
-    return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return Arrays.stream(text.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 }

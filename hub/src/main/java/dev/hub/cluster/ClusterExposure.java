@@ -20,18 +20,21 @@ final class ClusterExposure {
   private static final Logger log = LoggerFactory.getLogger(ClusterExposure.class);
 
   /** A line for the log, and how loud. */
-  record Notice(Level level, String text) {
-  }
+  record Notice(Level level, String text) {}
 
-  private ClusterExposure() {
-  }
+  private ClusterExposure() {}
 
   /** Logs the notice for a clustered Vert.x that has just started, with the ports it really took. */
   static void report(ClusterConfig cluster, Vertx vertx) {
     if (!(((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager)) {
       return;
     }
-    int hazelcastPort = manager.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
+    int hazelcastPort = manager
+        .getHazelcastInstance()
+        .getCluster()
+        .getLocalMember()
+        .getAddress()
+        .getPort();
     notice(cluster, hazelcastPort, manager.getNodeInfo().port())
         .ifPresent(notice -> log.atLevel(notice.level()).log(notice.text()));
   }
@@ -41,18 +44,27 @@ final class ClusterExposure {
     if (isLoopback(cluster.host())) {
       return Optional.empty();
     }
-    String hazelcast = "the Hazelcast member (port " + hazelcastPort + ") holds history, presence and event-bus "
-        + "routing, and any process that reaches it joins the cluster with full rights (open-source Hazelcast "
-        + "authenticates no member)";
+    String hazelcast =
+        "the Hazelcast member (port " + hazelcastPort + ") holds history, presence and event-bus "
+            + "routing, and any process that reaches it joins the cluster with full rights (open-source Hazelcast "
+            + "authenticates no member)";
     if (cluster.tls().enabled()) {
-      return Optional.of(new Notice(Level.INFO, "cluster host " + cluster.host() + ": the event bus (port " + busPort
-          + ") uses mutual TLS and talks only to holders of a certificate of the cluster CA; " + hazelcast
-          + ": keep that port on a private network (NetworkPolicy or firewall)"));
+      return Optional.of(new Notice(
+          Level.INFO,
+          "cluster host " + cluster.host() + ": the event bus (port " + busPort
+              + ") uses mutual TLS and talks only to holders of a certificate of the cluster CA; "
+              + hazelcast
+              + ": keep that port on a private network (NetworkPolicy or firewall)"));
     }
-    return Optional.of(new Notice(Level.WARN, "cluster host " + cluster.host() + " is reachable from other machines "
-        + "and cluster TLS is off: the event bus (port " + busPort + ") carries every event in plain text and "
-        + "takes messages from anyone who connects, and " + hazelcast + ". Keep both ports on a private network "
-        + "(NetworkPolicy or firewall) and set --cluster-tls-cert, --cluster-tls-key and --cluster-tls-ca"));
+    return Optional.of(
+        new Notice(
+            Level.WARN,
+            "cluster host " + cluster.host() + " is reachable from other machines "
+                + "and cluster TLS is off: the event bus (port " + busPort
+                + ") carries every event in plain text and "
+                + "takes messages from anyone who connects, and " + hazelcast
+                + ". Keep both ports on a private network "
+                + "(NetworkPolicy or firewall) and set --cluster-tls-cert, --cluster-tls-key and --cluster-tls-ca"));
   }
 
   private static boolean isLoopback(String host) {

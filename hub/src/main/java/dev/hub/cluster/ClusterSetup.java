@@ -34,8 +34,7 @@ import java.util.UUID;
 public final class ClusterSetup {
   private static final String CLASSPATH = "classpath:";
 
-  private ClusterSetup() {
-  }
+  private ClusterSetup() {}
 
   /**
    * Starts the clustered Vert.x: its Hazelcast member joins the cluster.
@@ -45,15 +44,19 @@ public final class ClusterSetup {
    * @param meters where Vert.x records its own metrics (event bus, HTTP server, JVM), beside the
    *     hub's; the node's {@code /metrics} shows this registry
    */
-  public static Future<Vertx> startClusteredVertx(HubConfig hub, Config hazelcast, MeterRegistry meters) {
+  public static Future<Vertx> startClusteredVertx(
+      HubConfig hub, Config hazelcast, MeterRegistry meters) {
     ClusterConfig cluster = hub.cluster();
     HazelcastHistoryStore.configure(hazelcast, hub.channels(), cluster.size());
     HazelcastPresenceStore.configure(hazelcast, hub.node().nodeId());
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(cluster));
     options.setMetricsOptions(VertxMeters.options("hub-" + UUID.randomUUID()));
-    return Vertx.builder().with(options).withClusterManager(manager)
-        .withMetrics(new MicrometerMetricsFactory(meters)).buildClustered()
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(manager)
+        .withMetrics(new MicrometerMetricsFactory(meters))
+        .buildClustered()
         .onSuccess(vertx -> ClusterExposure.report(cluster, vertx));
   }
 
@@ -64,17 +67,20 @@ public final class ClusterSetup {
    * the port may send messages.
    */
   public static EventBusOptions eventBusOptions(ClusterConfig cluster) {
-    EventBusOptions options = new EventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
+    EventBusOptions options =
+        new EventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
     ClusterTlsConfig tls = cluster.tls();
     if (tls.enabled()) {
-      options.setSsl(true)
-          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()))
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()))
           .setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile()))
           // Inbound: a peer without a certificate of the cluster CA is refused at the handshake.
           .setClientAuth(ClientAuth.REQUIRED)
           // Outbound: the event bus's client trusts every server certificate unless told not to,
-          // and would send each event to any member whose server speaks TLS. (It checks no
-          // hostname either: node certificates are per pod or host, so the CA alone says who is a node.)
+          // and would send each event to any member whose server speaks TLS. (It checks no hostname
+          // either: node certificates are per pod or host, so the CA alone says who is a node.)
           .setTrustAll(false);
     }
     return options;
@@ -118,12 +124,15 @@ public final class ClusterSetup {
     properties.putAll(System.getProperties());
     try {
       if (location.startsWith(CLASSPATH)) {
-        return new ClasspathXmlConfig(ClusterSetup.class.getClassLoader(),
-            location.substring(CLASSPATH.length()), properties);
+        return new ClasspathXmlConfig(
+            ClusterSetup.class.getClassLoader(),
+            location.substring(CLASSPATH.length()),
+            properties);
       }
       return new FileSystemXmlConfig(location, properties);
     } catch (FileNotFoundException | RuntimeException e) {
-      throw new ConfigException("cannot read cluster configuration " + location + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "cannot read cluster configuration " + location + ": " + e.getMessage(), e);
     }
   }
 }

@@ -23,5 +23,4 @@ package dev.hub.cluster;
  * @param busMemberId the Vert.x cluster manager's id of this member; the {@code nodeId} on a Vert.x
  *     that is not clustered, which has no cluster manager and answers on its addresses for itself
  */
-public record NodeIdentity(String nodeId, String busMemberId) {
-}
+public record NodeIdentity(String nodeId, String busMemberId) {}

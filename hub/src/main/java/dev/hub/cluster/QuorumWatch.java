@@ -48,8 +48,9 @@ public final class QuorumWatch {
       log.info("this node sees a majority of the cluster again: history is served");
       return;
     }
-    log.warn("this node no longer sees a majority of the cluster: history is refused here (unavailable)"
-        + " and clients are told to reconnect elsewhere");
+    log.warn(
+        "this node no longer sees a majority of the cluster: history is refused here (unavailable)"
+            + " and clients are told to reconnect elsewhere");
     onLoss.run();
   }
 }

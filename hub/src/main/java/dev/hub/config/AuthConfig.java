@@ -13,15 +13,21 @@ import java.util.List;
  * @param audience the {@code aud} every token must include, or null: not checked
  * @param leewaySeconds clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}
  */
-public record AuthConfig(String secret, String publicKeyFile, String jwksFile, String issuer, String audience,
-                         int leewaySeconds) {
+public record AuthConfig(
+    String secret,
+    String publicKeyFile,
+    String jwksFile,
+    String issuer,
+    String audience,
+    int leewaySeconds) {
   /** HMAC secrets shorter than this are refused: HS256 needs at least 256 bits of key. */
   public static final int MIN_SECRET_LENGTH = 32;
 
   public AuthConfig {
     if (secret != null && secret.length() < MIN_SECRET_LENGTH) {
-      throw new ConfigException("jwt.secret (--jwt-secret / HUB_JWT_SECRET) must be at least " + MIN_SECRET_LENGTH
-          + " characters: a short HMAC secret can be guessed offline from any token");
+      throw new ConfigException(
+          "jwt.secret (--jwt-secret / HUB_JWT_SECRET) must be at least " + MIN_SECRET_LENGTH
+              + " characters: a short HMAC secret can be guessed offline from any token");
     }
   }
 

@@ -14,8 +14,13 @@ import java.time.Duration;
  * @param clientPublish whether clients may publish (with the {@code publish} grant); false keeps
  *     the channel for servers (HTTP API and event bus) alone
  */
-public record ChannelOptions(String pattern, int historySize, Duration historyTtl, boolean presence,
-                             boolean joinLeave, boolean clientPublish) {
+public record ChannelOptions(
+    String pattern,
+    int historySize,
+    Duration historyTtl,
+    boolean presence,
+    boolean joinLeave,
+    boolean clientPublish) {
 
   public boolean hasHistory() {
     return historySize > 0;

@@ -16,8 +16,15 @@ import java.util.List;
  *     a majority of them ({@code size / 2 + 1}), so a network split can never number two events
  *     alike. 1 (the default) requires no majority (docs/protocol.md section 10)
  */
-public record ClusterConfig(String name, String config, String host, Integer port, List<String> members,
-                            int busPort, ClusterTlsConfig tls, int size) {
+public record ClusterConfig(
+    String name,
+    String config,
+    String host,
+    Integer port,
+    List<String> members,
+    int busPort,
+    ClusterTlsConfig tls,
+    int size) {
   /** The default Hazelcast configuration: TCP-IP on loopback, multicast off. */
   public static final String LOOPBACK = "classpath:hub-cluster/loopback.xml";
 

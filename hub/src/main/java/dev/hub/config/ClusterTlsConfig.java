@@ -26,8 +26,9 @@ public record ClusterTlsConfig(String certFile, String keyFile, String caFile) {
       missing.add("cluster.tls.ca (--cluster-tls-ca)");
     }
     if (!missing.isEmpty() && missing.size() < 3) {
-      throw new ConfigException("cluster TLS needs a certificate, its key and the cluster CA, or none of them; "
-          + "missing " + String.join(", ", missing));
+      throw new ConfigException(
+          "cluster TLS needs a certificate, its key and the cluster CA, or none of them; "
+              + "missing " + String.join(", ", missing));
     }
   }
 

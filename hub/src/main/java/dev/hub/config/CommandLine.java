@@ -1,11 +1,11 @@
 package dev.hub.config;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import java.util.Arrays;
 
 /**
  * The flags of one command line: {@code --name value}, {@code --name=value}, and bare switches
@@ -23,7 +23,8 @@ public record CommandLine(Map<Setting, String> values, boolean help) {
         continue;
       }
       if (!arg.startsWith("--")) {
-        throw new ConfigException("unexpected argument '" + arg + "' (flags start with --; see --help)");
+        throw new ConfigException(
+            "unexpected argument '" + arg + "' (flags start with --; see --help)");
       }
       String name = arg.substring(2);
       String inline = null;
@@ -54,9 +55,12 @@ public record CommandLine(Map<Setting, String> values, boolean help) {
 
   /** The usage text printed for {@code --help}. */
   public static String usage() {
-    return "Usage: java -jar hub.jar [flags]\n       java -jar hub.jar token --sub <user> [...] (see token --help)\n\n" + Arrays.stream(Setting.values())
-        .map(s -> String.format("  --%-16s %-20s %s", s.flag() + (s.kind() == Setting.Kind.SWITCH ? "" : " <v>"),
-            s.variable(), s.help()))
-        .collect(Collectors.joining("\n")) + "\n";
+    return "Usage: java -jar hub.jar [flags]\n       java -jar hub.jar token --sub <user> [...] (see token --help)\n\n"
+        + Arrays.stream(Setting.values())
+            .map(s -> String.format(
+                "  --%-16s %-20s %s",
+                s.flag() + (s.kind() == Setting.Kind.SWITCH ? "" : " <v>"), s.variable(), s.help()))
+            .collect(Collectors.joining("\n"))
+        + "\n";
   }
 }

@@ -19,8 +19,7 @@ import java.util.Optional;
  */
 public final class ConfigLoader {
 
-  private ConfigLoader() {
-  }
+  private ConfigLoader() {}
 
   /**
    * @param env the process environment (a parameter so tests can give their own)
@@ -31,21 +30,27 @@ public final class ConfigLoader {
     options.addStore(jsonStore(fromEnvironment(env)));
     options.addStore(jsonStore(fromFlags(flags)));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
-    return retriever.getConfig()
-        .recover(e -> Future.failedFuture(new ConfigException("cannot read configuration: " + e.getMessage(), e)))
+    return retriever
+        .getConfig()
+        .recover(e -> Future.failedFuture(
+            new ConfigException("cannot read configuration: " + e.getMessage(), e)))
         .map(ConfigLoader::placeSettings)
         .map(ConfigReader::read)
         .onComplete(ignored -> retriever.close());
   }
 
   private static Optional<String> configFile(CommandLine flags, Map<String, String> env) {
-    return flags.get(Setting.CONFIG).or(() -> Optional.ofNullable(env.get(Setting.CONFIG.variable())))
+    return flags
+        .get(Setting.CONFIG)
+        .or(() -> Optional.ofNullable(env.get(Setting.CONFIG.variable())))
         .filter(file -> !file.isBlank());
   }
 
   private static ConfigStoreOptions fileStore(String file) {
     String format = file.endsWith(".yaml") || file.endsWith(".yml") ? "yaml" : "json";
-    return new ConfigStoreOptions().setType("file").setFormat(format)
+    return new ConfigStoreOptions()
+        .setType("file")
+        .setFormat(format)
         .setConfig(new JsonObject().put("path", file));
   }
 
@@ -101,18 +106,23 @@ public final class ConfigLoader {
         try {
           yield Integer.parseInt(value);
         } catch (NumberFormatException e) {
-          throw new ConfigException("--" + setting.flag() + " / " + setting.variable() + " must be a number, not '"
-              + value + "'");
+          throw new ConfigException("--" + setting.flag() + " / " + setting.variable()
+              + " must be a number, not '" + value + "'");
         }
       }
-      case SWITCH -> switch (value.toLowerCase()) {
-        case "true", "1", "yes", "on" -> true;
-        case "false", "0", "no", "off" -> false;
-        default -> throw new ConfigException("--" + setting.flag() + " / " + setting.variable()
-            + " must be true or false, not '" + value + "'");
-      };
-      case LIST -> new JsonArray(Arrays.stream(value.split(",")).map(String::trim)
-          .filter(s -> !s.isEmpty()).toList());
+      case SWITCH ->
+        switch (value.toLowerCase()) {
+          case "true", "1", "yes", "on" -> true;
+          case "false", "0", "no", "off" -> false;
+          default ->
+            throw new ConfigException("--" + setting.flag() + " / " + setting.variable()
+                + " must be true or false, not '" + value + "'");
+        };
+      case LIST ->
+        new JsonArray(Arrays.stream(value.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList());
     };
   }
 }

@@ -16,17 +16,19 @@ import java.util.regex.Pattern;
 public final class ConfigReader {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
-  private ConfigReader() {
-  }
+  private ConfigReader() {}
 
   public static HubConfig read(JsonObject json) {
     try {
       NodeConfig node = node(json);
       SecurityConfig security = security(json);
       requireSafeMode(node, security.auth());
-      return new HubConfig(node, cluster(json.getJsonObject("cluster", new JsonObject())),
+      return new HubConfig(
+          node,
+          cluster(json.getJsonObject("cluster", new JsonObject())),
           limits(json.getJsonObject("limits", new JsonObject())),
-          channels(json.getJsonArray("channels", new JsonArray())), security);
+          channels(json.getJsonArray("channels", new JsonArray())),
+          security);
     } catch (ClassCastException e) {
       throw new ConfigException("a setting has the wrong type: " + e.getMessage());
     }
@@ -66,15 +68,17 @@ public final class ConfigReader {
   private static void requireSafeMode(NodeConfig node, AuthConfig auth) {
     if (!node.open()) {
       if (!auth.hasKeys()) {
-        throw new ConfigException("no token verification is configured: give --jwt-secret, --jwt-public-key or "
-            + "--jwks (HUB_JWT_SECRET, HUB_JWT_PUBLIC_KEY, HUB_JWKS), or start with --open (HUB_OPEN=true) "
-            + "for development");
+        throw new ConfigException(
+            "no token verification is configured: give --jwt-secret, --jwt-public-key or "
+                + "--jwks (HUB_JWT_SECRET, HUB_JWT_PUBLIC_KEY, HUB_JWKS), or start with --open (HUB_OPEN=true) "
+                + "for development");
       }
       return;
     }
     if (auth.hasKeys()) {
-      throw new ConfigException("--open and JWT keys are both configured: open mode would ignore the keys; "
-          + "choose one");
+      throw new ConfigException(
+          "--open and JWT keys are both configured: open mode would ignore the keys; "
+              + "choose one");
     }
     if (!node.insecure() && !isLoopback(node.host())) {
       throw new ConfigException("refusing open mode on non-loopback address " + node.host()
@@ -95,10 +99,17 @@ public final class ConfigReader {
 
   private static SecurityConfig security(JsonObject json) {
     JsonObject jwt = json.getJsonObject("jwt", new JsonObject());
-    AuthConfig auth = new AuthConfig(text(jwt, "secret"), text(jwt, "publicKey"), text(jwt, "jwks"),
-        text(jwt, "issuer"), text(jwt, "audience"), range(jwt, "leewaySeconds", 5, 0, 3600));
+    AuthConfig auth = new AuthConfig(
+        text(jwt, "secret"),
+        text(jwt, "publicKey"),
+        text(jwt, "jwks"),
+        text(jwt, "issuer"),
+        text(jwt, "audience"),
+        range(jwt, "leewaySeconds", 5, 0, 3600));
     JsonObject tls = json.getJsonObject("tls", new JsonObject());
-    return new SecurityConfig(auth, strings(json.getJsonArray("origins", new JsonArray())),
+    return new SecurityConfig(
+        auth,
+        strings(json.getJsonArray("origins", new JsonArray())),
         new TlsConfig(text(tls, "cert"), text(tls, "key")));
   }
 
@@ -150,12 +161,33 @@ public final class ConfigReader {
         range(json, "connectionsPerNode", 100_000, 1, 10_000_000),
         range(json, "connectionsPerUser", LimitsConfig.DEFAULT_CONNECTIONS_PER_USER, 1, 10_000_000),
         range(json, "authTimeoutMs", (int) LimitsConfig.DEFAULT_AUTH_TIMEOUT_MS, 100, 600_000),
-        range(json, "requestTimeoutMs", (int) LimitsConfig.DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
-        range(json, "unauthenticatedPerIp", LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_IP, 1, 10_000_000),
-        range(json, "unauthenticatedPerNode", LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_NODE, 1, 10_000_000),
+        range(
+            json, "requestTimeoutMs", (int) LimitsConfig.DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
+        range(
+            json,
+            "unauthenticatedPerIp",
+            LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_IP,
+            1,
+            10_000_000),
+        range(
+            json,
+            "unauthenticatedPerNode",
+            LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_NODE,
+            1,
+            10_000_000),
         range(json, "historyChannels", LimitsConfig.DEFAULT_HISTORY_CHANNELS, 1, 10_000_000),
-        range(json, "newChannelsPerSecond", LimitsConfig.DEFAULT_NEW_CHANNELS_PER_SECOND, 1, 1_000_000),
-        range(json, "historyTimeoutMs", (int) LimitsConfig.DEFAULT_HISTORY_TIMEOUT_MS, 1_000, 600_000));
+        range(
+            json,
+            "newChannelsPerSecond",
+            LimitsConfig.DEFAULT_NEW_CHANNELS_PER_SECOND,
+            1,
+            1_000_000),
+        range(
+            json,
+            "historyTimeoutMs",
+            (int) LimitsConfig.DEFAULT_HISTORY_TIMEOUT_MS,
+            1_000,
+            600_000));
   }
 
   private static List<ChannelOptions> channels(JsonArray json) {
@@ -167,7 +199,8 @@ public final class ConfigReader {
         throw new ConfigException("channels[" + i + "].pattern is required");
       }
       JsonObject history = entry.getJsonObject("history", new JsonObject());
-      channels.add(new ChannelOptions(pattern,
+      channels.add(new ChannelOptions(
+          pattern,
           range(history, "size", 0, 0, 10_000_000),
           duration(history.getValue("ttl", "1h"), "channels[" + i + "].history.ttl"),
           entry.getBoolean("presence", false),
@@ -182,9 +215,12 @@ public final class ConfigReader {
     if (value == null) {
       return fallback;
     }
-    if (!(value instanceof Number number) || number.doubleValue() != number.longValue()
-        || number.longValue() < min || number.longValue() > max) {
-      throw new ConfigException(key + " must be a whole number from " + min + " to " + max + ", not " + value);
+    if (!(value instanceof Number number)
+        || number.doubleValue() != number.longValue()
+        || number.longValue() < min
+        || number.longValue() > max) {
+      throw new ConfigException(
+          key + " must be a whole number from " + min + " to " + max + ", not " + value);
     }
     return number.intValue();
   }

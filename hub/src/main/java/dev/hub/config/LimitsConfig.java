@@ -30,10 +30,21 @@ package dev.hub.config;
  *     with {@code unavailable}; longer than a member's heartbeat timeout, so that a publish waiting
  *     for a dead member's partition to move completes instead
  */
-public record LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions,
-                           int outboundBytes, int connectionsPerNode, int connectionsPerUser, long authTimeoutMs,
-                           long requestTimeoutMs, int unauthenticatedPerIp, int unauthenticatedPerNode,
-                           int historyChannels, int newChannelsPerSecond, long historyTimeoutMs) {
+public record LimitsConfig(
+    int frameBytes,
+    int ratePerSecond,
+    int burst,
+    int subscriptions,
+    int outboundBytes,
+    int connectionsPerNode,
+    int connectionsPerUser,
+    long authTimeoutMs,
+    long requestTimeoutMs,
+    int unauthenticatedPerIp,
+    int unauthenticatedPerNode,
+    int historyChannels,
+    int newChannelsPerSecond,
+    long historyTimeoutMs) {
   public static final int DEFAULT_CONNECTIONS_PER_USER = 100;
   public static final long DEFAULT_AUTH_TIMEOUT_MS = 5_000;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
@@ -44,11 +55,27 @@ public record LimitsConfig(int frameBytes, int ratePerSecond, int burst, int sub
   public static final long DEFAULT_HISTORY_TIMEOUT_MS = 20_000;
 
   /** The limits above with the defaults of the rest. */
-  public LimitsConfig(int frameBytes, int ratePerSecond, int burst, int subscriptions, int outboundBytes,
-                      int connectionsPerNode) {
-    this(frameBytes, ratePerSecond, burst, subscriptions, outboundBytes, connectionsPerNode,
-        DEFAULT_CONNECTIONS_PER_USER, DEFAULT_AUTH_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS,
-        DEFAULT_UNAUTHENTICATED_PER_IP, DEFAULT_UNAUTHENTICATED_PER_NODE, DEFAULT_HISTORY_CHANNELS,
-        DEFAULT_NEW_CHANNELS_PER_SECOND, DEFAULT_HISTORY_TIMEOUT_MS);
+  public LimitsConfig(
+      int frameBytes,
+      int ratePerSecond,
+      int burst,
+      int subscriptions,
+      int outboundBytes,
+      int connectionsPerNode) {
+    this(
+        frameBytes,
+        ratePerSecond,
+        burst,
+        subscriptions,
+        outboundBytes,
+        connectionsPerNode,
+        DEFAULT_CONNECTIONS_PER_USER,
+        DEFAULT_AUTH_TIMEOUT_MS,
+        DEFAULT_REQUEST_TIMEOUT_MS,
+        DEFAULT_UNAUTHENTICATED_PER_IP,
+        DEFAULT_UNAUTHENTICATED_PER_NODE,
+        DEFAULT_HISTORY_CHANNELS,
+        DEFAULT_NEW_CHANNELS_PER_SECOND,
+        DEFAULT_HISTORY_TIMEOUT_MS);
   }
 }

@@ -17,9 +17,17 @@ package dev.hub.config;
  *     client, so load balancers stop sending new clients here first
  * @param logFormat {@code text} (readable lines) or {@code json} (one JSON object per line)
  */
-public record NodeConfig(int port, String host, boolean open, boolean insecure, String nodeId,
-                         int eventLoops, long heartbeatMs, long drainTimeoutMs, long drainDelayMs,
-                         String logFormat) {
+public record NodeConfig(
+    int port,
+    String host,
+    boolean open,
+    boolean insecure,
+    String nodeId,
+    int eventLoops,
+    long heartbeatMs,
+    long drainTimeoutMs,
+    long drainDelayMs,
+    String logFormat) {
   public static final String LOG_TEXT = "text";
   public static final String LOG_JSON = "json";
 }

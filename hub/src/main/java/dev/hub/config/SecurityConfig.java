@@ -10,5 +10,4 @@ import java.util.List;
  *     loopback ones in open mode ({@link dev.hub.auth.OriginPolicy#forNode})
  * @param tls certificate and key for wss, or none
  */
-public record SecurityConfig(AuthConfig auth, List<String> origins, TlsConfig tls) {
-}
+public record SecurityConfig(AuthConfig auth, List<String> origins, TlsConfig tls) {}

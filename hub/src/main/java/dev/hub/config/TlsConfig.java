@@ -9,7 +9,8 @@ package dev.hub.config;
 public record TlsConfig(String certFile, String keyFile) {
   public TlsConfig {
     if ((certFile == null) != (keyFile == null)) {
-      throw new ConfigException("TLS needs both tls.cert (--tls-cert) and tls.key (--tls-key), or neither");
+      throw new ConfigException(
+          "TLS needs both tls.cert (--tls-cert) and tls.key (--tls-key), or neither");
     }
   }
 

@@ -8,8 +8,7 @@ package dev.hub.history;
 @FunctionalInterface
 public interface ChannelAdmission {
   /** Admits every new channel (within the node's total): trusted servers. */
-  ChannelAdmission ANY = channel -> {
-  };
+  ChannelAdmission ANY = channel -> {};
 
   /** @throws dev.hub.protocol.HubException {@code too_many_channels} when the channel may not start now */
   void admit(String channel);

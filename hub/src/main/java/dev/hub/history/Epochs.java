@@ -9,12 +9,12 @@ import java.util.UUID;
  * channel (a straggler of the old one after the new one began) keeps the newer and never goes back.
  */
 public final class Epochs {
-  private Epochs() {
-  }
+  private Epochs() {}
 
   /** A new epoch, newer than any made before it on any node whose clock is not behind. */
   public static String fresh() {
-    return Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 6);
+    return Long.toString(System.currentTimeMillis(), 36) + "-"
+        + UUID.randomUUID().toString().substring(0, 6);
   }
 
   /**

@@ -25,7 +25,11 @@ final class ForkedEpochs {
   private final HistoryCalls calls;
   private final Set<String> forked = ConcurrentHashMap.newKeySet();
 
-  ForkedEpochs(HazelcastInstance hazelcast, IMap<String, String> epochs, HistoryCalls calls, Context context) {
+  ForkedEpochs(
+      HazelcastInstance hazelcast,
+      IMap<String, String> epochs,
+      HistoryCalls calls,
+      Context context) {
     this.epochs = epochs;
     this.calls = calls;
     hazelcast.getLifecycleService().addLifecycleListener(event -> {
@@ -42,16 +46,22 @@ final class ForkedEpochs {
 
   private void renew() {
     for (String key : List.copyOf(forked)) {
-      calls.local(epochs.getAsync(key))
-          .compose(epoch -> epoch == null ? Future.succeededFuture((String) null)
+      calls
+          .local(epochs.getAsync(key))
+          .compose(epoch -> epoch == null
+              ? Future.succeededFuture((String) null)
               : calls.local(epochs.submitToKey(key, EpochUpdate.replace(epoch, Epochs.fresh()))))
           .onSuccess(renewed -> {
             forked.remove(key);
-            log.info("history of {} may have forked during a network split: new epoch {}",
-                HistoryNames.channel(key), renewed);
+            log.info(
+                "history of {} may have forked during a network split: new epoch {}",
+                HistoryNames.channel(key),
+                renewed);
           })
-          .onFailure(e -> log.warn("epoch of {} not renewed after the merge, will retry at the next: {}",
-              HistoryNames.channel(key), e.toString()));
+          .onFailure(e -> log.warn(
+              "epoch of {} not renewed after the merge, will retry at the next: {}",
+              HistoryNames.channel(key),
+              e.toString()));
     }
   }
 }

@@ -61,8 +61,12 @@ public final class HazelcastHistoryStore implements HistoryStore {
    *     more is refused with {@code too_many_channels}
    * @param timeout how long one call may take before it fails with {@code unavailable}
    */
-  public HazelcastHistoryStore(Vertx vertx, HazelcastInstance hazelcast, HistoryQuorum quorum, int maxChannels,
-                               Duration timeout) {
+  public HazelcastHistoryStore(
+      Vertx vertx,
+      HazelcastInstance hazelcast,
+      HistoryQuorum quorum,
+      int maxChannels,
+      Duration timeout) {
     this.hazelcast = hazelcast;
     this.epochs = hazelcast.getMap(HistoryNames.EPOCHS);
     this.quorum = quorum;
@@ -82,7 +86,8 @@ public final class HazelcastHistoryStore implements HistoryStore {
     HistoryQuorum.configure(config, clusterSize);
     int backups = HistoryQuorum.backupCount(clusterSize);
     String protection = clusterSize > 1 ? HistoryQuorum.NAME : null;
-    MergePolicyConfig discardSmallerSide = new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
+    MergePolicyConfig discardSmallerSide =
+        new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
     for (ChannelOptions options : channels) {
       if (options.hasHistory()) {
         config.addRingBufferConfig(new RingbufferConfig(HistoryNames.ringPattern(options.pattern()))
@@ -94,12 +99,19 @@ public final class HazelcastHistoryStore implements HistoryStore {
       }
     }
     MapConfig epochMap = config.getMapConfig(HistoryNames.EPOCHS);
-    epochMap.setBackupCount(backups).setSplitBrainProtectionName(protection).setMergePolicyConfig(discardSmallerSide);
+    epochMap
+        .setBackupCount(backups)
+        .setSplitBrainProtectionName(protection)
+        .setMergePolicyConfig(discardSmallerSide);
   }
 
   @Override
-  public Future<StreamPosition> append(String channel, ChannelOptions options, Buffer event, boolean binary,
-                                       ChannelAdmission admission) {
+  public Future<StreamPosition> append(
+      String channel,
+      ChannelOptions options,
+      Buffer event,
+      boolean binary,
+      ChannelAdmission admission) {
     return calls.guarded(channel, () -> {
       String key = HistoryNames.key(channel);
       byte[] item = new StoredEvent(0, binary, event).toItem();
@@ -107,11 +119,15 @@ public final class HazelcastHistoryStore implements HistoryStore {
         // The usual case: one round trip, the epoch read beside the append.
         Future<String> epoch = calls.local(epochs.getAsync(key));
         Future<Long> sequence = calls.local(ring(key).addAsync(item, OverflowPolicy.OVERWRITE));
-        return Future.all(epoch, sequence).compose(both -> acknowledge(channel, key, both.resultAt(0), both.resultAt(1)));
+        return Future.all(epoch, sequence)
+            .compose(both -> acknowledge(channel, key, both.resultAt(0), both.resultAt(1)));
       }
-      return calls.local(epochs.getAsync(key))
-          .compose(epoch -> epoch != null ? Future.succeededFuture(epoch) : create(channel, key, admission))
-          .compose(epoch -> calls.local(ring(key).addAsync(item, OverflowPolicy.OVERWRITE))
+      return calls
+          .local(epochs.getAsync(key))
+          .compose(epoch ->
+              epoch != null ? Future.succeededFuture(epoch) : create(channel, key, admission))
+          .compose(epoch -> calls
+              .local(ring(key).addAsync(item, OverflowPolicy.OVERWRITE))
               .compose(sequence -> acknowledge(channel, key, epoch, sequence)));
     });
   }
@@ -129,8 +145,10 @@ public final class HazelcastHistoryStore implements HistoryStore {
     }
     try {
       if (channelCount() >= maxChannels) {
-        throw new HubException(ErrorCode.TOO_MANY_CHANNELS,
-            "the cluster holds " + maxChannels + " channels with history, the most this node allows");
+        throw new HubException(
+            ErrorCode.TOO_MANY_CHANNELS,
+            "the cluster holds " + maxChannels
+                + " channels with history, the most this node allows");
       }
       admission.admit(channel);
     } catch (HubException refused) {
@@ -151,17 +169,22 @@ public final class HazelcastHistoryStore implements HistoryStore {
    * starts at sequence 0 was made just now, maybe after its history was lost: the epoch read beside
    * the append may be the lost one's, so it is settled again on the owner.
    */
-  private Future<StreamPosition> acknowledge(String channel, String key, String epoch, long sequence) {
+  private Future<StreamPosition> acknowledge(
+      String channel, String key, String epoch, long sequence) {
     if (!quorum.present()) {
       forked.add(key);
-      throw HistoryCalls.unavailable(channel, "the event was stored while this node lost sight of the cluster's majority"
-          + " and is not acknowledged");
+      throw HistoryCalls.unavailable(
+          channel,
+          "the event was stored while this node lost sight of the cluster's majority"
+              + " and is not acknowledged");
     }
     if (epoch == null || sequence == 0) {
-      return calls.local(epochs.submitToKey(key, EpochUpdate.assign(Epochs.fresh()))).map(settled -> {
-        known.add(key);
-        return new StreamPosition(sequence + 1, settled);
-      });
+      return calls
+          .local(epochs.submitToKey(key, EpochUpdate.assign(Epochs.fresh())))
+          .map(settled -> {
+            known.add(key);
+            return new StreamPosition(sequence + 1, settled);
+          });
     }
     remember(key);
     return Future.succeededFuture(new StreamPosition(sequence + 1, epoch));
@@ -171,9 +194,13 @@ public final class HazelcastHistoryStore implements HistoryStore {
   public Future<StreamPosition> position(String channel) {
     return calls.guarded(channel, () -> {
       String key = HistoryNames.key(channel);
-      return calls.local(epochs.getAsync(key)).compose(epoch -> epoch == null
-          ? Future.succeededFuture(new StreamPosition(0, null))
-          : calls.local(RingOperations.tail(ring(key))).map(tail -> new StreamPosition(tail + 1, epoch)));
+      return calls
+          .local(epochs.getAsync(key))
+          .compose(epoch -> epoch == null
+              ? Future.succeededFuture(new StreamPosition(0, null))
+              : calls
+                  .local(RingOperations.tail(ring(key)))
+                  .map(tail -> new StreamPosition(tail + 1, epoch)));
     });
   }
 
@@ -181,9 +208,11 @@ public final class HazelcastHistoryStore implements HistoryStore {
   public Future<HistoryPage> read(String channel, long afterOffset, int limit) {
     return calls.guarded(channel, () -> {
       String key = HistoryNames.key(channel);
-      return calls.local(epochs.getAsync(key)).compose(epoch -> epoch == null
-          ? Future.succeededFuture(HistoryPage.none(afterOffset))
-          : readRing(key, epoch, afterOffset, limit));
+      return calls
+          .local(epochs.getAsync(key))
+          .compose(epoch -> epoch == null
+              ? Future.succeededFuture(HistoryPage.none(afterOffset))
+              : readRing(key, epoch, afterOffset, limit));
     });
   }
 
@@ -191,10 +220,13 @@ public final class HazelcastHistoryStore implements HistoryStore {
   public Future<HistoryPage> newest(String channel, int limit) {
     return calls.guarded(channel, () -> {
       String key = HistoryNames.key(channel);
-      return calls.local(epochs.getAsync(key)).compose(epoch -> epoch == null
-          ? Future.succeededFuture(HistoryPage.none(0))
-          : calls.local(RingOperations.tail(ring(key)))
-              .compose(tail -> readRing(key, epoch, Math.max(0, tail + 1 - limit), limit)));
+      return calls
+          .local(epochs.getAsync(key))
+          .compose(epoch -> epoch == null
+              ? Future.succeededFuture(HistoryPage.none(0))
+              : calls
+                  .local(RingOperations.tail(ring(key)))
+                  .compose(tail -> readRing(key, epoch, Math.max(0, tail + 1 - limit), limit)));
     });
   }
 
@@ -208,13 +240,17 @@ public final class HazelcastHistoryStore implements HistoryStore {
         events.add(StoredEvent.fromItem(result.getSequence(i) + 1, result.get(i)));
       }
       if (!events.isEmpty()) {
-        // A read from before the oldest retained event starts at the oldest one: what lay between is gone.
-        return Future.succeededFuture(new HistoryPage(epoch, events.get(0).offset() == afterOffset + 1, events));
+        // A read from before the oldest retained event starts at the oldest one: what lay between
+        // is gone.
+        return Future.succeededFuture(
+            new HistoryPage(epoch, events.get(0).offset() == afterOffset + 1, events));
       }
-      // Nothing after the offset: complete unless what came after it has expired, that is unless the
-      // oldest event held is past the one after it. (Not "the offset is the newest": an event may
-      // have been appended since the read.)
-      return calls.local(RingOperations.head(ring)).map(head -> new HistoryPage(epoch, head <= afterOffset, events));
+      // Nothing after the offset: complete unless what came after it has expired, that is unless
+      // the oldest event held is past the one after it. (Not "the offset is the newest": an event
+      // may have been appended since the read.)
+      return calls
+          .local(RingOperations.head(ring))
+          .map(head -> new HistoryPage(epoch, head <= afterOffset, events));
     });
   }
 
@@ -226,12 +262,14 @@ public final class HazelcastHistoryStore implements HistoryStore {
   @Override
   public Future<Void> free(String channel) {
     String key = HistoryNames.key(channel);
-    return calls.guarded(channel, () -> idle.free(key).map(removed -> {
-      if (removed) {
-        known.remove(key);
-      }
-      return null;
-    }));
+    return calls.guarded(
+        channel,
+        () -> idle.free(key).map(removed -> {
+          if (removed) {
+            known.remove(key);
+          }
+          return null;
+        }));
   }
 
   @Override

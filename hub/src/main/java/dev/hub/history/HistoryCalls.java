@@ -31,7 +31,8 @@ final class HistoryCalls {
   /** Runs a call about {@code channel} within the rules above. */
   <T> Future<T> guarded(String channel, Supplier<Future<T>> call) {
     if (!quorum.present()) {
-      return Future.failedFuture(unavailable(channel, "this node does not see a majority of the cluster"));
+      return Future.failedFuture(
+          unavailable(channel, "this node does not see a majority of the cluster"));
     }
     Future<T> result;
     try {
@@ -41,8 +42,10 @@ final class HistoryCalls {
     } catch (RuntimeException e) {
       return Future.failedFuture(unavailable(channel, describe(e)));
     }
-    return result.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(e instanceof HubException hub ? hub : unavailable(channel, describe(e))));
+    return result
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(
+            e instanceof HubException hub ? hub : unavailable(channel, describe(e))));
   }
 
   /** A Hazelcast completion as a Vert.x future completed on the caller's context. */
@@ -55,12 +58,14 @@ final class HistoryCalls {
   }
 
   static HubException unavailable(String channel, String why) {
-    return new HubException(ErrorCode.UNAVAILABLE, "history of " + channel + " is unavailable here: " + why);
+    return new HubException(
+        ErrorCode.UNAVAILABLE, "history of " + channel + " is unavailable here: " + why);
   }
 
   private String describe(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+        ? failure.getCause()
+        : failure;
     if (cause instanceof SplitBrainProtectionException) {
       return "this node does not see a majority of the cluster";
     }

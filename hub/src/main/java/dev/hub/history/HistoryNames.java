@@ -12,8 +12,7 @@ final class HistoryNames {
   static final String RING_PREFIX = "hub.history.";
   static final String EPOCHS = "hub.epochs";
 
-  private HistoryNames() {
-  }
+  private HistoryNames() {}
 
   /** '@' is Hazelcast's partition-key separator and legal in channel names: escape it. */
   static String key(String channel) {
@@ -37,7 +36,8 @@ final class HistoryNames {
   /** The channel key of a history ring's proxy, or null for any other object. */
   static String keyOfRing(DistributedObject object) {
     String name = object.getName();
-    if (!RingbufferService.SERVICE_NAME.equals(object.getServiceName()) || !name.startsWith(RING_PREFIX)) {
+    if (!RingbufferService.SERVICE_NAME.equals(object.getServiceName())
+        || !name.startsWith(RING_PREFIX)) {
       return null;
     }
     int at = name.lastIndexOf('@');

@@ -44,20 +44,27 @@ public final class HistoryQuery {
   public Future<JsonObject> query(String channel, StreamPosition since, Integer limit) {
     ChannelOptions options = config.channelOptions(channel);
     if (options == null || !options.hasHistory()) {
-      return Future.failedFuture(new HubException(ErrorCode.INVALID_FRAME, "no history is kept for " + channel));
+      return Future.failedFuture(
+          new HubException(ErrorCode.INVALID_FRAME, "no history is kept for " + channel));
     }
     int max = limit == null ? MAX_LIMIT : Math.max(1, Math.min(limit, MAX_LIMIT));
     Future<StreamPosition> latest = store.position(channel);
     Future<JsonArray> messages = since == null
         ? store.newest(channel, max).map(page -> newestThatFit(page))
-        : latest.compose(position -> store.read(channel,
-            position.epoch() != null && position.epoch().equals(since.epoch()) ? since.offset() : 0, max))
+        : latest
+            .compose(position -> store.read(
+                channel,
+                position.epoch() != null && position.epoch().equals(since.epoch())
+                    ? since.offset()
+                    : 0,
+                max))
             .map(page -> oldestThatFit(page));
-    return Future.all(latest, messages).map(both -> new JsonObject()
-        .put("channel", channel)
-        .put("messages", messages.result())
-        .put("offset", latest.result().offset())
-        .put("epoch", latest.result().epoch()));
+    return Future.all(latest, messages)
+        .map(both -> new JsonObject()
+            .put("channel", channel)
+            .put("messages", messages.result())
+            .put("offset", latest.result().offset())
+            .put("epoch", latest.result().epoch()));
   }
 
   private JsonArray oldestThatFit(HistoryPage page) {
@@ -95,7 +102,9 @@ public final class HistoryQuery {
     } else {
       int length = bytes.getInt(0);
       message = new JsonObject(bytes.slice(4, 4 + length))
-          .put("data", Base64.getEncoder().encodeToString(bytes.getBytes(4 + length, bytes.length())));
+          .put(
+              "data",
+              Base64.getEncoder().encodeToString(bytes.getBytes(4 + length, bytes.length())));
     }
     return message.put("offset", event.offset()).put("epoch", epoch);
   }

@@ -19,6 +19,7 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 public final class HistoryQuorum {
   /** The split-brain protection the history structures name. */
   static final String NAME = "hub-history-quorum";
+
   private static final HistoryQuorum ALWAYS = new HistoryQuorum(null, null, 1);
 
   private final SplitBrainProtection protection;
@@ -42,7 +43,9 @@ public final class HistoryQuorum {
     if (config == null || !config.isEnabled()) {
       return ALWAYS;
     }
-    return new HistoryQuorum(hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(NAME), hazelcast,
+    return new HistoryQuorum(
+        hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(NAME),
+        hazelcast,
         config.getMinimumClusterSize());
   }
 
@@ -53,7 +56,9 @@ public final class HistoryQuorum {
 
   /** Members that hold data, this one included: JVM services join as lite members and count for nothing. */
   private long dataMembers() {
-    return hazelcast.getCluster().getMembers().stream().filter(member -> !member.isLiteMember()).count();
+    return hazelcast.getCluster().getMembers().stream()
+        .filter(member -> !member.isLiteMember())
+        .count();
   }
 
   /**
@@ -70,15 +75,18 @@ public final class HistoryQuorum {
     if (clusterSize <= 1) {
       return;
     }
-    long heartbeatMs = 1000L * Long.parseLong(property(config, "hazelcast.heartbeat.interval.seconds", "5"));
+    long heartbeatMs =
+        1000L * Long.parseLong(property(config, "hazelcast.heartbeat.interval.seconds", "5"));
     long toleranceMs = 2 * heartbeatMs + 1000;
-    long backupTimeoutMs = Math.max(Long.parseLong(property(config, "hazelcast.operation.backup.timeout.millis", "5000")),
+    long backupTimeoutMs = Math.max(
+        Long.parseLong(property(config, "hazelcast.operation.backup.timeout.millis", "5000")),
         toleranceMs + heartbeatMs + 2000);
     config.setProperty("hazelcast.operation.backup.timeout.millis", Long.toString(backupTimeoutMs));
-    config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
-        .newRecentlyActiveSplitBrainProtectionConfigBuilder(NAME, clusterSize / 2 + 1, (int) toleranceMs)
-        .enabled(true)
-        .build());
+    config.addSplitBrainProtectionConfig(
+        SplitBrainProtectionConfig.newRecentlyActiveSplitBrainProtectionConfigBuilder(
+                NAME, clusterSize / 2 + 1, (int) toleranceMs)
+            .enabled(true)
+            .build());
   }
 
   /** Backups each history structure keeps so that a majority always holds every acknowledged event. */

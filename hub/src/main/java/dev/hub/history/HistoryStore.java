@@ -28,8 +28,12 @@ public interface HistoryStore {
    * @param binary whether the bytes are a binary event frame
    * @param admission asked first when the append would create the channel
    */
-  Future<StreamPosition> append(String channel, ChannelOptions options, Buffer event, boolean binary,
-                                ChannelAdmission admission);
+  Future<StreamPosition> append(
+      String channel,
+      ChannelOptions options,
+      Buffer event,
+      boolean binary,
+      ChannelAdmission admission);
 
   /** The offset of the newest event and the epoch; {@code (0, null)} when the channel has none. */
   Future<StreamPosition> position(String channel);

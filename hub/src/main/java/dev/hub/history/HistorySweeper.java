@@ -27,7 +27,8 @@ public final class HistorySweeper {
    * @param subscribed the channels of a list that have a subscriber on some node; a node that does
    *     not answer counts as having them all
    */
-  public HistorySweeper(Vertx vertx, HistoryStore store, Function<List<String>, Future<Set<String>>> subscribed) {
+  public HistorySweeper(
+      Vertx vertx, HistoryStore store, Function<List<String>, Future<Set<String>>> subscribed) {
     this.vertx = vertx;
     this.store = store;
     this.subscribed = subscribed;
@@ -50,10 +51,16 @@ public final class HistorySweeper {
       return Future.succeededFuture(0);
     }
     sweeping = true;
-    return store.idleChannels()
-        .compose(idle -> idle.isEmpty() ? Future.succeededFuture(List.<String>of())
-            : subscribed.apply(idle).map(inUse -> idle.stream().filter(channel -> !inUse.contains(channel)).toList()))
-        .compose(unused -> Future.join(unused.stream().map(store::free).toList()).otherwiseEmpty()
+    return store
+        .idleChannels()
+        .compose(idle -> idle.isEmpty()
+            ? Future.succeededFuture(List.<String>of())
+            : subscribed
+                .apply(idle)
+                .map(inUse ->
+                    idle.stream().filter(channel -> !inUse.contains(channel)).toList()))
+        .compose(unused -> Future.join(unused.stream().map(store::free).toList())
+            .otherwiseEmpty()
             .map(done -> unused.size()))
         .onSuccess(freed -> {
           if (freed > 0) {

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class IdleRings {
   /** Past the call timeout, how long a freed channel's ring outlives its epoch. */
   private static final long GRACE_MARGIN_MS = 5_000;
+
   private static final long COUNT_TTL_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(IdleRings.class);
 
@@ -31,7 +32,8 @@ final class IdleRings {
   private volatile long countedAt;
   private volatile int count;
 
-  IdleRings(Vertx vertx, HazelcastInstance hazelcast, IMap<String, String> epochs, HistoryCalls calls) {
+  IdleRings(
+      Vertx vertx, HazelcastInstance hazelcast, IMap<String, String> epochs, HistoryCalls calls) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.epochs = epochs;
@@ -45,13 +47,17 @@ final class IdleRings {
       String key = HistoryNames.keyOfRing(object);
       if (key != null && ownedHere(key)) {
         // Reading the size drops expired events first.
-        checks.add(calls.local(RingOperations.size((Ringbuffer<?>) object))
+        checks.add(calls
+            .local(RingOperations.size((Ringbuffer<?>) object))
             .map(size -> size == 0 ? HistoryNames.channel(key) : null)
             .otherwise((String) null));
       }
     }
     return Future.join(checks)
-        .map(done -> checks.stream().map(Future::result).filter(channel -> channel != null).toList());
+        .map(done -> checks.stream()
+            .map(Future::result)
+            .filter(channel -> channel != null)
+            .toList());
   }
 
   /**
@@ -60,14 +66,17 @@ final class IdleRings {
    * @return true when the epoch was removed (the caller forgets the channel)
    */
   Future<Boolean> free(String key) {
-    return calls.local(epochs.getAsync(key))
-        .compose(epoch -> epoch == null ? Future.succeededFuture((String) null)
+    return calls
+        .local(epochs.getAsync(key))
+        .compose(epoch -> epoch == null
+            ? Future.succeededFuture((String) null)
             : calls.local(epochs.submitToKey(key, EpochUpdate.remove(epoch))))
         .map(left -> {
           if (left != null) {
             return false; // an event came and the channel is in use again
           }
-          vertx.setTimer(calls.timeout().toMillis() + GRACE_MARGIN_MS, id -> destroyIfStillIdle(key));
+          vertx.setTimer(
+              calls.timeout().toMillis() + GRACE_MARGIN_MS, id -> destroyIfStillIdle(key));
           countedAt = 0;
           return true;
         });
@@ -78,7 +87,8 @@ final class IdleRings {
     long now = System.currentTimeMillis();
     if (now - countedAt > COUNT_TTL_MS) {
       count = (int) hazelcast.getDistributedObjects().stream()
-          .filter(object -> HistoryNames.keyOfRing(object) != null).count();
+          .filter(object -> HistoryNames.keyOfRing(object) != null)
+          .count();
       countedAt = now;
     }
     return count;
@@ -91,15 +101,22 @@ final class IdleRings {
 
   private void destroyIfStillIdle(String key) {
     Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(HistoryNames.ring(key));
-    calls.local(epochs.getAsync(key))
-        .compose(epoch -> epoch != null ? Future.succeededFuture(-1L) : calls.local(RingOperations.size(ring)))
-        .compose(size -> size != 0 ? Future.succeededFuture()
-            // destroy() waits for every member to drop its copy: a blocking call, off the event loop.
-            : vertx.executeBlocking(() -> {
-              ring.destroy();
-              return null;
-            }, false))
-        .onFailure(e -> log.warn("idle history of {} not freed: {}", HistoryNames.channel(key), e.toString()));
+    calls
+        .local(epochs.getAsync(key))
+        .compose(epoch ->
+            epoch != null ? Future.succeededFuture(-1L) : calls.local(RingOperations.size(ring)))
+        .compose(size -> size != 0
+            ? Future.succeededFuture()
+            // destroy() waits for every member to drop its copy: a blocking call, off the event
+            // loop.
+            : vertx.executeBlocking(
+                () -> {
+                  ring.destroy();
+                  return null;
+                },
+                false))
+        .onFailure(e ->
+            log.warn("idle history of {} not freed: {}", HistoryNames.channel(key), e.toString()));
   }
 
   private boolean ownedHere(String key) {

@@ -36,13 +36,18 @@ public final class LocalHistoryStore implements HistoryStore {
   }
 
   @Override
-  public synchronized Future<StreamPosition> append(String channel, ChannelOptions options, Buffer event,
-                                                    boolean binary, ChannelAdmission admission) {
+  public synchronized Future<StreamPosition> append(
+      String channel,
+      ChannelOptions options,
+      Buffer event,
+      boolean binary,
+      ChannelAdmission admission) {
     Ring ring = rings.get(channel);
     if (ring == null) {
       try {
         if (rings.size() >= maxChannels) {
-          throw new HubException(ErrorCode.TOO_MANY_CHANNELS,
+          throw new HubException(
+              ErrorCode.TOO_MANY_CHANNELS,
               "this node holds " + maxChannels + " channels with history, the most it allows");
         }
         admission.admit(channel);
@@ -63,7 +68,8 @@ public final class LocalHistoryStore implements HistoryStore {
   @Override
   public synchronized Future<StreamPosition> position(String channel) {
     Ring ring = rings.get(channel);
-    return Future.succeededFuture(ring == null ? new StreamPosition(0, null) : new StreamPosition(ring.latest, ring.epoch));
+    return Future.succeededFuture(
+        ring == null ? new StreamPosition(0, null) : new StreamPosition(ring.latest, ring.epoch));
   }
 
   @Override
@@ -80,7 +86,8 @@ public final class LocalHistoryStore implements HistoryStore {
         events.add(entry.event());
       }
     }
-    boolean complete = events.isEmpty() ? afterOffset == ring.latest : events.get(0).offset() == afterOffset + 1;
+    boolean complete =
+        events.isEmpty() ? afterOffset == ring.latest : events.get(0).offset() == afterOffset + 1;
     return Future.succeededFuture(new HistoryPage(ring.epoch, complete, events));
   }
 
@@ -90,8 +97,8 @@ public final class LocalHistoryStore implements HistoryStore {
     if (ring == null) {
       return Future.succeededFuture(HistoryPage.none(0));
     }
-    return read(channel, Math.max(0, ring.latest - Math.min(limit, PAGE)), limit).map(page ->
-        new HistoryPage(page.epoch(), true, page.events()));
+    return read(channel, Math.max(0, ring.latest - Math.min(limit, PAGE)), limit)
+        .map(page -> new HistoryPage(page.epoch(), true, page.events()));
   }
 
   @Override
@@ -121,8 +128,7 @@ public final class LocalHistoryStore implements HistoryStore {
     return rings.size();
   }
 
-  private record Entry(StoredEvent event, Instant storedAt) {
-  }
+  private record Entry(StoredEvent event, Instant storedAt) {}
 
   private static final class Ring {
     final ArrayDeque<Entry> events = new ArrayDeque<>();
@@ -138,7 +144,8 @@ public final class LocalHistoryStore implements HistoryStore {
 
     void evict(int keep, Instant now) {
       Instant expiredBefore = now.minus(ttl);
-      while (!events.isEmpty() && (events.size() > keep || events.peekFirst().storedAt().isBefore(expiredBefore))) {
+      while (!events.isEmpty()
+          && (events.size() > keep || events.peekFirst().storedAt().isBefore(expiredBefore))) {
         events.removeFirst();
       }
     }

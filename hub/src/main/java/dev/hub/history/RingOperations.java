@@ -15,8 +15,7 @@ import java.util.concurrent.CompletionStage;
  * {@code RingOperationsTest} fails if an upgrade moves them.
  */
 final class RingOperations {
-  private RingOperations() {
-  }
+  private RingOperations() {}
 
   /** The sequence of the newest item, -1 when the ring has none yet. */
   static CompletionStage<Long> tail(Ringbuffer<?> ring) {
@@ -38,7 +37,11 @@ final class RingOperations {
 
   private static CompletionStage<Long> invoke(Ringbuffer<?> ring, byte operation) {
     RingbufferProxy<?> proxy = (RingbufferProxy<?>) ring;
-    return proxy.getOperationService().invokeOnPartition(RingbufferService.SERVICE_NAME,
-        new GenericOperation(ring.getName(), operation), proxy.getPartitionId());
+    return proxy
+        .getOperationService()
+        .invokeOnPartition(
+            RingbufferService.SERVICE_NAME,
+            new GenericOperation(ring.getName(), operation),
+            proxy.getPartitionId());
   }
 }

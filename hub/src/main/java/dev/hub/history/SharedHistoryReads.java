@@ -19,7 +19,7 @@ public final class SharedHistoryReads {
   private final Map<String, Future<HistoryPage>> inFlight = new ConcurrentHashMap<>();
 
   public SharedHistoryReads(HistoryStore store) {
-    this(store, () -> { });
+    this(store, () -> {});
   }
 
   /** @param counter told of each read that goes to the store (not of those that join one under way) */
@@ -42,7 +42,9 @@ public final class SharedHistoryReads {
         mine.handle(done);
       });
     }
-    return context == null ? shared : Future.fromCompletionStage(shared.toCompletionStage(), context);
+    return context == null
+        ? shared
+        : Future.fromCompletionStage(shared.toCompletionStage(), context);
   }
 
   /** Reads under way now (for tests and metrics). */

@@ -24,12 +24,15 @@ import java.util.function.Supplier;
  */
 public final class HubMetrics {
   /** Close codes with their own label value; any other code a client sends is counted as "other". */
-  private static final int[] KNOWN_CLOSE_CODES = {1000, 1001, 1006, 1008, 1009, 1011, 1012, 4009, 4401, 4403, 4429};
+  private static final int[] KNOWN_CLOSE_CODES = {
+    1000, 1001, 1006, 1008, 1009, 1011, 1012, 4009, 4401, 4403, 4429
+  };
   /** Buckets of the fan-out latency histogram: from a same-node write to a congested cluster. */
   private static final Duration[] LATENCY_BUCKETS = {
-      Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)
+  };
 
   private final MeterRegistry registry;
   private final Counter opened;
@@ -46,28 +49,41 @@ public final class HubMetrics {
   public HubMetrics(MeterRegistry registry) {
     this.registry = registry;
     opened = Counter.builder("hub.connections.opened")
-        .description("WebSocket connections upgraded, refused ones (4429) included").register(registry);
+        .description("WebSocket connections upgraded, refused ones (4429) included")
+        .register(registry);
     for (AudienceKind kind : AudienceKind.values()) {
-      published[kind.ordinal()] = Counter.builder("hub.events.published").tag("audience", kind.label)
-          .description("Events published through this node").register(registry);
-      delivered[kind.ordinal()] = Counter.builder("hub.events.delivered").tag("audience", kind.label)
-          .description("Event writes to this node's connections (one per recipient)").register(registry);
+      published[kind.ordinal()] = Counter.builder("hub.events.published")
+          .tag("audience", kind.label)
+          .description("Events published through this node")
+          .register(registry);
+      delivered[kind.ordinal()] = Counter.builder("hub.events.delivered")
+          .tag("audience", kind.label)
+          .description("Event writes to this node's connections (one per recipient)")
+          .register(registry);
     }
-    outboundBytes = Counter.builder("hub.outbound").baseUnit("bytes")
-        .description("Bytes of events and server frames written to this node's connections").register(registry);
+    outboundBytes = Counter.builder("hub.outbound")
+        .baseUnit("bytes")
+        .description("Bytes of events and server frames written to this node's connections")
+        .register(registry);
     rateLimited = Counter.builder("hub.frames.rate.limited")
-        .description("Client frames refused for going over the message rate").register(registry);
+        .description("Client frames refused for going over the message rate")
+        .register(registry);
     gapReads = Counter.builder("hub.history.gap.reads")
-        .description("History reads made to fill a gap in a channel's live stream: one per node and gap, "
-            + "however many subscribers saw it").register(registry);
+        .description(
+            "History reads made to fill a gap in a channel's live stream: one per node and gap, "
+                + "however many subscribers saw it")
+        .register(registry);
     fanoutLatency = Timer.builder("hub.fanout.latency")
-        .description("From publish (on any node) to the write to this node's sockets, per event and event loop")
+        .description(
+            "From publish (on any node) to the write to this node's sockets, per event and event loop")
         .serviceLevelObjectives(LATENCY_BUCKETS)
         .register(registry);
     Gauge.builder("hub.subscriptions", subscriptions, AtomicLong::get)
-        .description("Channel subscriptions of this node's connections").register(registry);
+        .description("Channel subscriptions of this node's connections")
+        .register(registry);
     Gauge.builder("hub.channels", channels, AtomicLong::get)
-        .description("Channels with a subscriber on this node (counted once per event loop that has one)")
+        .description(
+            "Channels with a subscriber on this node (counted once per event loop that has one)")
         .register(registry);
     for (int code : KNOWN_CLOSE_CODES) {
       closedCounter(Integer.toString(code));
@@ -118,7 +134,8 @@ public final class HubMetrics {
     outboundBytes.increment((double) recipients * bytes);
     if (publishedAtMillis > 0) {
       // Clocks of two nodes can disagree by a little: a negative figure is recorded as 0.
-      fanoutLatency.record(Math.max(0, System.currentTimeMillis() - publishedAtMillis), TimeUnit.MILLISECONDS);
+      fanoutLatency.record(
+          Math.max(0, System.currentTimeMillis() - publishedAtMillis), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -143,9 +160,12 @@ public final class HubMetrics {
    * @param reason the error code sent back ({@code unauthorized}, {@code token_expired}, {@code forbidden})
    */
   public void authFailure(String where, String reason) {
-    Counter.builder("hub.auth.failures").tag("where", where).tag("reason", reason)
+    Counter.builder("hub.auth.failures")
+        .tag("where", where)
+        .tag("reason", reason)
         .description("Tokens refused, by where they were presented and the error code sent back")
-        .register(registry).increment();
+        .register(registry)
+        .increment();
   }
 
   public void subscriptionAdded(boolean newChannel) {
@@ -176,8 +196,12 @@ public final class HubMetrics {
   }
 
   private Counter closedCounter(String label) {
-    return closedByCode.computeIfAbsent(label, code -> Counter.builder("hub.connections.closed").tag("code", code)
-        .description("WebSocket connections closed, by close code").register(registry));
+    return closedByCode.computeIfAbsent(
+        label,
+        code -> Counter.builder("hub.connections.closed")
+            .tag("code", code)
+            .description("WebSocket connections closed, by close code")
+            .register(registry));
   }
 
   static String closeLabel(Integer code) {

@@ -22,24 +22,30 @@ public final class VertxMeters {
   private static final String NON_STANDARD_METHOD =
       "(?s)(?!(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)\\z).*";
 
-  private VertxMeters() {
-  }
+  private VertxMeters() {}
 
   /**
    * @param registryName vertx-micrometer keeps registries in a JVM-wide map by name: a name of its
    *     own keeps each node's figures apart when several nodes share a JVM (the test kit does)
    */
   public static MicrometerMetricsOptions options(String registryName) {
-    return new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
         .setRegistryName(registryName)
         // Vert.x's defaults, written out so that none of the labels whose values a client picks is
         // switched on by a change of default: not REMOTE (its address), HTTP_PATH or HTTP_ROUTE
         // (what it asked for), nor EB_ADDRESS (rpc frames name any address). HTTP_CODE values are
         // the statuses the node answers with, a fixed set.
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_SIDE, Label.POOL_TYPE, Label.POOL_NAME))
+        .setLabels(EnumSet.of(
+            Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_SIDE, Label.POOL_TYPE, Label.POOL_NAME))
         // Applied by Micrometer as a meter filter before a meter is created, so an invented method
         // shares the one "other" series; Micrometer caches no id per invented value.
-        .addLabelMatch(new Match().setDomain(MetricsDomain.HTTP_SERVER).setLabel(Label.HTTP_METHOD.toString())
-            .setType(MatchType.REGEX).setValue(NON_STANDARD_METHOD).setAlias(OTHER_METHOD));
+        .addLabelMatch(new Match()
+            .setDomain(MetricsDomain.HTTP_SERVER)
+            .setLabel(Label.HTTP_METHOD.toString())
+            .setType(MatchType.REGEX)
+            .setValue(NON_STANDARD_METHOD)
+            .setAlias(OTHER_METHOD));
   }
 }

@@ -36,10 +36,19 @@ import java.time.Clock;
  * @param gate the node's connection limits and drain state
  * @param origins which pages may use {@code /ws} and {@code /api}
  */
-public record GatewayServices(HubConfig config, Authenticator authenticator, HistoryStore history,
-                              PresenceStore presence, ClusterBus clusterBus, Publisher publisher,
-                              SubscriberCensus census, SharedHistoryReads reads, ConnectionGate gate,
-                              OriginPolicy origins, HubMetrics metrics, Clock clock) {
+public record GatewayServices(
+    HubConfig config,
+    Authenticator authenticator,
+    HistoryStore history,
+    PresenceStore presence,
+    ClusterBus clusterBus,
+    Publisher publisher,
+    SubscriberCensus census,
+    SharedHistoryReads reads,
+    ConnectionGate gate,
+    OriginPolicy origins,
+    HubMetrics metrics,
+    Clock clock) {
 
   /** Parts for a node on this Vert.x with this configuration; see {@link Builder} for the defaults. */
   public static Builder builder(Vertx vertx, HubConfig config) {
@@ -52,7 +61,8 @@ public record GatewayServices(HubConfig config, Authenticator authenticator, His
    */
   public SessionServices sessions(Vertx vertx) {
     LocalRegistry registry = new LocalRegistry(metrics, census, reads, vertx);
-    return new SessionServices(vertx, config, authenticator, registry, publisher, history, presence, clock);
+    return new SessionServices(
+        vertx, config, authenticator, registry, publisher, history, presence, clock);
   }
 
   /** The {@code GET /ws} handler of one event loop, opening sessions with its services. */
@@ -119,15 +129,28 @@ public record GatewayServices(HubConfig config, Authenticator authenticator, His
     /** @throws IllegalStateException for a node that is not open and was given no authenticator */
     public GatewayServices build() {
       LimitsConfig limits = config.limits();
-      HistoryStore historyStore = history != null ? history : new LocalHistoryStore(clock, limits.historyChannels());
+      HistoryStore historyStore =
+          history != null ? history : new LocalHistoryStore(clock, limits.historyChannels());
       HubMetrics meters = metrics != null ? metrics : HubMetrics.detached();
       ClusterBus clusterBus = new ClusterBus(vertx.eventBus(), meters, probe);
-      ConnectionGate gate = new ConnectionGate(limits.connectionsPerNode(), limits.connectionsPerUser(),
-          limits.unauthenticatedPerIp(), limits.unauthenticatedPerNode());
-      return new GatewayServices(config, authenticator(), historyStore,
-          presence != null ? presence : new LocalPresenceStore(), clusterBus,
-          new Publisher(clusterBus, historyStore, config, clock), new SubscriberCensus(),
-          new SharedHistoryReads(historyStore, meters::gapRead), gate, OriginPolicy.forNode(config), meters, clock);
+      ConnectionGate gate = new ConnectionGate(
+          limits.connectionsPerNode(),
+          limits.connectionsPerUser(),
+          limits.unauthenticatedPerIp(),
+          limits.unauthenticatedPerNode());
+      return new GatewayServices(
+          config,
+          authenticator(),
+          historyStore,
+          presence != null ? presence : new LocalPresenceStore(),
+          clusterBus,
+          new Publisher(clusterBus, historyStore, config, clock),
+          new SubscriberCensus(),
+          new SharedHistoryReads(historyStore, meters::gapRead),
+          gate,
+          OriginPolicy.forNode(config),
+          meters,
+          clock);
     }
 
     private Authenticator authenticator() {
@@ -135,7 +158,8 @@ public record GatewayServices(HubConfig config, Authenticator authenticator, His
         return authenticator;
       }
       if (!config.node().open()) {
-        throw new IllegalStateException("a node that is not open needs the authenticator of its keys");
+        throw new IllegalStateException(
+            "a node that is not open needs the authenticator of its keys");
       }
       return new OpenAuthenticator();
     }

@@ -10,7 +10,6 @@ import dev.hub.transport.WebSocketEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -49,11 +48,15 @@ final class GatewayVerticle extends VerticleBase {
     SessionServices sessions = services.sessions(vertx);
     registry = sessions.registry();
     endpoint = services.endpoint(sessions);
-    return services.clusterBus().attach(registry)
+    return services
+        .clusterBus()
+        .attach(registry)
         .compose(consumer -> {
           fanout = consumer;
-          return vertx.createHttpServer(NodeServerOptions.of(config, port))
-              .connectionHandler(connection -> RequestDeadline.install(connection, config.limits().requestTimeoutMs()))
+          return vertx
+              .createHttpServer(NodeServerOptions.of(config, port))
+              .connectionHandler(connection ->
+                  RequestDeadline.install(connection, config.limits().requestTimeoutMs()))
               .requestHandler(router())
               .listen();
         })
@@ -73,7 +76,8 @@ final class GatewayVerticle extends VerticleBase {
     // The JavaScript client and the live console, from the jar's webroot (hub-client.js is copied
     // there from clients/js at build time). One regex route naming the files, so nothing shadows
     // /ws or /api; a plain path route would make StaticHandler strip the path and serve index.html.
-    router.getWithRegex("^/(hub-client\\.js|console\\.js|console\\.css)?$")
+    router
+        .getWithRegex("^/(hub-client\\.js|console\\.js|console\\.css)?$")
         .handler(StaticHandler.create("webroot").setMaxAgeSeconds(60));
     return router;
   }
@@ -85,7 +89,8 @@ final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     long drainMs = services.config().node().drainTimeoutMs();
-    return endpoint.drainAll(settleMs())
+    return endpoint
+        .drainAll(settleMs())
         .timeout(drainMs, TimeUnit.MILLISECONDS)
         .recover(timedOut -> Future.succeededFuture())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())

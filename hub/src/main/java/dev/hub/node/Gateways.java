@@ -20,15 +20,18 @@ final class Gateways {
    * Deploys {@code instances} gateways, which share one server socket on {@code configuredPort};
    * completes with the deployment's id.
    */
-  Future<String> deploy(GatewayServices services, OperationsApi operations, int instances, int configuredPort) {
+  Future<String> deploy(
+      GatewayServices services, OperationsApi operations, int instances, int configuredPort) {
     // Servers on port 0 are not shared between instances; a negative port means "one random port,
     // shared by every server that asks for this same negative number".
     int port = configuredPort == 0 ? -1 : configuredPort;
-    return vertx.deployVerticle(() -> {
-      GatewayVerticle gateway = new GatewayVerticle(services, operations, port);
-      deployed.add(gateway);
-      return gateway;
-    }, new DeploymentOptions().setInstances(instances));
+    return vertx.deployVerticle(
+        () -> {
+          GatewayVerticle gateway = new GatewayVerticle(services, operations, port);
+          deployed.add(gateway);
+          return gateway;
+        },
+        new DeploymentOptions().setInstances(instances));
   }
 
   boolean isListening() {

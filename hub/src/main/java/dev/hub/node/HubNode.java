@@ -49,12 +49,17 @@ public final class HubNode {
   private final ClusterStats stats;
   /** Null for a node that is not clustered. */
   private final PresenceRecovery presenceRecovery;
+
   private final QuorumWatch quorumWatch;
   private final HistorySweeper sweeper;
   private final List<String> deployments = new CopyOnWriteArrayList<>();
 
-  private HubNode(Vertx vertx, boolean ownsVertx, HubConfig config, Authenticator authenticator,
-                  PrometheusMeterRegistry meters) {
+  private HubNode(
+      Vertx vertx,
+      boolean ownsVertx,
+      HubConfig config,
+      Authenticator authenticator,
+      PrometheusMeterRegistry meters) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.config = config;
@@ -64,18 +69,32 @@ public final class HubNode {
     NodeIdentity identity = membership.identity();
     NodeStores stores = NodeStores.of(vertx, config, clock);
     probe = new FanoutProbe(vertx, identity.busMemberId(), membership::busMemberIds);
-    services = GatewayServices.builder(vertx, config).authenticator(authenticator).clock(clock)
-        .history(stores.history()).presence(stores.presence()).metrics(new HubMetrics(meters)).probe(probe).build();
+    services = GatewayServices.builder(vertx, config)
+        .authenticator(authenticator)
+        .clock(clock)
+        .history(stores.history())
+        .presence(stores.presence())
+        .metrics(new HubMetrics(meters))
+        .probe(probe)
+        .build();
     readiness = new Readiness(membership::isJoined, services.gate(), stores.quorum()::present);
     gateways = new Gateways(vertx);
-    presenceRecovery = stores.presenceRecovery(vertx, identity.nodeId(),
-        new PresenceEvents(services.publisher(), config));
-    NodeReport report = new NodeReport(config, membership, services, readiness, gateways, clock.instant());
-    report.registerGauges(presenceRecovery == null ? () -> 0 : presenceRecovery::foreignDataMembers);
-    stats = new ClusterStats(vertx.eventBus(), identity.busMemberId(), membership::busMemberIds, report::figures);
+    presenceRecovery = stores.presenceRecovery(
+        vertx, identity.nodeId(), new PresenceEvents(services.publisher(), config));
+    NodeReport report =
+        new NodeReport(config, membership, services, readiness, gateways, clock.instant());
+    report.registerGauges(
+        presenceRecovery == null ? () -> 0 : presenceRecovery::foreignDataMembers);
+    stats = new ClusterStats(
+        vertx.eventBus(), identity.busMemberId(), membership::busMemberIds, report::figures);
     quorumWatch = new QuorumWatch(vertx, stores.quorum(), gateways::reconnectClients);
-    sweeper = new HistorySweeper(vertx, stores.history(), channels -> services.census()
-        .subscribedAnywhere(vertx.eventBus(), identity.busMemberId(), membership::busMemberIds, channels));
+    sweeper = new HistorySweeper(
+        vertx,
+        stores.history(),
+        channels -> services
+            .census()
+            .subscribedAnywhere(
+                vertx.eventBus(), identity.busMemberId(), membership::busMemberIds, channels));
   }
 
   /**
@@ -87,12 +106,11 @@ public final class HubNode {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     return NodeInputs.readBeforeJoining(config)
         .compose(inputs -> ClusterSetup.startClusteredVertx(config, inputs.hazelcast(), meters)
-            .compose(vertx -> assemble(vertx, true, config, inputs, meters)
-                .recover(failure -> {
-                  // Not composed on the close: its completion would run on the event loops it stops.
-                  vertx.close();
-                  return Future.failedFuture(failure);
-                })));
+            .compose(vertx -> assemble(vertx, true, config, inputs, meters).recover(failure -> {
+              // Not composed on the close: its completion would run on the event loops it stops.
+              vertx.close();
+              return Future.failedFuture(failure);
+            })));
   }
 
   /**
@@ -100,12 +118,17 @@ public final class HubNode {
    * hub's own meters; Vert.x's are there only for nodes made by {@link #start}.
    */
   public static Future<HubNode> deploy(Vertx vertx, HubConfig config) {
-    return NodeInputs.read(vertx, config).compose(inputs ->
-        assemble(vertx, false, config, inputs, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+    return NodeInputs.read(vertx, config)
+        .compose(inputs -> assemble(
+            vertx, false, config, inputs, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
   }
 
-  private static Future<HubNode> assemble(Vertx vertx, boolean ownsVertx, HubConfig config, NodeInputs inputs,
-                                          PrometheusMeterRegistry meters) {
+  private static Future<HubNode> assemble(
+      Vertx vertx,
+      boolean ownsVertx,
+      HubConfig config,
+      NodeInputs inputs,
+      PrometheusMeterRegistry meters) {
     return new HubNode(vertx, ownsVertx, config, inputs.authenticator(vertx), meters).serve();
   }
 
@@ -142,13 +165,16 @@ public final class HubNode {
   /** One gateway per event loop, with this node's fan-out consumers and its port. */
   private Future<Void> deployGateways() {
     OperationsApi operations = new OperationsApi(vertx, readiness, meters, stats);
-    return gateways.deploy(services, operations, config.node().eventLoops(), config.node().port())
-        .onSuccess(deployments::add).mapEmpty();
+    return gateways
+        .deploy(services, operations, config.node().eventLoops(), config.node().port())
+        .onSuccess(deployments::add)
+        .mapEmpty();
   }
 
   /** The addresses on which other nodes ask this one for its figures and its channels. */
   private Future<Void> deployNodeAddresses() {
-    return deploy(new StatsServiceVerticle(stats, services.census(), membership.identity().busMemberId()));
+    return deploy(
+        new StatsServiceVerticle(stats, services.census(), membership.identity().busMemberId()));
   }
 
   /**
@@ -181,8 +207,11 @@ public final class HubNode {
    * a channel is freed within about one and a half of its retention after its last event.
    */
   private static long sweepPeriodMs(HubConfig config) {
-    long shortest = config.channels().stream().filter(ChannelOptions::hasHistory)
-        .mapToLong(options -> options.historyTtl().toMillis()).min().orElse(60_000);
+    long shortest = config.channels().stream()
+        .filter(ChannelOptions::hasHistory)
+        .mapToLong(options -> options.historyTtl().toMillis())
+        .min()
+        .orElse(60_000);
     return Math.max(1_000, Math.min(60_000, shortest / 2));
   }
 
@@ -205,11 +234,13 @@ public final class HubNode {
       undeployed = undeployed.compose(v -> vertx.undeploy(deployment));
     }
     deployments.clear();
-    undeployed = undeployed.onComplete(v -> {
-      if (presenceRecovery != null) {
-        presenceRecovery.stop();
-      }
-    }).eventually(probe::stop);
+    undeployed = undeployed
+        .onComplete(v -> {
+          if (presenceRecovery != null) {
+            presenceRecovery.stop();
+          }
+        })
+        .eventually(probe::stop);
     return ownsVertx ? undeployed.eventually(vertx::close) : undeployed;
   }
 

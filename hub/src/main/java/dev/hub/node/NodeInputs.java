@@ -41,7 +41,8 @@ record NodeInputs(JwtAuthenticator.Keys keys, Config hazelcast) {
   static Future<NodeInputs> readBeforeJoining(HubConfig config) {
     Vertx reader = Vertx.vertx();
     Promise<NodeInputs> read = Promise.promise();
-    read(reader, config, true).onComplete(result -> reader.close().onComplete(closed -> read.handle(result)));
+    read(reader, config, true)
+        .onComplete(result -> reader.close().onComplete(closed -> read.handle(result)));
     return read.future();
   }
 
@@ -51,17 +52,20 @@ record NodeInputs(JwtAuthenticator.Keys keys, Config hazelcast) {
   }
 
   private static Future<NodeInputs> read(Vertx vertx, HubConfig config, boolean clustered) {
-    Future<JwtAuthenticator.Keys> keys = config.node().open() ? Future.succeededFuture()
+    Future<JwtAuthenticator.Keys> keys = config.node().open()
+        ? Future.succeededFuture()
         : JwtAuthenticator.readKeys(vertx, config.security().auth());
     // Files are read and parsed with blocking calls: on a worker.
-    return keys.compose(read -> vertx.executeBlocking(() -> {
-      checkServerTls(vertx, config);
-      if (!clustered) {
-        return new NodeInputs(read, null);
-      }
-      checkClusterTls(vertx, config);
-      return new NodeInputs(read, ClusterSetup.hazelcastConfig(config.cluster()));
-    }, false));
+    return keys.compose(read -> vertx.executeBlocking(
+        () -> {
+          checkServerTls(vertx, config);
+          if (!clustered) {
+            return new NodeInputs(read, null);
+          }
+          checkClusterTls(vertx, config);
+          return new NodeInputs(read, ClusterSetup.hazelcastConfig(config.cluster()));
+        },
+        false));
   }
 
   /** The authenticator of a node on this Vert.x: open mode, or tokens verified with the keys read. */
@@ -77,8 +81,11 @@ record NodeInputs(JwtAuthenticator.Keys keys, Config hazelcast) {
     readable(Setting.TLS_CERT, tls.certFile());
     readable(Setting.TLS_KEY, tls.keyFile());
     // The very options the gateways listen with, loaded as Vert.x loads them.
-    usable(() -> NodeServerOptions.of(config, 0).getKeyCertOptions().getKeyManagerFactory(vertx),
-        Setting.TLS_CERT, Setting.TLS_KEY, tls.certFile() + " and " + tls.keyFile());
+    usable(
+        () -> NodeServerOptions.of(config, 0).getKeyCertOptions().getKeyManagerFactory(vertx),
+        Setting.TLS_CERT,
+        Setting.TLS_KEY,
+        tls.certFile() + " and " + tls.keyFile());
   }
 
   private static void checkClusterTls(Vertx vertx, HubConfig config) {
@@ -90,9 +97,16 @@ record NodeInputs(JwtAuthenticator.Keys keys, Config hazelcast) {
     readable(Setting.CLUSTER_TLS_KEY, tls.keyFile());
     readable(Setting.CLUSTER_TLS_CA, tls.caFile());
     EventBusOptions bus = ClusterSetup.eventBusOptions(config.cluster());
-    usable(() -> bus.getKeyCertOptions().getKeyManagerFactory(vertx),
-        Setting.CLUSTER_TLS_CERT, Setting.CLUSTER_TLS_KEY, tls.certFile() + " and " + tls.keyFile());
-    usable(() -> bus.getTrustOptions().getTrustManagerFactory(vertx), Setting.CLUSTER_TLS_CA, null, tls.caFile());
+    usable(
+        () -> bus.getKeyCertOptions().getKeyManagerFactory(vertx),
+        Setting.CLUSTER_TLS_CERT,
+        Setting.CLUSTER_TLS_KEY,
+        tls.certFile() + " and " + tls.keyFile());
+    usable(
+        () -> bus.getTrustOptions().getTrustManagerFactory(vertx),
+        Setting.CLUSTER_TLS_CA,
+        null,
+        tls.caFile());
   }
 
   private static void readable(Setting setting, String file) {

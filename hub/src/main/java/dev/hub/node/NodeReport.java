@@ -19,8 +19,13 @@ final class NodeReport {
   private final Gateways gateways;
   private final Instant startedAt;
 
-  NodeReport(HubConfig config, ClusterMembership membership, GatewayServices services, Readiness readiness,
-             Gateways gateways, Instant startedAt) {
+  NodeReport(
+      HubConfig config,
+      ClusterMembership membership,
+      GatewayServices services,
+      Readiness readiness,
+      Gateways gateways,
+      Instant startedAt) {
     this.config = config;
     this.membership = membership;
     this.services = services;
@@ -32,13 +37,18 @@ final class NodeReport {
   /** @param foreignDataMembers cluster members that hold data but are not hub nodes */
   void registerGauges(IntSupplier foreignDataMembers) {
     HubMetrics metrics = services.metrics();
-    metrics.gauge("hub.connections", "Open WebSocket connections on this node", services.gate()::connections);
-    metrics.gauge("hub.cluster.members", "Cluster members this node sees, itself included", membership::size);
+    metrics.gauge(
+        "hub.connections", "Open WebSocket connections on this node", services.gate()::connections);
+    metrics.gauge(
+        "hub.cluster.members", "Cluster members this node sees, itself included", membership::size);
     metrics.gauge("hub.ready", "1 while /ready answers 200", () -> readiness.isReady() ? 1 : 0);
     // Read when scraped, which happens off the event loop (see OperationsApi).
-    metrics.gauge("hub.cluster.safe", "1 when every partition's backup is in sync: another member may leave",
+    metrics.gauge(
+        "hub.cluster.safe",
+        "1 when every partition's backup is in sync: another member may leave",
         () -> membership.isSafe() ? 1 : 0);
-    metrics.gauge("hub.cluster.foreign.data.members",
+    metrics.gauge(
+        "hub.cluster.foreign.data.members",
         "Cluster members that hold data but are not hub nodes (services must be lite members); should be 0",
         foreignDataMembers::getAsInt);
   }
@@ -55,7 +65,9 @@ final class NodeReport {
         .put("connections", services.gate().connections())
         .put("subscriptions", services.metrics().subscriptions())
         .put("channels", services.metrics().channels())
-        .put("uptimeSeconds", Duration.between(startedAt, services.clock().instant()).toSeconds())
+        .put(
+            "uptimeSeconds",
+            Duration.between(startedAt, services.clock().instant()).toSeconds())
         .put("ready", readiness.isReady())
         .put("draining", services.gate().isDraining());
   }

@@ -25,19 +25,33 @@ import java.time.Duration;
  * @param quorum whether this node may serve history now (it sees a majority of the cluster)
  * @param hazelcast the member under the node's Vert.x, or null when it is not clustered
  */
-record NodeStores(HistoryStore history, PresenceStore presence, HistoryQuorum quorum, HazelcastInstance hazelcast) {
+record NodeStores(
+    HistoryStore history,
+    PresenceStore presence,
+    HistoryQuorum quorum,
+    HazelcastInstance hazelcast) {
 
   static NodeStores of(Vertx vertx, HubConfig config, Clock clock) {
     ClusterManager manager = ((VertxInternal) vertx).clusterManager();
     int maxChannels = config.limits().historyChannels();
     if (!(manager instanceof HazelcastClusterManager clustered)) {
-      return new NodeStores(new LocalHistoryStore(clock, maxChannels), new LocalPresenceStore(), HistoryQuorum.always(),
+      return new NodeStores(
+          new LocalHistoryStore(clock, maxChannels),
+          new LocalPresenceStore(),
+          HistoryQuorum.always(),
           null);
     }
     HazelcastInstance hazelcast = clustered.getHazelcastInstance();
     HistoryQuorum quorum = HistoryQuorum.of(hazelcast);
-    return new NodeStores(new HazelcastHistoryStore(vertx, hazelcast, quorum, maxChannels,
-        Duration.ofMillis(config.limits().historyTimeoutMs())), new HazelcastPresenceStore(vertx, hazelcast), quorum,
+    return new NodeStores(
+        new HazelcastHistoryStore(
+            vertx,
+            hazelcast,
+            quorum,
+            maxChannels,
+            Duration.ofMillis(config.limits().historyTimeoutMs())),
+        new HazelcastPresenceStore(vertx, hazelcast),
+        quorum,
         hazelcast);
   }
 
@@ -47,6 +61,7 @@ record NodeStores(HistoryStore history, PresenceStore presence, HistoryQuorum qu
    */
   PresenceRecovery presenceRecovery(Vertx vertx, String nodeId, PresenceEvents events) {
     return presence instanceof HazelcastPresenceStore store
-        ? new PresenceRecovery(vertx, hazelcast, store, nodeId, events) : null;
+        ? new PresenceRecovery(vertx, hazelcast, store, nodeId, events)
+        : null;
   }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
  * listing never scans the map and never blocks a Vert.x thread. Hazelcast's map queries have no
  * asynchronous form; its executor does.
  */
-final class ChannelUsers implements Callable<TreeMap<String, Integer>>, Serializable, HazelcastInstanceAware {
+final class ChannelUsers
+    implements Callable<TreeMap<String, Integer>>, Serializable, HazelcastInstanceAware {
   private static final long serialVersionUID = 1L;
 
   private final String channel;
@@ -36,8 +37,10 @@ final class ChannelUsers implements Callable<TreeMap<String, Integer>>, Serializ
   public TreeMap<String, Integer> call() {
     IMap<String, String[]> map = hazelcast.getMap(HazelcastPresenceStore.MAP);
     // The partition holds other channels' entries too: the key pattern keeps this channel's.
-    Predicate<String, String[]> ofChannel = Predicates.partitionPredicate(PresenceKey.partitionKeyOf(channel),
-        Predicates.regex(QueryConstants.KEY_ATTRIBUTE_NAME.value(), PresenceKey.patternOf(channel)));
+    Predicate<String, String[]> ofChannel = Predicates.partitionPredicate(
+        PresenceKey.partitionKeyOf(channel),
+        Predicates.regex(
+            QueryConstants.KEY_ATTRIBUTE_NAME.value(), PresenceKey.patternOf(channel)));
     TreeMap<String, Integer> users = new TreeMap<>();
     for (Map.Entry<String, String[]> entry : map.entrySet(ofChannel)) {
       users.put(PresenceKey.user(entry.getKey()), UserConnections.count(entry.getValue()));

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param add true to add the connection: answers whether it was the user's first there; false to
  *     remove it: answers whether it was the last (the entry is then deleted)
  */
-record ConnectionUpdate(String node, String connection, boolean add) implements EntryProcessor<String, String[], Boolean> {
+record ConnectionUpdate(String node, String connection, boolean add)
+    implements EntryProcessor<String, String[], Boolean> {
 
   @Override
   public Boolean process(Map.Entry<String, String[]> entry) {

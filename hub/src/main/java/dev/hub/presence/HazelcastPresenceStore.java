@@ -44,8 +44,7 @@ public final class HazelcastPresenceStore implements PresenceStore {
   private final Set<Live> live = ConcurrentHashMap.newKeySet();
 
   /** A connection this node has recorded in a channel's presence and not yet removed. */
-  private record Live(String channel, PresenceEntry entry) {
-  }
+  private record Live(String channel, PresenceEntry entry) {}
 
   public HazelcastPresenceStore(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
@@ -62,29 +61,33 @@ public final class HazelcastPresenceStore implements PresenceStore {
   public static void configure(Config config, String nodeId) {
     config.getMemberAttributeConfig().setAttribute(HubMembers.NODE_ATTRIBUTE, nodeId);
     MapConfig presence = config.getMapConfig(MAP);
-    presence.setPartitioningStrategyConfig(new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName()));
-    presence.setMergePolicyConfig(new MergePolicyConfig(DiscardMergePolicy.class.getName(),
-        MergePolicyConfig.DEFAULT_BATCH_SIZE));
+    presence.setPartitioningStrategyConfig(
+        new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName()));
+    presence.setMergePolicyConfig(new MergePolicyConfig(
+        DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
     config.getExecutorConfig(EXECUTOR).setQueueCapacity(EXECUTOR_QUEUE);
   }
 
   @Override
   public Future<PresenceChange> add(String channel, PresenceEntry entry) {
     live.add(new Live(channel, entry));
-    return update(channel, entry, true).map(joined -> PresenceChange.joined(channel, entry.user(), joined));
+    return update(channel, entry, true)
+        .map(joined -> PresenceChange.joined(channel, entry.user(), joined));
   }
 
   @Override
   public Future<PresenceChange> remove(String channel, PresenceEntry entry) {
     live.remove(new Live(channel, entry));
-    return update(channel, entry, false).map(left -> PresenceChange.left(channel, entry.user(), left));
+    return update(channel, entry, false)
+        .map(left -> PresenceChange.left(channel, entry.user(), left));
   }
 
   @Override
   public Future<Map<String, Integer>> users(String channel) {
     CompletableFuture<TreeMap<String, Integer>> users = new CompletableFuture<>();
-    hazelcast.getExecutorService(EXECUTOR).submitToKeyOwner(new ChannelUsers(channel), channel,
-        new ExecutionCallback<>() {
+    hazelcast
+        .getExecutorService(EXECUTOR)
+        .submitToKeyOwner(new ChannelUsers(channel), channel, new ExecutionCallback<>() {
           @Override
           public void onResponse(TreeMap<String, Integer> response) {
             users.complete(response);
@@ -116,12 +119,14 @@ public final class HazelcastPresenceStore implements PresenceStore {
    * @return the users that left a channel because of it
    */
   Future<List<PresenceChange>> removeNode(String nodeId) {
-    return vertx.executeBlocking(() -> map.executeOnEntries(new NodeDeparture(nodeId)), false)
+    return vertx
+        .executeBlocking(() -> map.executeOnEntries(new NodeDeparture(nodeId)), false)
         .map(results -> {
           List<PresenceChange> changes = new ArrayList<>();
           results.forEach((key, left) -> {
             if (left) {
-              changes.add(PresenceChange.left(PresenceKey.channel(key), PresenceKey.user(key), true));
+              changes.add(
+                  PresenceChange.left(PresenceKey.channel(key), PresenceKey.user(key), true));
             }
           });
           return changes;
@@ -151,7 +156,8 @@ public final class HazelcastPresenceStore implements PresenceStore {
         return Future.succeededFuture(PresenceChange.joined(channel, entry.user(), joined));
       }
       // Closed while it was being written: its own removal may have come first.
-      return update(channel, entry, false).map(left -> new PresenceChange(channel, entry.user(), joined, left));
+      return update(channel, entry, false)
+          .map(left -> new PresenceChange(channel, entry.user(), joined, left));
     });
   }
 
@@ -163,20 +169,24 @@ public final class HazelcastPresenceStore implements PresenceStore {
    * @return the users that left a channel because of it
    */
   Future<List<PresenceChange>> dropStale(String nodeId) {
-    return vertx.executeBlocking(() -> map.entrySet(new HeldByNode(nodeId)), false).compose(entries -> {
-      // Read after the query: a connection found there and live now is kept; one that closed is not.
-      List<Future<PresenceChange>> changes = new ArrayList<>();
-      for (Map.Entry<String, String[]> held : entries) {
-        String channel = PresenceKey.channel(held.getKey());
-        String user = PresenceKey.user(held.getKey());
-        for (String connection : UserConnections.ofNode(held.getValue(), nodeId)) {
-          PresenceEntry entry = new PresenceEntry(user, connection, nodeId);
-          if (!live.contains(new Live(channel, entry))) {
-            changes.add(update(channel, entry, false).map(left -> PresenceChange.left(channel, user, left)));
+    return vertx
+        .executeBlocking(() -> map.entrySet(new HeldByNode(nodeId)), false)
+        .compose(entries -> {
+          // Read after the query: a connection found there and live now is kept; one that closed is
+          // not.
+          List<Future<PresenceChange>> changes = new ArrayList<>();
+          for (Map.Entry<String, String[]> held : entries) {
+            String channel = PresenceKey.channel(held.getKey());
+            String user = PresenceKey.user(held.getKey());
+            for (String connection : UserConnections.ofNode(held.getValue(), nodeId)) {
+              PresenceEntry entry = new PresenceEntry(user, connection, nodeId);
+              if (!live.contains(new Live(channel, entry))) {
+                changes.add(update(channel, entry, false)
+                    .map(left -> PresenceChange.left(channel, user, left)));
+              }
+            }
           }
-        }
-      }
-      return Future.all(changes).map(all -> all.<PresenceChange>list());
-    });
+          return Future.all(changes).map(all -> all.<PresenceChange>list());
+        });
   }
 }

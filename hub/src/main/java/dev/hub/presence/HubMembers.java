@@ -13,8 +13,7 @@ final class HubMembers {
   /** The member attribute holding the hub node id; members without it are not hub nodes. */
   static final String NODE_ATTRIBUTE = "hub.node";
 
-  private HubMembers() {
-  }
+  private HubMembers() {}
 
   /** The hub node id of a member, or null for a member that is not a hub node (a service). */
   static String nodeId(Member member) {

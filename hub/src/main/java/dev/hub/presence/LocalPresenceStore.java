@@ -17,7 +17,8 @@ public final class LocalPresenceStore implements PresenceStore {
 
   @Override
   public synchronized Future<PresenceChange> add(String channel, PresenceEntry entry) {
-    Set<String> connections = channels.computeIfAbsent(channel, c -> new HashMap<>())
+    Set<String> connections = channels
+        .computeIfAbsent(channel, c -> new HashMap<>())
         .computeIfAbsent(entry.user(), u -> new LinkedHashSet<>());
     boolean first = connections.isEmpty();
     boolean added = connections.add(entry.connectionId());
@@ -28,7 +29,8 @@ public final class LocalPresenceStore implements PresenceStore {
   public synchronized Future<PresenceChange> remove(String channel, PresenceEntry entry) {
     Map<String, Set<String>> users = channels.get(channel);
     Set<String> connections = users == null ? null : users.get(entry.user());
-    boolean last = connections != null && connections.remove(entry.connectionId()) && connections.isEmpty();
+    boolean last =
+        connections != null && connections.remove(entry.connectionId()) && connections.isEmpty();
     if (last) {
       users.remove(entry.user());
       if (users.isEmpty()) {
@@ -41,7 +43,9 @@ public final class LocalPresenceStore implements PresenceStore {
   @Override
   public synchronized Future<Map<String, Integer>> users(String channel) {
     Map<String, Integer> users = new TreeMap<>();
-    channels.getOrDefault(channel, Map.of()).forEach((user, connections) -> users.put(user, connections.size()));
+    channels
+        .getOrDefault(channel, Map.of())
+        .forEach((user, connections) -> users.put(user, connections.size()));
     return Future.succeededFuture(users);
   }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  * again. Primary and backup check their own member lists; they can differ only while the list
  * changes, and the node re-asserts its connections after a merge anyway.
  */
-final class NodeDeparture implements EntryProcessor<String, String[], Boolean>, HazelcastInstanceAware {
+final class NodeDeparture
+    implements EntryProcessor<String, String[], Boolean>, HazelcastInstanceAware {
   private static final long serialVersionUID = 1L;
 
   private final String node;

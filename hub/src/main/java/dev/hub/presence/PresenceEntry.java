@@ -9,5 +9,4 @@ package dev.hub.presence;
  *     removed when it leaves the cluster; a node keeps its id through a split and a merge, where
  *     its Hazelcast member uuid changes
  */
-public record PresenceEntry(String user, String connectionId, String nodeId) {
-}
+public record PresenceEntry(String user, String connectionId, String nodeId) {}

@@ -30,7 +30,8 @@ public record PresenceEvents(Publisher publisher, HubConfig config) {
 
   private void send(String type, PresenceChange change) {
     String user = change.user().isEmpty() ? null : change.user();
-    publisher.notify(Audience.channel(change.channel()),
+    publisher.notify(
+        Audience.channel(change.channel()),
         new JsonObject().put("type", type).put("channel", change.channel()).put("user", user));
   }
 }

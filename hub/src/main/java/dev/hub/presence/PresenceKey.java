@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
  * '@' is always the separator; channel names may hold '@' themselves.
  */
 final class PresenceKey {
-  private PresenceKey() {
-  }
+  private PresenceKey() {}
 
   static String of(String channel, String user) {
     return user.replace("%", "%25").replace("@", "%40") + "@" + channel;

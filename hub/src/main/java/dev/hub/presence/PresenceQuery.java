@@ -27,15 +27,17 @@ public final class PresenceQuery {
   public Future<JsonObject> query(String channel) {
     ChannelOptions options = config.channelOptions(channel);
     if (options == null || !options.presence()) {
-      return Future.failedFuture(new HubException(ErrorCode.INVALID_FRAME, "no presence is kept for " + channel));
+      return Future.failedFuture(
+          new HubException(ErrorCode.INVALID_FRAME, "no presence is kept for " + channel));
     }
     return store.users(channel).map(users -> json(channel, users));
   }
 
   private static JsonObject json(String channel, Map<String, Integer> users) {
     JsonArray list = new JsonArray();
-    users.forEach((user, connections) ->
-        list.add(new JsonObject().put("user", user.isEmpty() ? null : user).put("connections", connections)));
+    users.forEach((user, connections) -> list.add(new JsonObject()
+        .put("user", user.isEmpty() ? null : user)
+        .put("connections", connections)));
     return new JsonObject().put("channel", channel).put("users", list).put("count", users.size());
   }
 }

@@ -40,12 +40,17 @@ public final class PresenceRecovery {
   private final PresenceEvents events;
   /** The context the recovery runs its work on, from {@link #start()}; read on Hazelcast's event threads. */
   private volatile Context context;
+
   private UUID membershipListener;
   private UUID lifecycleListener;
 
   /** Does nothing until {@link #start()}; {@link #foreignDataMembers()} may be read before. */
-  public PresenceRecovery(Vertx vertx, HazelcastInstance hazelcast, HazelcastPresenceStore store, String nodeId,
-                          PresenceEvents events) {
+  public PresenceRecovery(
+      Vertx vertx,
+      HazelcastInstance hazelcast,
+      HazelcastPresenceStore store,
+      String nodeId,
+      PresenceEvents events) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.store = store;
@@ -63,14 +68,17 @@ public final class PresenceRecovery {
   public Future<Void> start() {
     Member self = hazelcast.getCluster().getLocalMember();
     if (!nodeId.equals(HubMembers.nodeId(self))) {
-      return Future.failedFuture(new ConfigException("the cluster member of node " + nodeId + " does not carry its id"
-          + " (member attribute " + HubMembers.NODE_ATTRIBUTE + "): start clustered nodes with HubNode.start"));
+      return Future.failedFuture(new ConfigException(
+          "the cluster member of node " + nodeId + " does not carry its id" + " (member attribute "
+              + HubMembers.NODE_ATTRIBUTE + "): start clustered nodes with HubNode.start"));
     }
     Optional<Member> twin = hazelcast.getCluster().getMembers().stream()
-        .filter(member -> !member.localMember() && nodeId.equals(HubMembers.nodeId(member))).findFirst();
+        .filter(member -> !member.localMember() && nodeId.equals(HubMembers.nodeId(member)))
+        .findFirst();
     if (twin.isPresent()) {
-      return Future.failedFuture(new ConfigException("node id " + nodeId + " is already used by cluster member "
-          + twin.get().getAddress() + ": give every node its own --node-id (HUB_NODE_ID)"));
+      return Future.failedFuture(
+          new ConfigException("node id " + nodeId + " is already used by cluster member "
+              + twin.get().getAddress() + ": give every node its own --node-id (HUB_NODE_ID)"));
     }
     context = vertx.getOrCreateContext();
     listen();
@@ -94,8 +102,8 @@ public final class PresenceRecovery {
     });
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        // Vert.x refreshes its own view of the cluster on this same event (vertx-hazelcast
-        // forgets the event-bus registrations it cached while split), in an order Hazelcast does not
+        // Vert.x refreshes its own view of the cluster on this same event (vertx-hazelcast forgets
+        // the event-bus registrations it cached while split), in an order Hazelcast does not
         // define: joins announced before that would go only where the split side's view reaches.
         context.runOnContext(v -> context.owner().setTimer(MERGE_SETTLE_MS, id -> merged()));
       }
@@ -108,42 +116,53 @@ public final class PresenceRecovery {
       return;
     }
     if (HubMembers.holds(hazelcast.getCluster(), departed)) {
-      log.info("Hazelcast member {} of node {} left, but node {} is a member again: its presence stays",
-          member.getUuid(), departed, departed);
+      log.info(
+          "Hazelcast member {} of node {} left, but node {} is a member again: its presence stays",
+          member.getUuid(),
+          departed,
+          departed);
       return;
     }
-    context.runOnContext(v -> announce(store.removeNode(departed), "presence of departed node " + departed));
+    context.runOnContext(
+        v -> announce(store.removeNode(departed), "presence of departed node " + departed));
   }
 
   private void merged() {
-    log.warn("node {} merged back into the cluster after a split: writing its presence again", nodeId);
+    log.warn(
+        "node {} merged back into the cluster after a split: writing its presence again", nodeId);
     announce(store.reassert(), "presence re-asserted after a merge")
         .compose(v -> announce(store.dropStale(nodeId), "presence closed during the split"));
   }
 
   /** Announces the changes; a failure is logged (and the step reported done), not passed on. */
   private Future<Void> announce(Future<List<PresenceChange>> changes, String what) {
-    return changes.<Void>map(all -> {
-      all.forEach(events::announce);
-      log.debug("{}: {}", what, all);
-      return null;
-    }).recover(e -> {
-      log.warn("{} not updated: {}", what, e.toString());
-      return Future.succeededFuture();
-    });
+    return changes
+        .<Void>map(all -> {
+          all.forEach(events::announce);
+          log.debug("{}: {}", what, all);
+          return null;
+        })
+        .recover(e -> {
+          log.warn("{} not updated: {}", what, e.toString());
+          return Future.succeededFuture();
+        });
   }
 
   private void reportIfForeign(Member member) {
     if (HubMembers.isForeignDataMember(member)) {
-      log.error("cluster member {} holds data but is not a hub node: presence updates on its partitions fail."
-          + " Start JVM services as Hazelcast lite members (Config.setLiteMember(true))", member.getAddress());
+      log.error(
+          "cluster member {} holds data but is not a hub node: presence updates on its partitions fail."
+              + " Start JVM services as Hazelcast lite members (Config.setLiteMember(true))",
+          member.getAddress());
     }
   }
 
   /** Members that hold data but are not hub nodes; 0 in a healthy cluster. */
   public int foreignDataMembers() {
     try {
-      return (int) hazelcast.getCluster().getMembers().stream().filter(HubMembers::isForeignDataMember).count();
+      return (int) hazelcast.getCluster().getMembers().stream()
+          .filter(HubMembers::isForeignDataMember)
+          .count();
     } catch (RuntimeException notRunning) {
       return 0;
     }

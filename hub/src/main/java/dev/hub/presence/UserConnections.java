@@ -14,8 +14,7 @@ import java.util.List;
 final class UserConnections {
   static final String[] NONE = new String[0];
 
-  private UserConnections() {
-  }
+  private UserConnections() {}
 
   static String[] of(String[] value) {
     return value == null ? NONE : value;

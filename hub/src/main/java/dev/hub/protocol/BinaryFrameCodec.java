@@ -14,16 +14,17 @@ import java.nio.charset.StandardCharsets;
  */
 public final class BinaryFrameCodec {
 
-  private BinaryFrameCodec() {
-  }
+  private BinaryFrameCodec() {}
 
   public static ClientFrame decode(Buffer frame) {
     if (frame.length() < 4) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "a binary frame starts with a 4-byte header length");
+      throw new HubException(
+          ErrorCode.INVALID_FRAME, "a binary frame starts with a 4-byte header length");
     }
     int headerLength = frame.getInt(0);
     if (headerLength <= 0 || headerLength > frame.length() - 4) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "the binary frame's header length is out of range");
+      throw new HubException(
+          ErrorCode.INVALID_FRAME, "the binary frame's header length is out of range");
     }
     ClientFrame header = FrameCodec.decode(utf8(frame.getBytes(4, 4 + headerLength)));
     Buffer payload = frame.slice(4 + headerLength, frame.length());
@@ -34,7 +35,9 @@ public final class BinaryFrameCodec {
     } else if (header instanceof ClientFrame.Direct d) {
       return new ClientFrame.Direct(d.id(), d.user(), withoutData(d.event()), payload);
     }
-    throw new HubException(ErrorCode.INVALID_FRAME, "a binary frame's header is a publish, broadcast or direct frame",
+    throw new HubException(
+        ErrorCode.INVALID_FRAME,
+        "a binary frame's header is a publish, broadcast or direct frame",
         header.id());
   }
 
@@ -47,12 +50,15 @@ public final class BinaryFrameCodec {
 
   private static String utf8(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "the binary frame's header is not valid UTF-8");
+      throw new HubException(
+          ErrorCode.INVALID_FRAME, "the binary frame's header is not valid UTF-8");
     }
   }
 }

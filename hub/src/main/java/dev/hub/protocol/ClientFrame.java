@@ -13,26 +13,23 @@ public sealed interface ClientFrame {
   Object id();
 
   /** {@code {"type":"auth","token":...}}: authenticate, or refresh the token of a live connection. */
-  record Auth(Object id, String token) implements ClientFrame {
-  }
+  record Auth(Object id, String token) implements ClientFrame {}
 
   /** {@code {"type":"ping"}}: answered with {@code pong}. */
-  record Ping(Object id) implements ClientFrame {
-  }
+  record Ping(Object id) implements ClientFrame {}
 
   /** {@code {"type":"subscribe","channel":...}}, {@code since} is null unless recovery is asked. */
-  record Subscribe(Object id, String channel, StreamPosition since) implements ClientFrame {
-  }
+  record Subscribe(Object id, String channel, StreamPosition since) implements ClientFrame {}
 
   /** {@code {"type":"unsubscribe","channel":...}}. */
-  record Unsubscribe(Object id, String channel) implements ClientFrame {
-  }
+  record Unsubscribe(Object id, String channel) implements ClientFrame {}
 
   /**
    * An event for a channel's subscribers: {@code publish}, or the shorthand with a channel.
    * {@code payload} is the binary part of a binary frame (section 7), else null.
    */
-  record Publish(Object id, String channel, JsonObject event, Buffer payload) implements ClientFrame {
+  record Publish(Object id, String channel, JsonObject event, Buffer payload)
+      implements ClientFrame {
     public Publish(Object id, String channel, JsonObject event) {
       this(id, channel, event, null);
     }
@@ -53,18 +50,15 @@ public sealed interface ClientFrame {
   }
 
   /** Who is subscribed to a channel. */
-  record Presence(Object id, String channel) implements ClientFrame {
-  }
+  record Presence(Object id, String channel) implements ClientFrame {}
 
   /** A channel's stored events, after {@code since} when given, at most {@code limit} (null: all). */
-  record History(Object id, String channel, StreamPosition since, Integer limit) implements ClientFrame {
-  }
+  record History(Object id, String channel, StreamPosition since, Integer limit)
+      implements ClientFrame {}
 
   /** A request to a JVM service on the event bus; {@code timeoutMs} is null for the default. */
-  record Rpc(Object id, String address, Object body, Long timeoutMs) implements ClientFrame {
-  }
+  record Rpc(Object id, String address, Object body, Long timeoutMs) implements ClientFrame {}
 
   /** Anything, sent straight back. */
-  record Echo(Object id, JsonObject frame) implements ClientFrame {
-  }
+  record Echo(Object id, JsonObject frame) implements ClientFrame {}
 }

@@ -25,6 +25,5 @@ public final class CloseCode {
   /** Over the per-user or per-node connection limit. */
   public static final int TOO_MANY_CONNECTIONS = 4429;
 
-  private CloseCode() {
-  }
+  private CloseCode() {}
 }

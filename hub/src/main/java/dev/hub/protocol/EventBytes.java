@@ -14,12 +14,12 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EventBytes {
 
-  private EventBytes() {
-  }
+  private EventBytes() {}
 
   /** The event's JSON bytes with {@code "offset":n,"epoch":"e"} added before the closing brace. */
   public static Buffer withPosition(Buffer event, boolean binary, long offset, String epoch) {
-    byte[] fields = (",\"offset\":" + offset + ",\"epoch\":" + quote(epoch)).getBytes(StandardCharsets.UTF_8);
+    byte[] fields =
+        (",\"offset\":" + offset + ",\"epoch\":" + quote(epoch)).getBytes(StandardCharsets.UTF_8);
     if (!binary) {
       return splice(event, 0, event.length(), fields);
     }
@@ -34,7 +34,9 @@ public final class EventBytes {
   /** A binary event frame: {@code [length][event JSON][payload]}. */
   public static Buffer binary(Buffer eventJson, Buffer payload) {
     return Buffer.buffer(4 + eventJson.length() + payload.length())
-        .appendInt(eventJson.length()).appendBuffer(eventJson).appendBuffer(payload);
+        .appendInt(eventJson.length())
+        .appendBuffer(eventJson)
+        .appendBuffer(payload);
   }
 
   /** Copies {@code [from, to)} of a JSON object's bytes with {@code fields} before its last '}'. */

@@ -12,8 +12,7 @@ public final class Events {
   public static final String OFFSET = "offset";
   public static final String EPOCH = "epoch";
 
-  private Events() {
-  }
+  private Events() {}
 
   /**
    * The value as an event: a JSON object with a non-empty string {@code type} that is not a
@@ -24,10 +23,12 @@ public final class Events {
       throw new HubException(ErrorCode.INVALID_FRAME, "\"event\" is a JSON object", requestId);
     }
     if (!(event.getValue(TYPE) instanceof String type) || type.isEmpty()) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "an event needs a non-empty string \"type\"", requestId);
+      throw new HubException(
+          ErrorCode.INVALID_FRAME, "an event needs a non-empty string \"type\"", requestId);
     }
     if (FrameTypes.SERVER_ONLY.contains(type)) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "\"" + type + "\" is a server-only type", requestId);
+      throw new HubException(
+          ErrorCode.INVALID_FRAME, "\"" + type + "\" is a server-only type", requestId);
     }
     return event;
   }
@@ -51,7 +52,8 @@ public final class Events {
    *     or event bus)
    * @param user the publishing client's user, or null for an anonymous connection
    */
-  public static JsonObject stamp(JsonObject event, String channel, boolean fromClient, String user, Instant now) {
+  public static JsonObject stamp(
+      JsonObject event, String channel, boolean fromClient, String user, Instant now) {
     JsonObject stamped = event.copy();
     stamped.remove(OFFSET);
     stamped.remove(EPOCH);

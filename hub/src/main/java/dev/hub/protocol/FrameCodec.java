@@ -11,8 +11,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class FrameCodec {
 
-  private FrameCodec() {
-  }
+  private FrameCodec() {}
 
   public static ClientFrame decode(String text) {
     JsonObject frame = parseObject(text);
@@ -24,16 +23,23 @@ public final class FrameCodec {
     return switch (name) {
       case FrameTypes.AUTH -> new ClientFrame.Auth(id, requiredString(frame, "token", id));
       case FrameTypes.PING -> new ClientFrame.Ping(id);
-      case FrameTypes.SUBSCRIBE -> new ClientFrame.Subscribe(id, channel(frame, id), since(frame, id));
+      case FrameTypes.SUBSCRIBE ->
+        new ClientFrame.Subscribe(id, channel(frame, id), since(frame, id));
       case FrameTypes.UNSUBSCRIBE -> new ClientFrame.Unsubscribe(id, channel(frame, id));
-      case FrameTypes.PUBLISH -> new ClientFrame.Publish(id, channel(frame, id), Events.require(frame.getValue("event"), id));
-      case FrameTypes.BROADCAST -> new ClientFrame.Broadcast(id, Events.require(frame.getValue("event"), id));
-      case FrameTypes.DIRECT -> new ClientFrame.Direct(id, requiredString(frame, "user", id),
-          Events.require(frame.getValue("event"), id));
+      case FrameTypes.PUBLISH ->
+        new ClientFrame.Publish(
+            id, channel(frame, id), Events.require(frame.getValue("event"), id));
+      case FrameTypes.BROADCAST ->
+        new ClientFrame.Broadcast(id, Events.require(frame.getValue("event"), id));
+      case FrameTypes.DIRECT ->
+        new ClientFrame.Direct(
+            id, requiredString(frame, "user", id), Events.require(frame.getValue("event"), id));
       case FrameTypes.PRESENCE -> new ClientFrame.Presence(id, channel(frame, id));
-      case FrameTypes.HISTORY -> new ClientFrame.History(id, channel(frame, id), since(frame, id), limit(frame, id));
-      case FrameTypes.RPC -> new ClientFrame.Rpc(id, requiredString(frame, "address", id), frame.getValue("body"),
-          timeout(frame, id));
+      case FrameTypes.HISTORY ->
+        new ClientFrame.History(id, channel(frame, id), since(frame, id), limit(frame, id));
+      case FrameTypes.RPC ->
+        new ClientFrame.Rpc(
+            id, requiredString(frame, "address", id), frame.getValue("body"), timeout(frame, id));
       case FrameTypes.ECHO -> new ClientFrame.Echo(id, frame);
       default -> shorthandEvent(frame, name, id);
     };
@@ -86,8 +92,10 @@ public final class FrameCodec {
       throw new HubException(ErrorCode.INVALID_FRAME, "\"channel\" is a required string", id);
     }
     if (!ChannelNames.isValid(name)) {
-      throw new HubException(ErrorCode.BAD_CHANNEL,
-          "channel names are 1 to 255 characters of A-Z a-z 0-9 _ - . : @ /", id);
+      throw new HubException(
+          ErrorCode.BAD_CHANNEL,
+          "channel names are 1 to 255 characters of A-Z a-z 0-9 _ - . : @ /",
+          id);
     }
     return name;
   }
@@ -95,7 +103,8 @@ public final class FrameCodec {
   private static String requiredString(JsonObject frame, String field, Object id) {
     Object value = frame.getValue(field);
     if (!(value instanceof String text) || text.isEmpty()) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "\"" + field + "\" is a required non-empty string", id);
+      throw new HubException(
+          ErrorCode.INVALID_FRAME, "\"" + field + "\" is a required non-empty string", id);
     }
     return text;
   }
@@ -110,7 +119,8 @@ public final class FrameCodec {
         && since.getValue("epoch") instanceof String epoch) {
       return new StreamPosition(offset.longValue(), epoch);
     }
-    throw new HubException(ErrorCode.INVALID_FRAME, "\"since\" is {\"offset\": number, \"epoch\": string}", id);
+    throw new HubException(
+        ErrorCode.INVALID_FRAME, "\"since\" is {\"offset\": number, \"epoch\": string}", id);
   }
 
   private static Integer limit(JsonObject frame, Object id) {
@@ -118,7 +128,9 @@ public final class FrameCodec {
     if (value == null) {
       return null;
     }
-    if (value instanceof Number limit && limit.longValue() > 0 && limit.longValue() <= Integer.MAX_VALUE) {
+    if (value instanceof Number limit
+        && limit.longValue() > 0
+        && limit.longValue() <= Integer.MAX_VALUE) {
       return limit.intValue();
     }
     throw new HubException(ErrorCode.INVALID_FRAME, "\"limit\" is a positive number", id);
@@ -132,6 +144,7 @@ public final class FrameCodec {
     if (value instanceof Number timeout && timeout.longValue() > 0) {
       return timeout.longValue();
     }
-    throw new HubException(ErrorCode.INVALID_FRAME, "\"timeout\" is a positive number of milliseconds", id);
+    throw new HubException(
+        ErrorCode.INVALID_FRAME, "\"timeout\" is a positive number of milliseconds", id);
   }
 }

@@ -29,9 +29,20 @@ public final class FrameTypes {
   public static final String RPC_RESULT = "rpc_result";
 
   /** Types only the server sends: no event may use them and no client may send them. */
-  public static final Set<String> SERVER_ONLY = Set.of(CONNECTED, AUTHENTICATED, PONG, SUBSCRIBED,
-      UNSUBSCRIBED, ACK, ERROR, PRESENCE, HISTORY, JOIN, LEAVE, RECONNECT, RPC_RESULT);
+  public static final Set<String> SERVER_ONLY = Set.of(
+      CONNECTED,
+      AUTHENTICATED,
+      PONG,
+      SUBSCRIBED,
+      UNSUBSCRIBED,
+      ACK,
+      ERROR,
+      PRESENCE,
+      HISTORY,
+      JOIN,
+      LEAVE,
+      RECONNECT,
+      RPC_RESULT);
 
-  private FrameTypes() {
-  }
+  private FrameTypes() {}
 }

@@ -15,7 +15,8 @@ public record PublishRequest(String channel, String user, JsonObject event) {
 
   public static PublishRequest parse(Object body) {
     if (!(body instanceof JsonObject json)) {
-      throw new HubException(ErrorCode.INVALID_FRAME, "the body is a JSON object with an \"event\"");
+      throw new HubException(
+          ErrorCode.INVALID_FRAME, "the body is a JSON object with an \"event\"");
     }
     Object channel = json.getValue("channel");
     Object user = json.getValue("user");
@@ -31,6 +32,7 @@ public record PublishRequest(String channel, String user, JsonObject event) {
     if (channel != null) {
       ChannelNames.require((String) channel);
     }
-    return new PublishRequest((String) channel, (String) user, Events.require(json.getValue("event"), null));
+    return new PublishRequest(
+        (String) channel, (String) user, Events.require(json.getValue("event"), null));
   }
 }

@@ -6,10 +6,10 @@ import java.time.Instant;
 /** Builders for the frames the server sends (docs/protocol.md sections 1, 2, 5 and 6). */
 public final class ServerFrames {
 
-  private ServerFrames() {
-  }
+  private ServerFrames() {}
 
-  public static JsonObject connected(String connectionId, String node, String user, long heartbeatMs, Instant now) {
+  public static JsonObject connected(
+      String connectionId, String node, String user, long heartbeatMs, Instant now) {
     return new JsonObject()
         .put("type", FrameTypes.CONNECTED)
         .put("connectionId", connectionId)
@@ -24,7 +24,8 @@ public final class ServerFrames {
   }
 
   public static JsonObject pong(Object id, Instant now) {
-    return withId(new JsonObject().put("type", FrameTypes.PONG), id).put("timestamp", now.toString());
+    return withId(new JsonObject().put("type", FrameTypes.PONG), id)
+        .put("timestamp", now.toString());
   }
 
   public static JsonObject subscribed(Object id, String channel) {
@@ -32,7 +33,8 @@ public final class ServerFrames {
   }
 
   public static JsonObject unsubscribed(Object id, String channel) {
-    return withId(new JsonObject().put("type", FrameTypes.UNSUBSCRIBED), id).put("channel", channel);
+    return withId(new JsonObject().put("type", FrameTypes.UNSUBSCRIBED), id)
+        .put("channel", channel);
   }
 
   /** A subscription the server ended, with why; no {@code id}: no client frame asked for it. */
@@ -45,7 +47,10 @@ public final class ServerFrames {
    * follows continues from {@code offset} in the new epoch, not from what the client held.
    */
   public static JsonObject epochChanged(String channel, long offset, String epoch) {
-    return subscribed(null, channel).put("offset", offset).put("epoch", epoch).put("recovered", false);
+    return subscribed(null, channel)
+        .put("offset", offset)
+        .put("epoch", epoch)
+        .put("recovered", false);
   }
 
   /** An ack; offset and epoch only for channels with history (null: left out). */

@@ -47,8 +47,7 @@ public final class Addresses {
   /** Header of an {@code rpc} request: the caller's connection id. */
   public static final String RPC_CONNECTION_HEADER = "hub-connection";
 
-  private Addresses() {
-  }
+  private Addresses() {}
 
   public static boolean isHubAddress(String address) {
     return address.startsWith(HUB_PREFIX);

@@ -45,8 +45,7 @@ public sealed interface Audience {
     static final String KEY = "all";
     static final All INSTANCE = new All();
 
-    private All() {
-    }
+    private All() {}
 
     @Override
     public String key() {

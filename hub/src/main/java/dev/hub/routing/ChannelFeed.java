@@ -43,6 +43,7 @@ final class ChannelFeed {
   static final int MAX_PENDING = 10_000;
   /** Reads of one gap that may fail (the history unreachable) before the stream breaks. */
   private static final int FILL_ATTEMPTS = 3;
+
   private static final Logger log = LoggerFactory.getLogger(ChannelFeed.class);
 
   private final String channel;
@@ -52,6 +53,7 @@ final class ChannelFeed {
   private final TreeMap<Long, FanoutEvent> pending = new TreeMap<>();
   /** The offset of the last event written; -1 until started. */
   private long last = -1;
+
   private String epoch;
   private long gapTimer = -1;
   private boolean filling;
@@ -62,7 +64,8 @@ final class ChannelFeed {
    * @param subscribers the registry's live set of the channel's subscribers on this event loop
    * @param reads where gaps are read from; null when this node keeps no history (nothing to fill)
    */
-  ChannelFeed(String channel, Collection<Recipient> subscribers, SharedHistoryReads reads, Vertx vertx) {
+  ChannelFeed(
+      String channel, Collection<Recipient> subscribers, SharedHistoryReads reads, Vertx vertx) {
     this.channel = channel;
     this.subscribers = subscribers;
     this.reads = reads;
@@ -100,7 +103,8 @@ final class ChannelFeed {
     if (closed) {
       return;
     }
-    // An event without an epoch comes from a node older than epochs on the wire: take it as current.
+    // An event without an epoch comes from a node older than epochs on the wire: take it as
+    // current.
     if (epoch == null) {
       epoch = event.epoch(); // the channel's first epoch: it had no history when the feed started
     } else if (event.epoch() != null && !event.epoch().equals(epoch)) {
@@ -222,9 +226,12 @@ final class ChannelFeed {
     long before = last;
     for (StoredEvent stored : page.events()) {
       if (stored.offset() == last + 1 && stored.offset() <= until) {
-        write(new FanoutEvent(Audience.channel(channel),
+        write(new FanoutEvent(
+            Audience.channel(channel),
             EventBytes.withPosition(stored.bytes(), stored.binary(), stored.offset(), epoch),
-            stored.offset(), epoch, stored.binary()));
+            stored.offset(),
+            epoch,
+            stored.binary()));
       }
     }
     if (last == before) {
@@ -239,8 +246,11 @@ final class ChannelFeed {
   }
 
   private void breakStream(String why) {
-    log.warn("stream of {} broke on this event loop ({}); {} subscriber(s) will recover with since",
-        channel, why, subscribers.size());
+    log.warn(
+        "stream of {} broke on this event loop ({}); {} subscriber(s) will recover with since",
+        channel,
+        why,
+        subscribers.size());
     pending.clear();
     cancelGapTimer();
     last = -1;

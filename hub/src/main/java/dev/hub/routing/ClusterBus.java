@@ -55,10 +55,12 @@ public final class ClusterBus {
   public void publish(FanoutEvent event) {
     metrics.eventPublished(kindOf(event.audience()));
     // Wall-clock, not nanoTime: the latency is measured on whichever node receives the event.
-    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, event.audience().key())
+    DeliveryOptions options = new DeliveryOptions()
+        .addHeader(Addresses.AUDIENCE_HEADER, event.audience().key())
         .addHeader(Addresses.PUBLISHED_AT_HEADER, Long.toString(System.currentTimeMillis()));
     if (event.hasOffset()) {
-      options.addHeader(Addresses.OFFSET_HEADER, Long.toString(event.offset()))
+      options
+          .addHeader(Addresses.OFFSET_HEADER, Long.toString(event.offset()))
           .addHeader(Addresses.EPOCH_HEADER, event.epoch());
     }
     if (event.binary()) {
@@ -95,9 +97,16 @@ public final class ClusterBus {
         log.warn("dropping a fan-out message with a bad offset header or a body that is not bytes");
         return;
       }
-      int recipients = registry.deliver(new FanoutEvent(audience, bytes, offset,
-          message.headers().get(Addresses.EPOCH_HEADER), message.headers().contains(Addresses.BINARY_HEADER)));
-      metrics.eventDelivered(kindOf(audience), recipients, bytes.length(),
+      int recipients = registry.deliver(new FanoutEvent(
+          audience,
+          bytes,
+          offset,
+          message.headers().get(Addresses.EPOCH_HEADER),
+          message.headers().contains(Addresses.BINARY_HEADER)));
+      metrics.eventDelivered(
+          kindOf(audience),
+          recipients,
+          bytes.length(),
           publishedAt(message.headers().get(Addresses.PUBLISHED_AT_HEADER)));
     });
     return consumer.completion().map(consumer);

@@ -9,7 +9,8 @@ import io.vertx.core.buffer.Buffer;
  * @param epoch the epoch of that offset, or null without history
  * @param binary whether the bytes are a binary frame (docs/protocol.md section 7) rather than text
  */
-public record FanoutEvent(Audience audience, Buffer bytes, long offset, String epoch, boolean binary) {
+public record FanoutEvent(
+    Audience audience, Buffer bytes, long offset, String epoch, boolean binary) {
 
   /** An event without a place in a history: a channel without history, a user, everyone, or a notice. */
   public static FanoutEvent unnumbered(Audience audience, Buffer bytes, boolean binary) {

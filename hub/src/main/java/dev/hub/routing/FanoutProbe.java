@@ -62,7 +62,8 @@ public final class FanoutProbe {
 
   /** Starts relaying the other nodes' probes; call before this node publishes anything. */
   public Future<Void> answer() {
-    MessageConsumer<String> consumer = vertx.eventBus().consumer(Addresses.PROBE_PREFIX + busMemberId, this::relay);
+    MessageConsumer<String> consumer =
+        vertx.eventBus().consumer(Addresses.PROBE_PREFIX + busMemberId, this::relay);
     answering = consumer;
     return consumer.completion();
   }
@@ -72,8 +73,12 @@ public final class FanoutProbe {
       request.fail(400, "a probe needs a token");
       return;
     }
-    vertx.eventBus().publish(Addresses.FANOUT, Buffer.buffer(),
-        new DeliveryOptions().addHeader(Addresses.PROBE_HEADER, request.body()));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.FANOUT,
+            Buffer.buffer(),
+            new DeliveryOptions().addHeader(Addresses.PROBE_HEADER, request.body()));
     request.reply(null);
   }
 
@@ -103,7 +108,8 @@ public final class FanoutProbe {
       return;
     }
     List<String> asked = busMemberIds.get().stream()
-        .filter(id -> !id.equals(busMemberId) && !done.contains(id)).toList();
+        .filter(id -> !id.equals(busMemberId) && !done.contains(id))
+        .toList();
     List<Future<Void>> relayed = asked.stream().map(this::probe).toList();
     Future.join(relayed).onComplete(all -> {
       List<String> waiting = new ArrayList<>();
@@ -118,8 +124,10 @@ public final class FanoutProbe {
         seen.tryComplete();
         return;
       }
-      log.info("not ready yet: waiting for cluster members {} to deliver their events to this node (probe round {})",
-          waiting, round);
+      log.info(
+          "not ready yet: waiting for cluster members {} to deliver their events to this node (probe round {})",
+          waiting,
+          round);
       vertx.setTimer(RETRY_DELAY_MS, id -> round(seen, done, round + 1));
     });
   }
@@ -129,11 +137,18 @@ public final class FanoutProbe {
     String token = busMemberId + "/" + UUID.randomUUID();
     Promise<Void> arrival = Promise.promise();
     pending.put(token, arrival);
-    long timer = vertx.setTimer(ATTEMPT_MS, id -> arrival.tryFail("no probe arrived within " + ATTEMPT_MS + " ms"));
-    vertx.eventBus().request(Addresses.PROBE_PREFIX + other, token, new DeliveryOptions().setSendTimeout(ATTEMPT_MS))
+    long timer = vertx.setTimer(
+        ATTEMPT_MS, id -> arrival.tryFail("no probe arrived within " + ATTEMPT_MS + " ms"));
+    vertx
+        .eventBus()
+        .request(
+            Addresses.PROBE_PREFIX + other, token, new DeliveryOptions().setSendTimeout(ATTEMPT_MS))
         .onFailure(failure -> {
-          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
-            log.debug("cluster member {} relays no probes (a JVM service, or a node not yet started): skipped", other);
+          if (failure instanceof ReplyException reply
+              && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+            log.debug(
+                "cluster member {} relays no probes (a JVM service, or a node not yet started): skipped",
+                other);
             arrival.tryComplete();
           } else {
             arrival.tryFail(failure);

@@ -40,7 +40,8 @@ public final class LocalRegistry {
    * @param reads where the feeds of history channels read their gaps; null without history
    * @param vertx the feeds' timers; may be null without history
    */
-  public LocalRegistry(HubMetrics metrics, SubscriberCensus census, SharedHistoryReads reads, Vertx vertx) {
+  public LocalRegistry(
+      HubMetrics metrics, SubscriberCensus census, SharedHistoryReads reads, Vertx vertx) {
     this.metrics = metrics;
     this.census = census;
     this.reads = reads;
@@ -156,7 +157,8 @@ public final class LocalRegistry {
     return Set.copyOf(connections);
   }
 
-  private static void removeFrom(Map<String, Set<Recipient>> index, String key, Recipient recipient) {
+  private static void removeFrom(
+      Map<String, Set<Recipient>> index, String key, Recipient recipient) {
     Set<Recipient> set = index.get(key);
     if (set != null && set.remove(recipient) && set.isEmpty()) {
       index.remove(key);

@@ -36,7 +36,8 @@ public final class Publisher {
    * @param user the publishing connection's user, or null for an anonymous connection
    * @param payload the binary part of a binary frame, or null for a text event
    */
-  public Future<PublishReceipt> publishFromClient(Audience audience, JsonObject event, String user, Buffer payload) {
+  public Future<PublishReceipt> publishFromClient(
+      Audience audience, JsonObject event, String user, Buffer payload) {
     return publishFromClient(audience, event, user, payload, ChannelAdmission.ANY);
   }
 
@@ -44,9 +45,17 @@ public final class Publisher {
    * @param admission decides whether this client may start a new channel with history now (see
    *     {@link ChannelAdmission})
    */
-  public Future<PublishReceipt> publishFromClient(Audience audience, JsonObject event, String user, Buffer payload,
-                                                  ChannelAdmission admission) {
-    return publish(audience, Events.stamp(event, channelOf(audience), true, user, clock.instant()), payload, admission);
+  public Future<PublishReceipt> publishFromClient(
+      Audience audience,
+      JsonObject event,
+      String user,
+      Buffer payload,
+      ChannelAdmission admission) {
+    return publish(
+        audience,
+        Events.stamp(event, channelOf(audience), true, user, clock.instant()),
+        payload,
+        admission);
   }
 
   /**
@@ -54,7 +63,10 @@ public final class Publisher {
    * are kept as sent; its stream fields are the hub's, as for a client (see {@link Events#stamp}).
    */
   public Future<PublishReceipt> publishFromServer(Audience audience, JsonObject event) {
-    return publish(audience, Events.stamp(event, channelOf(audience), false, null, clock.instant()), null,
+    return publish(
+        audience,
+        Events.stamp(event, channelOf(audience), false, null, clock.instant()),
+        null,
         ChannelAdmission.ANY);
   }
 
@@ -66,11 +78,11 @@ public final class Publisher {
     clusterBus.publish(FanoutEvent.unnumbered(audience, notice.toBuffer(), false));
   }
 
-  private Future<PublishReceipt> publish(Audience audience, JsonObject stamped, Buffer payload,
-                                         ChannelAdmission admission) {
+  private Future<PublishReceipt> publish(
+      Audience audience, JsonObject stamped, Buffer payload, ChannelAdmission admission) {
     boolean binary = payload != null;
-    ChannelOptions options = audience instanceof Audience.Channel channel
-        ? config.channelOptions(channel.name()) : null;
+    ChannelOptions options =
+        audience instanceof Audience.Channel channel ? config.channelOptions(channel.name()) : null;
     Buffer bytes = binary ? EventBytes.binary(stamped.toBuffer(), payload) : stamped.toBuffer();
     if (options == null || !options.hasHistory()) {
       clusterBus.publish(FanoutEvent.unnumbered(audience, bytes, binary));
@@ -78,8 +90,10 @@ public final class Publisher {
     }
     String channel = ((Audience.Channel) audience).name();
     return history.append(channel, options, bytes, binary, admission).map(position -> {
-      Buffer positioned = EventBytes.withPosition(bytes, binary, position.offset(), position.epoch());
-      clusterBus.publish(new FanoutEvent(audience, positioned, position.offset(), position.epoch(), binary));
+      Buffer positioned =
+          EventBytes.withPosition(bytes, binary, position.offset(), position.epoch());
+      clusterBus.publish(
+          new FanoutEvent(audience, positioned, position.offset(), position.epoch(), binary));
       return new PublishReceipt(position.offset(), position.epoch());
     });
   }

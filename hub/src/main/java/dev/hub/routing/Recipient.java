@@ -15,6 +15,5 @@ public interface Recipient {
    * history can no longer fill. The recipient must stop its subscription and tell its client to
    * subscribe again with {@code since}, which recovers what can be recovered and says what cannot.
    */
-  default void streamBroken(String channel) {
-  }
+  default void streamBroken(String channel) {}
 }

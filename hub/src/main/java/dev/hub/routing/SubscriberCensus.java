@@ -46,7 +46,8 @@ public final class SubscriberCensus {
    * @param busMemberId this node's id on the event bus ({@code NodeIdentity.busMemberId})
    */
   public Future<MessageConsumer<JsonArray>> register(EventBus eventBus, String busMemberId) {
-    MessageConsumer<JsonArray> consumer = eventBus.consumer(Addresses.CHANNELS_PREFIX + busMemberId,
+    MessageConsumer<JsonArray> consumer = eventBus.consumer(
+        Addresses.CHANNELS_PREFIX + busMemberId,
         message -> message.reply(subscribedHere(message.body())));
     return consumer.completion().map(consumer);
   }
@@ -58,19 +59,29 @@ public final class SubscriberCensus {
    * @param busMemberId this node's id on the event bus, which it answers for itself
    * @param busMemberIds every member's id on the event bus, this node's included
    */
-  public Future<Set<String>> subscribedAnywhere(EventBus eventBus, String busMemberId,
-                                                Supplier<List<String>> busMemberIds,
-                                                List<String> channels) {
+  public Future<Set<String>> subscribedAnywhere(
+      EventBus eventBus,
+      String busMemberId,
+      Supplier<List<String>> busMemberIds,
+      List<String> channels) {
     JsonArray asked = new JsonArray(new ArrayList<>(channels));
     List<Future<JsonArray>> answers = new ArrayList<>();
     for (String id : busMemberIds.get()) {
-      answers.add(id.equals(busMemberId) ? Future.succeededFuture(subscribedHere(asked))
-          : eventBus.<JsonArray>request(Addresses.CHANNELS_PREFIX + id, asked,
-              new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).map(reply -> reply.body()).otherwise(asked));
+      answers.add(
+          id.equals(busMemberId)
+              ? Future.succeededFuture(subscribedHere(asked))
+              : eventBus
+                  .<JsonArray>request(
+                      Addresses.CHANNELS_PREFIX + id,
+                      asked,
+                      new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+                  .map(reply -> reply.body())
+                  .otherwise(asked));
     }
     return Future.join(answers).otherwiseEmpty().map(done -> {
       Set<String> subscribed = new HashSet<>();
-      answers.forEach(answer -> answer.result().forEach(channel -> subscribed.add((String) channel)));
+      answers.forEach(
+          answer -> answer.result().forEach(channel -> subscribed.add((String) channel)));
       return subscribed;
     });
   }

@@ -6,8 +6,7 @@ import io.vertx.core.json.JsonObject;
 
 /** The reply to an event a client sent: an {@code ack} only when the frame had an {@code id}. */
 final class Acks {
-  private Acks() {
-  }
+  private Acks() {}
 
   static JsonObject ackIfAsked(Object id, PublishReceipt receipt) {
     return id == null ? null : ServerFrames.ack(id, receipt.offset(), receipt.epoch());

@@ -19,7 +19,10 @@ final class AuthHandler implements FrameHandler<ClientFrame.Auth> {
   @Override
   public Future<JsonObject> handle(Session session, ClientFrame.Auth frame) {
     Identity current = session.identity();
-    return session.services().authenticator().authenticate(frame.token(), current)
+    return session
+        .services()
+        .authenticator()
+        .authenticate(frame.token(), current)
         .map(fresh -> {
           if (current != null && !Objects.equals(current.user(), fresh.user())) {
             throw new HubException(ErrorCode.UNAUTHORIZED, "the token is for another user");

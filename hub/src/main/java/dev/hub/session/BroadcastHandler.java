@@ -14,7 +14,9 @@ final class BroadcastHandler implements FrameHandler<ClientFrame.Broadcast> {
     if (!session.identity().grants().broadcast()) {
       throw new HubException(ErrorCode.FORBIDDEN, "no permission to broadcast");
     }
-    return session.services().publisher()
+    return session
+        .services()
+        .publisher()
         .publishFromClient(Audience.all(), frame.event(), session.user(), frame.payload())
         .map(receipt -> Acks.ackIfAsked(frame.id(), receipt));
   }

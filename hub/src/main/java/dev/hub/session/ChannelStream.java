@@ -12,7 +12,6 @@ import dev.hub.protocol.StreamPosition;
 import dev.hub.routing.FanoutEvent;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +38,7 @@ final class ChannelStream {
   private final Session session;
   /** The offset of the last event written to the client; -1 while catching up. */
   private long position = -1;
+
   private String epoch;
   private boolean closed;
 
@@ -85,7 +85,8 @@ final class ChannelStream {
    */
   Future<Void> catchUp(long from, String fromEpoch, long target, HistoryPage firstPage) {
     epoch = firstPage != null && firstPage.epoch() != null ? firstPage.epoch() : fromEpoch;
-    Future<Long> written = firstPage == null ? Future.succeededFuture(from) : writePaced(firstPage.events(), 0, from);
+    Future<Long> written =
+        firstPage == null ? Future.succeededFuture(from) : writePaced(firstPage.events(), 0, from);
     return written.compose(last -> follow(last, target));
   }
 
@@ -95,7 +96,8 @@ final class ChannelStream {
       return Future.succeededFuture();
     }
     StreamPosition feed = session.services().registry().feedPosition(channel);
-    long goal = feed != null && sameHistory(feed.epoch()) ? Math.max(target, feed.offset()) : target;
+    long goal =
+        feed != null && sameHistory(feed.epoch()) ? Math.max(target, feed.offset()) : target;
     if (from >= goal) {
       // Live from here: a feed started now writes what it kept at once, and this stream takes it.
       // (A feed in another epoch: its first live event tells the client, if it is the newer one.)
@@ -105,13 +107,17 @@ final class ChannelStream {
       }
       return Future.succeededFuture();
     }
-    return session.services().history().read(channel, from, Math.min(REPLAY_PAGE, HistoryStore.PAGE))
+    return session
+        .services()
+        .history()
+        .read(channel, from, Math.min(REPLAY_PAGE, HistoryStore.PAGE))
         .compose(page -> {
           if (closed) {
             return Future.succeededFuture(from);
           }
           if (!page.complete() || page.events().isEmpty() || !sameHistory(page.epoch())) {
-            return Future.failedFuture(new HubException(ErrorCode.UNAVAILABLE,
+            return Future.failedFuture(new HubException(
+                ErrorCode.UNAVAILABLE,
                 "the history of " + channel + " changed while it was being replayed"));
           }
           epoch = page.epoch();
@@ -135,15 +141,19 @@ final class ChannelStream {
       if (!session.writable()) {
         int next = i;
         long at = last;
-        return session.whenWritable()
+        return session
+            .whenWritable()
             .timeout(REPLAY_STALL_MS, TimeUnit.MILLISECONDS)
-            .recover(stalled -> Future.failedFuture(new HubException(ErrorCode.SLOW_CONSUMER,
+            .recover(stalled -> Future.failedFuture(new HubException(
+                ErrorCode.SLOW_CONSUMER,
                 "the client read nothing of a replay for " + REPLAY_STALL_MS / 1000 + " s")))
             .compose(v -> writePaced(events, next, at));
       }
       StoredEvent event = events.get(i);
       if (event.offset() > last) {
-        session.write(EventBytes.withPosition(event.bytes(), event.binary(), event.offset(), epoch), event.binary());
+        session.write(
+            EventBytes.withPosition(event.bytes(), event.binary(), event.offset(), epoch),
+            event.binary());
         last = event.offset();
       }
     }

@@ -14,8 +14,11 @@ final class DirectHandler implements FrameHandler<ClientFrame.Direct> {
     if (!session.identity().grants().mayDirect(frame.user())) {
       throw new HubException(ErrorCode.FORBIDDEN, "no permission to send to user " + frame.user());
     }
-    return session.services().publisher()
-        .publishFromClient(Audience.user(frame.user()), frame.event(), session.user(), frame.payload())
+    return session
+        .services()
+        .publisher()
+        .publishFromClient(
+            Audience.user(frame.user()), frame.event(), session.user(), frame.payload())
         .map(receipt -> Acks.ackIfAsked(frame.id(), receipt));
   }
 }

@@ -16,6 +16,5 @@ final class Handlers {
   static final FrameHandler<ClientFrame.Presence> PRESENCE = new PresenceHandler();
   static final FrameHandler<ClientFrame.Rpc> RPC = new RpcHandler();
 
-  private Handlers() {
-  }
+  private Handlers() {}
 }

@@ -33,8 +33,10 @@ final class NewChannelBudget implements ChannelAdmission {
     tokens = Math.min(burst, tokens + (now - refilledAt) * perNano);
     refilledAt = now;
     if (tokens < 1) {
-      throw new HubException(ErrorCode.TOO_MANY_CHANNELS,
-          "this connection starts new channels with history too fast (" + (int) (burst / 2) + " per second)");
+      throw new HubException(
+          ErrorCode.TOO_MANY_CHANNELS,
+          "this connection starts new channels with history too fast (" + (int) (burst / 2)
+              + " per second)");
     }
     tokens -= 1;
   }

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 final class PingHandler implements FrameHandler<ClientFrame.Ping> {
   @Override
   public Future<JsonObject> handle(Session session, ClientFrame.Ping frame) {
-    return Future.succeededFuture(ServerFrames.pong(frame.id(), session.services().clock().instant()));
+    return Future.succeededFuture(
+        ServerFrames.pong(frame.id(), session.services().clock().instant()));
   }
 }

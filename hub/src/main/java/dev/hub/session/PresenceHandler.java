@@ -17,7 +17,8 @@ final class PresenceHandler implements FrameHandler<ClientFrame.Presence> {
       throw new HubException(ErrorCode.FORBIDDEN, "no permission to see " + frame.channel());
     }
     SessionServices services = session.services();
-    return new PresenceQuery(services.presence(), services.config()).query(frame.channel())
+    return new PresenceQuery(services.presence(), services.config())
+        .query(frame.channel())
         .map(presence -> ServerFrames.reply(FrameTypes.PRESENCE, frame.id(), presence));
   }
 }

@@ -19,8 +19,14 @@ final class PublishHandler implements FrameHandler<ClientFrame.Publish> {
     if (options != null && !options.clientPublish()) {
       throw new HubException(ErrorCode.FORBIDDEN, "only servers publish to " + frame.channel());
     }
-    return session.services().publisher()
-        .publishFromClient(Audience.channel(frame.channel()), frame.event(), session.user(), frame.payload(),
+    return session
+        .services()
+        .publisher()
+        .publishFromClient(
+            Audience.channel(frame.channel()),
+            frame.event(),
+            session.user(),
+            frame.payload(),
             session.channelAdmission())
         .map(receipt -> Acks.ackIfAsked(frame.id(), receipt));
   }

@@ -32,15 +32,22 @@ final class RpcHandler implements FrameHandler<ClientFrame.Rpc> {
       throw new HubException(ErrorCode.FORBIDDEN, "no permission to call " + address);
     }
     if (!session.startRpc(MAX_IN_FLIGHT)) {
-      throw new HubException(ErrorCode.RATE_LIMITED, "at most " + MAX_IN_FLIGHT + " rpc calls in flight");
+      throw new HubException(
+          ErrorCode.RATE_LIMITED, "at most " + MAX_IN_FLIGHT + " rpc calls in flight");
     }
-    long timeout = Math.min(frame.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : frame.timeoutMs(), MAX_TIMEOUT_MS);
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout)
+    long timeout = Math.min(
+        frame.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : frame.timeoutMs(), MAX_TIMEOUT_MS);
+    DeliveryOptions options = new DeliveryOptions()
+        .setSendTimeout(timeout)
         .addHeader(Addresses.RPC_CONNECTION_HEADER, session.connectionId());
     if (session.user() != null) {
       options.addHeader(Addresses.RPC_USER_HEADER, session.user());
     }
-    return session.services().vertx().eventBus().request(address, busValue(frame.body()), options)
+    return session
+        .services()
+        .vertx()
+        .eventBus()
+        .request(address, busValue(frame.body()), options)
         .eventually(() -> {
           session.endRpc();
           return Future.succeededFuture();
@@ -51,20 +58,28 @@ final class RpcHandler implements FrameHandler<ClientFrame.Rpc> {
 
   /** JSON numbers beyond long or double have no event-bus codec: send them as doubles. */
   private static Object busValue(Object body) {
-    if (body instanceof Number number && !(body instanceof Integer || body instanceof Long
-        || body instanceof Double || body instanceof Float)) {
+    if (body instanceof Number number
+        && !(body instanceof Integer
+            || body instanceof Long
+            || body instanceof Double
+            || body instanceof Float)) {
       return number.doubleValue();
     }
     return body;
   }
 
   private static JsonObject result(Object id, Object body) {
-    return ServerFrames.reply(FrameTypes.RPC_RESULT, id, new JsonObject().put("body", jsonValue(body)));
+    return ServerFrames.reply(
+        FrameTypes.RPC_RESULT, id, new JsonObject().put("body", jsonValue(body)));
   }
 
   private static Object jsonValue(Object body) {
-    if (body == null || body instanceof JsonObject || body instanceof JsonArray || body instanceof String
-        || body instanceof Number || body instanceof Boolean) {
+    if (body == null
+        || body instanceof JsonObject
+        || body instanceof JsonArray
+        || body instanceof String
+        || body instanceof Number
+        || body instanceof Boolean) {
       return body;
     }
     return body instanceof Buffer bytes ? bytes.toString() : String.valueOf(body);

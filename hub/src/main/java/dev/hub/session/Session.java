@@ -1,23 +1,23 @@
 package dev.hub.session;
 
 import dev.hub.auth.Identity;
+import dev.hub.config.ChannelOptions;
+import dev.hub.history.ChannelAdmission;
+import dev.hub.presence.PresenceEntry;
+import dev.hub.presence.PresenceEvents;
 import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.ServerFrames;
 import dev.hub.protocol.UnsubscribeReason;
+import dev.hub.routing.Audience;
+import dev.hub.routing.FanoutEvent;
 import dev.hub.routing.Recipient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import dev.hub.config.ChannelOptions;
-import dev.hub.history.ChannelAdmission;
-import dev.hub.presence.PresenceEntry;
-import dev.hub.presence.PresenceEvents;
-import dev.hub.routing.Audience;
-import dev.hub.routing.FanoutEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -41,10 +41,12 @@ public final class Session implements Recipient {
   private final Map<String, ChannelStream> streams = new HashMap<>();
   /** Presence channels of this connection, with the recording of its entry there (a removal waits for it). */
   private final Map<String, Future<Void>> presenceChannels = new HashMap<>();
+
   private final ChannelAdmission admission;
   private int rpcInFlight;
   /** Frames handled whose reply has not been sent yet: a graceful stop waits for them. */
   private int inFlight;
+
   private boolean draining;
   private Promise<Void> settled;
   private Identity identity;
@@ -58,7 +60,8 @@ public final class Session implements Recipient {
     this.identity = identity;
     this.out = out;
     this.services = services;
-    this.admission = new NewChannelBudget(services.limits().newChannelsPerSecond(), System::nanoTime);
+    this.admission =
+        new NewChannelBudget(services.limits().newChannelsPerSecond(), System::nanoTime);
   }
 
   /** Sends {@code connected} and makes the connection reachable by broadcasts and direct events. */
@@ -66,7 +69,11 @@ public final class Session implements Recipient {
     if (identity != null) {
       services.registry().addConnection(this, identity.user());
     }
-    out.send(ServerFrames.connected(connectionId, services.nodeId(), user(), services.heartbeatMs(),
+    out.send(ServerFrames.connected(
+        connectionId,
+        services.nodeId(),
+        user(),
+        services.heartbeatMs(),
         services.clock().instant()));
   }
 
@@ -75,7 +82,10 @@ public final class Session implements Recipient {
       return;
     }
     if (draining) {
-      fail(frame.id(), new HubException(ErrorCode.UNAVAILABLE, "the node is shutting down; reconnect to another node"));
+      fail(
+          frame.id(),
+          new HubException(
+              ErrorCode.UNAVAILABLE, "the node is shutting down; reconnect to another node"));
       return;
     }
     inFlight++;
@@ -85,7 +95,11 @@ public final class Session implements Recipient {
     } catch (HubException e) {
       reply = Future.failedFuture(e);
     } catch (RuntimeException e) {
-      log.error("connection {}: internal error handling {}", connectionId, frame.getClass().getSimpleName(), e);
+      log.error(
+          "connection {}: internal error handling {}",
+          connectionId,
+          frame.getClass().getSimpleName(),
+          e);
       reply = Future.failedFuture(new HubException(ErrorCode.INTERNAL, "internal error"));
     }
     reply.onComplete(result -> {
@@ -130,7 +144,9 @@ public final class Session implements Recipient {
   }
 
   private Future<JsonObject> dispatch(ClientFrame frame) {
-    if (identity == null && !(frame instanceof ClientFrame.Auth) && !(frame instanceof ClientFrame.Ping)) {
+    if (identity == null
+        && !(frame instanceof ClientFrame.Auth)
+        && !(frame instanceof ClientFrame.Ping)) {
       throw new HubException(ErrorCode.UNAUTHORIZED, "send an auth frame first");
     }
     if (frame instanceof ClientFrame.Ping ping) {
@@ -205,7 +221,8 @@ public final class Session implements Recipient {
   @Override
   public void deliver(FanoutEvent event) {
     ChannelStream stream = event.hasOffset() && event.audience() instanceof Audience.Channel channel
-        ? streams.get(channel.name()) : null;
+        ? streams.get(channel.name())
+        : null;
     if (stream != null) {
       stream.offer(event);
     } else {
@@ -326,13 +343,17 @@ public final class Session implements Recipient {
    * the recording would leave the entry behind for good.
    */
   private Future<Void> leavePresence(String channel, Future<Void> joined) {
-    return joined.<Void>eventually(() -> services.presence().remove(channel, presenceEntry()).map(change -> {
-      presenceEvents().announce(change);
-      return null;
-    })).recover(e -> {
-      log.warn("connection {}: presence of {} not removed: {}", connectionId, channel, e.toString());
-      return Future.succeededFuture();
-    });
+    return joined
+        .<Void>eventually(
+            () -> services.presence().remove(channel, presenceEntry()).map(change -> {
+              presenceEvents().announce(change);
+              return null;
+            }))
+        .recover(e -> {
+          log.warn(
+              "connection {}: presence of {} not removed: {}", connectionId, channel, e.toString());
+          return Future.succeededFuture();
+        });
   }
 
   private PresenceEvents presenceEvents() {
@@ -362,7 +383,8 @@ public final class Session implements Recipient {
    */
   void authenticated(Identity fresh) {
     if (!out.identified(fresh)) {
-      throw new HubException(ErrorCode.TOO_MANY_CONNECTIONS, "too many connections for user " + fresh.user());
+      throw new HubException(
+          ErrorCode.TOO_MANY_CONNECTIONS, "too many connections for user " + fresh.user());
     }
     if (identity == null) {
       services.registry().addConnection(this, fresh.user());

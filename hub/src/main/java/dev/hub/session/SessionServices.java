@@ -14,9 +14,15 @@ import java.time.Clock;
  * What the sessions of one event loop share. Made by {@code dev.hub.node.GatewayServices}, for a
  * node's gateways and for tests and benchmarks alike.
  */
-public record SessionServices(Vertx vertx, HubConfig config, Authenticator authenticator,
-                              LocalRegistry registry, Publisher publisher, HistoryStore history,
-                              PresenceStore presence, Clock clock) {
+public record SessionServices(
+    Vertx vertx,
+    HubConfig config,
+    Authenticator authenticator,
+    LocalRegistry registry,
+    Publisher publisher,
+    HistoryStore history,
+    PresenceStore presence,
+    Clock clock) {
 
   public String nodeId() {
     return config.node().nodeId();

@@ -32,15 +32,18 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     // Each subscription costs memory on the node; one connection must not take it all.
     int limit = session.services().limits().subscriptions();
     if (session.subscriptionCount() >= limit) {
-      throw new HubException(ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + limit + " subscriptions per connection");
+      throw new HubException(
+          ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most " + limit + " subscriptions per connection");
     }
     ChannelOptions options = session.services().config().channelOptions(channel);
     ChannelStream stream = session.addSubscription(channel, options);
     Future<Void> presence = options != null && options.presence()
-        ? session.joinPresence(channel) : Future.succeededFuture();
+        ? session.joinPresence(channel)
+        : Future.succeededFuture();
     return presence
         .compose(v -> stream == null
-            ? Future.succeededFuture(plainReply(session, frame)) : startStream(session, frame, stream))
+            ? Future.succeededFuture(plainReply(session, frame))
+            : startStream(session, frame, stream))
         .recover(failure -> {
           session.removeSubscription(channel);
           return Future.failedFuture(failure);
@@ -57,26 +60,36 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
    * Replies with the channel's position, then catches up. Without {@code since}, or when it cannot
    * be honoured (another epoch, out of retention), the stream starts at the newest event.
    */
-  private static Future<JsonObject> startStream(Session session, ClientFrame.Subscribe frame, ChannelStream stream) {
+  private static Future<JsonObject> startStream(
+      Session session, ClientFrame.Subscribe frame, ChannelStream stream) {
     HistoryStore history = session.services().history();
     StreamPosition since = frame.since();
     return history.position(frame.channel()).compose(latest -> {
       requireStillAllowed(session, frame);
       if (since == null || !mayRecover(since, latest)) {
         session.reply(positioned(frame, latest, since == null ? null : false));
-        follow(session, frame.channel(), stream.catchUp(latest.offset(), latest.epoch(), latest.offset(), null));
+        follow(
+            session,
+            frame.channel(),
+            stream.catchUp(latest.offset(), latest.epoch(), latest.offset(), null));
         return Future.succeededFuture();
       }
-      return history.read(frame.channel(), since.offset(), ChannelStream.REPLAY_PAGE).map(page -> {
-        requireStillAllowed(session, frame);
-        boolean recovered = page.complete() && (since.epoch() == null || since.epoch().equals(page.epoch()));
+      return history
+          .read(frame.channel(), since.offset(), ChannelStream.REPLAY_PAGE)
+          .map(page -> {
+            requireStillAllowed(session, frame);
+            boolean recovered =
+                page.complete() && (since.epoch() == null || since.epoch().equals(page.epoch()));
 
-        session.reply(positioned(frame, latest, recovered));
-        follow(session, frame.channel(), recovered
-            ? stream.catchUp(since.offset(), page.epoch(), latest.offset(), page)
-            : stream.catchUp(latest.offset(), latest.epoch(), latest.offset(), null));
-        return null;
-      });
+            session.reply(positioned(frame, latest, recovered));
+            follow(
+                session,
+                frame.channel(),
+                recovered
+                    ? stream.catchUp(since.offset(), page.epoch(), latest.offset(), page)
+                    : stream.catchUp(latest.offset(), latest.epoch(), latest.offset(), null));
+            return null;
+          });
     });
   }
 
@@ -86,7 +99,8 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
    */
   private static boolean mayRecover(StreamPosition since, StreamPosition latest) {
     boolean fromStart = since.offset() == 0 && since.epoch() == null;
-    return since.offset() <= latest.offset() && (fromStart || Objects.equals(since.epoch(), latest.epoch()));
+    return since.offset() <= latest.offset()
+        && (fromStart || Objects.equals(since.epoch(), latest.epoch()));
   }
 
   /**
@@ -95,7 +109,8 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
    */
   private static void requireStillAllowed(Session session, ClientFrame.Subscribe frame) {
     if (!session.identity().grants().maySubscribe(frame.channel())) {
-      throw new HubException(ErrorCode.FORBIDDEN, "the token no longer allows " + frame.channel(), frame.id());
+      throw new HubException(
+          ErrorCode.FORBIDDEN, "the token no longer allows " + frame.channel(), frame.id());
     }
   }
 
@@ -104,9 +119,11 @@ final class SubscribeHandler implements FrameHandler<ClientFrame.Subscribe> {
     catchUp.onFailure(failure -> session.streamFailed(channel, failure));
   }
 
-  private static JsonObject positioned(ClientFrame.Subscribe frame, StreamPosition at, Boolean recovered) {
+  private static JsonObject positioned(
+      ClientFrame.Subscribe frame, StreamPosition at, Boolean recovered) {
     JsonObject reply = ServerFrames.subscribed(frame.id(), frame.channel())
-        .put("offset", at.offset()).put("epoch", at.epoch());
+        .put("offset", at.offset())
+        .put("epoch", at.epoch());
     return recovered == null ? reply : reply.put("recovered", recovered);
   }
 }

@@ -62,8 +62,15 @@ public final class Connection implements Outbound {
    * @param channel the socket's Netty channel, to close it when a graceful close cannot get
    *     through; null when it cannot be had (then only the graceful close is tried)
    */
-  Connection(ServerWebSocket ws, Channel channel, LimitsConfig limits, LongSupplier nanoClock, Vertx vertx,
-             Clock clock, ConnectionGate gate, HubMetrics metrics) {
+  Connection(
+      ServerWebSocket ws,
+      Channel channel,
+      LimitsConfig limits,
+      LongSupplier nanoClock,
+      Vertx vertx,
+      Clock clock,
+      ConnectionGate gate,
+      HubMetrics metrics) {
     this.channel = channel;
     this.metrics = metrics;
     this.assembler = new MessageAssembler(limits.frameBytes());
@@ -114,8 +121,10 @@ public final class Connection implements Outbound {
     }
     deadlines.awaitAuth(limits.authTimeoutMs(), () -> {
       if (!closing && session.identity() == null) {
-        session.fail(null, new HubException(ErrorCode.UNAUTHORIZED,
-            "no auth frame within " + limits.authTimeoutMs() + " ms"));
+        session.fail(
+            null,
+            new HubException(
+                ErrorCode.UNAUTHORIZED, "no auth frame within " + limits.authTimeoutMs() + " ms"));
       }
     });
     return true;
@@ -132,13 +141,15 @@ public final class Connection implements Outbound {
     }
     deadlines.identified(identity, () -> {
       if (!closing) {
-        session.fail(null, new HubException(ErrorCode.TOKEN_EXPIRED,
-            "the token expired; send a fresh auth frame before it does"));
+        session.fail(
+            null,
+            new HubException(
+                ErrorCode.TOKEN_EXPIRED,
+                "the token expired; send a fresh auth frame before it does"));
       }
     });
     return true;
   }
-
 
   private void onFrame(WebSocketFrame frame) {
     heard();
@@ -162,7 +173,8 @@ public final class Connection implements Outbound {
       session.fail(null, tooLarge());
     } else if (outcome instanceof MessageAssembler.InvalidUtf8) {
       // RFC 6455 section 8.1: a text message that is not UTF-8 fails the connection with 1007.
-      session.fail(null, new HubException(ErrorCode.INVALID_FRAME, "text frames must be valid UTF-8"));
+      session.fail(
+          null, new HubException(ErrorCode.INVALID_FRAME, "text frames must be valid UTF-8"));
       close(CloseCode.INVALID_PAYLOAD, "invalid UTF-8");
     }
   }
@@ -206,7 +218,8 @@ public final class Connection implements Outbound {
   }
 
   private HubException tooLarge() {
-    return new HubException(ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes");
+    return new HubException(
+        ErrorCode.TOO_LARGE, "frames are at most " + limits.frameBytes() + " bytes");
   }
 
   /** Takes a frame from the rate limiter; refused frames get their error here, and false. */
@@ -216,7 +229,10 @@ public final class Connection implements Outbound {
       return true;
     }
     metrics.frameRateLimited();
-    session.fail(null, new HubException(ErrorCode.RATE_LIMITED, "over " + limits.ratePerSecond() + " messages per second"));
+    session.fail(
+        null,
+        new HubException(
+            ErrorCode.RATE_LIMITED, "over " + limits.ratePerSecond() + " messages per second"));
     if (verdict == RateLimiter.Verdict.CLOSE) {
       close(CloseCode.POLICY_VIOLATION, "rate limit");
     }
@@ -255,8 +271,11 @@ public final class Connection implements Outbound {
   }
 
   private void closeSlowConsumer() {
-    Buffer error = ServerFrames.error(null, ErrorCode.SLOW_CONSUMER,
-        "outbound buffer over " + limits.outboundBytes() + " bytes").toBuffer();
+    Buffer error = ServerFrames.error(
+            null,
+            ErrorCode.SLOW_CONSUMER,
+            "outbound buffer over " + limits.outboundBytes() + " bytes")
+        .toBuffer();
     outbound.write(error, false, false);
     close(CloseCode.SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.wire());
   }
@@ -312,7 +331,8 @@ public final class Connection implements Outbound {
     sentCloseCode = code;
     if (code == CloseCode.UNAUTHORIZED || code == CloseCode.TOKEN_EXPIRED) {
       // A token refused after the upgrade: an auth frame, or expiry on a live connection.
-      ErrorCode error = code == CloseCode.UNAUTHORIZED ? ErrorCode.UNAUTHORIZED : ErrorCode.TOKEN_EXPIRED;
+      ErrorCode error =
+          code == CloseCode.UNAUTHORIZED ? ErrorCode.UNAUTHORIZED : ErrorCode.TOKEN_EXPIRED;
       metrics.authFailure("connection", error.wire());
     }
     ws.close((short) code, reason);
@@ -323,7 +343,8 @@ public final class Connection implements Outbound {
     if (channel != null) {
       vertx.setTimer(CLOSE_GRACE_MS, id -> {
         if (!closed && channel.isOpen()) {
-          log.debug("connection {}: closing the TCP connection, the close frame did not get out",
+          log.debug(
+              "connection {}: closing the TCP connection, the close frame did not get out",
               session.connectionId());
           // Not channel.close(): that passes through Vert.x's handler, which queues it again.
           channel.unsafe().close(channel.voidPromise());
@@ -406,5 +427,4 @@ public final class Connection implements Outbound {
   private void heard() {
     lastHeardNanos = nanoClock.getAsLong();
   }
-
 }

@@ -21,19 +21,26 @@ public final class ConnectionGate {
   private final int maxUnauthenticated;
   private final AtomicInteger connections = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> users = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Integer> unauthenticatedByAddress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> unauthenticatedByAddress =
+      new ConcurrentHashMap<>();
   private final AtomicInteger unauthenticated = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicLong outboundPeak = new AtomicLong();
 
   /** A gate with the default limits on unauthenticated connections. */
   public ConnectionGate(int maxConnections, int maxPerUser) {
-    this(maxConnections, maxPerUser, LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_IP,
+    this(
+        maxConnections,
+        maxPerUser,
+        LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_IP,
         LimitsConfig.DEFAULT_UNAUTHENTICATED_PER_NODE);
   }
 
-  public ConnectionGate(int maxConnections, int maxPerUser, int maxUnauthenticatedPerAddress,
-                        int maxUnauthenticated) {
+  public ConnectionGate(
+      int maxConnections,
+      int maxPerUser,
+      int maxUnauthenticatedPerAddress,
+      int maxUnauthenticated) {
     this.maxConnections = maxConnections;
     this.maxPerUser = maxPerUser;
     this.maxUnauthenticatedPerAddress = maxUnauthenticatedPerAddress;
@@ -102,7 +109,8 @@ public final class ConnectionGate {
     }
   }
 
-  private static boolean tryIncrement(ConcurrentHashMap<String, Integer> counts, String key, int max) {
+  private static boolean tryIncrement(
+      ConcurrentHashMap<String, Integer> counts, String key, int max) {
     boolean[] admitted = {false};
     counts.compute(key, (name, count) -> {
       int current = count == null ? 0 : count;

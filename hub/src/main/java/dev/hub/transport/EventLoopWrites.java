@@ -32,11 +32,11 @@ final class EventLoopWrites implements Runnable {
   private boolean flushScheduled;
   /** The payload {@link #frame} was made from: compared by identity, the fan-out hands every socket the same one. */
   private Buffer framed;
+
   private boolean framedBinary;
   private ByteBuf frame;
 
-  private EventLoopWrites() {
-  }
+  private EventLoopWrites() {}
 
   /** The calling event-loop thread's. */
   static EventLoopWrites current() {
@@ -76,7 +76,8 @@ final class EventLoopWrites implements Runnable {
   public void run() {
     releaseFrame();
     try {
-      // By index: a flush completes writes, which can start more writes (a paced replay) that join this list.
+      // By index: a flush completes writes, which can start more writes (a paced replay) that join
+      // this list.
       for (int i = 0; i < waiting.size(); i++) {
         waiting.get(i).endTurn();
       }

@@ -5,6 +5,5 @@ public final class LogKeys {
   /** The connection id of connection-scoped lines, the same id the client got in {@code connected}. */
   public static final String CONNECTION = "connection";
 
-  private LogKeys() {
-  }
+  private LogKeys() {}
 }

@@ -16,24 +16,19 @@ import java.nio.charset.StandardCharsets;
  */
 final class MessageAssembler {
   /** What a frame completed. */
-  sealed interface Outcome {
-  }
+  sealed interface Outcome {}
 
   /** A whole text message, and its length in bytes. */
-  record Text(String text, int bytes) implements Outcome {
-  }
+  record Text(String text, int bytes) implements Outcome {}
 
   /** A whole binary message. */
-  record Binary(Buffer data) implements Outcome {
-  }
+  record Binary(Buffer data) implements Outcome {}
 
   /** The message passed the size limit; the rest of it is ignored. */
-  record TooLarge() implements Outcome {
-  }
+  record TooLarge() implements Outcome {}
 
   /** A text message that is not UTF-8. */
-  record InvalidUtf8() implements Outcome {
-  }
+  record InvalidUtf8() implements Outcome {}
 
   private final int maxBytes;
   private Buffer pending;
@@ -74,10 +69,14 @@ final class MessageAssembler {
       return new Binary(data);
     }
     try {
-      return new Text(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(data.getBytes())).toString(), data.length());
+      return new Text(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(data.getBytes()))
+              .toString(),
+          data.length());
     } catch (CharacterCodingException e) {
       return new InvalidUtf8();
     }

@@ -9,8 +9,7 @@ import io.vertx.core.net.PemKeyCertOptions;
  * and so do the JMH benchmarks' embedded sockets, so that they measure the node's settings.
  */
 public final class NodeServerOptions {
-  private NodeServerOptions() {
-  }
+  private NodeServerOptions() {}
 
   /** The options of a node's server on {@code port}. */
   public static HttpServerOptions of(HubConfig config, int port) {
@@ -20,9 +19,11 @@ public final class NodeServerOptions {
     int wireLimit = config.limits().frameBytes() * 2;
     HttpServerOptions options = new HttpServerOptions();
     if (config.security().tls().enabled()) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(config.security().tls().certFile())
-          .setKeyPath(config.security().tls().keyFile()));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions()
+              .setCertPath(config.security().tls().certFile())
+              .setKeyPath(config.security().tls().keyFile()));
     }
     return options
         .setPort(port)

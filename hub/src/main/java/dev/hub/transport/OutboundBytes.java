@@ -26,6 +26,7 @@ final class OutboundBytes {
   private final Context context;
   /** Null when frames go through Vert.x's {@code writeFrame}. */
   private final SocketWrites socket;
+
   private long queued;
   /** A replay waiting for the client to read: completed once the unsent bytes are under half the limit. */
   private Promise<Void> underHalfAgain;
@@ -34,7 +35,8 @@ final class OutboundBytes {
    * @param channel the socket's Netty channel, or null when it cannot be had (then only the hub's count)
    * @param context the connection's context, where a waiting replay resumes
    */
-  OutboundBytes(ServerWebSocket ws, Channel channel, int limit, ConnectionGate gate, Context context) {
+  OutboundBytes(
+      ServerWebSocket ws, Channel channel, int limit, ConnectionGate gate, Context context) {
     this.ws = ws;
     this.context = context;
     this.channel = channel;
@@ -63,8 +65,10 @@ final class OutboundBytes {
   }
 
   private boolean over(int size) {
-    // Netty's figure too: below Vert.x, nothing else stops the hub's frames once the channel is full.
-    return (queued > 0 && queued + size > limit) || ws.writeQueueFull()
+    // Netty's figure too: below Vert.x, nothing else stops the hub's frames once the channel is
+    // full.
+    return (queued > 0 && queued + size > limit)
+        || ws.writeQueueFull()
         || (socket != null && !socket.channelWritable());
   }
 
@@ -81,7 +85,8 @@ final class OutboundBytes {
     if (socket != null) {
       socket.write(payload, binary, shared, written -> sent(size));
     } else {
-      ws.writeFrame(binary ? WebSocketFrame.binaryFrame(payload, true) : SharedTextFrame.of(payload))
+      ws.writeFrame(
+              binary ? WebSocketFrame.binaryFrame(payload, true) : SharedTextFrame.of(payload))
           .onComplete(done -> sent(size));
     }
   }
@@ -134,7 +139,8 @@ final class OutboundBytes {
    */
   void recordPeak() {
     ChannelOutboundBuffer buffer = channel == null ? null : channel.unsafe().outboundBuffer();
-    gate.recordOutbound(buffer == null ? queued : Math.max(queued, buffer.totalPendingWriteBytes()));
+    gate.recordOutbound(
+        buffer == null ? queued : Math.max(queued, buffer.totalPendingWriteBytes()));
   }
 
   int limit() {

@@ -9,7 +9,11 @@ package dev.hub.transport;
  */
 public final class RateLimiter {
   /** What to do with one frame. */
-  public enum Verdict { ALLOW, REFUSE, CLOSE }
+  public enum Verdict {
+    ALLOW,
+    REFUSE,
+    CLOSE
+  }
 
   private static final long SECOND = 1_000_000_000L;
 

@@ -91,7 +91,8 @@ public final class RequestDeadline extends ChannelDuplexHandler {
   }
 
   @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
     if (msg instanceof HttpResponse response) {
       HttpResponseStatus status = response.status();
       if (status.equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
@@ -104,7 +105,8 @@ public final class RequestDeadline extends ChannelDuplexHandler {
         super.write(ctx, msg, promise);
         return;
       }
-      if (HttpUtil.isKeepAlive(response) && !response.headers().contains(HttpHeaderNames.KEEP_ALIVE)) {
+      if (HttpUtil.isKeepAlive(response)
+          && !response.headers().contains(HttpHeaderNames.KEEP_ALIVE)) {
         response.headers().set(HttpHeaderNames.KEEP_ALIVE, keepAlive);
       }
     }
@@ -122,11 +124,18 @@ public final class RequestDeadline extends ChannelDuplexHandler {
     if (timer != null) {
       return;
     }
-    timer = ctx.executor().schedule(() -> {
-      timer = null;
-      log.debug("closing {}: no whole request within {} ms", ctx.channel().remoteAddress(), timeoutMs);
-      ctx.close();
-    }, timeoutMs, TimeUnit.MILLISECONDS);
+    timer = ctx.executor()
+        .schedule(
+            () -> {
+              timer = null;
+              log.debug(
+                  "closing {}: no whole request within {} ms",
+                  ctx.channel().remoteAddress(),
+                  timeoutMs);
+              ctx.close();
+            },
+            timeoutMs,
+            TimeUnit.MILLISECONDS);
   }
 
   private void disarm() {

@@ -13,10 +13,10 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * has its own reader index, so the writes do not disturb each other.
  */
 final class SharedTextFrame {
-  private SharedTextFrame() {
-  }
+  private SharedTextFrame() {}
 
   static WebSocketFrame of(Buffer utf8Json) {
-    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) utf8Json).getByteBuf(), true);
+    return new WebSocketFrameImpl(
+        WebSocketFrameType.TEXT, ((BufferInternal) utf8Json).getByteBuf(), true);
   }
 }

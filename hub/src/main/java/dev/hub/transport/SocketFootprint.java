@@ -46,12 +46,15 @@ final class SocketFootprint {
     Field[] fields = null;
     try {
       fields = new Field[] {
-          accessible(VertxHandler.class, "connectionFactory"),
-          accessible(Class.forName("io.vertx.core.net.impl.VertxConnection"), "outboundMessageQueue"),
-          accessible(Class.forName("io.vertx.core.internal.concurrent.OutboundMessageQueue"), "mqp"),
-          accessible(Class.forName("io.vertx.core.streams.impl.MessagePassingQueue"), "queue")};
+        accessible(VertxHandler.class, "connectionFactory"),
+        accessible(Class.forName("io.vertx.core.net.impl.VertxConnection"), "outboundMessageQueue"),
+        accessible(Class.forName("io.vertx.core.internal.concurrent.OutboundMessageQueue"), "mqp"),
+        accessible(Class.forName("io.vertx.core.streams.impl.MessagePassingQueue"), "queue")
+      };
     } catch (ReflectiveOperationException | RuntimeException e) {
-      log.warn("Vert.x internals not found ({}): each WebSocket keeps about 9 KB more heap", e.toString());
+      log.warn(
+          "Vert.x internals not found ({}): each WebSocket keeps about 9 KB more heap",
+          e.toString());
     }
     FACTORY = fields == null ? null : fields[0];
     OUTBOUND = fields == null ? null : fields[1];
@@ -59,8 +62,7 @@ final class SocketFootprint {
     QUEUE = fields == null ? null : fields[3];
   }
 
-  private SocketFootprint() {
-  }
+  private SocketFootprint() {}
 
   /** Whether every internal {@link #trim} needs was found in this Vert.x. */
   static boolean available() {
@@ -78,12 +80,15 @@ final class SocketFootprint {
       return;
     }
     VertxHandler<?> handler = channel.pipeline().get(VertxHandler.class);
-    if (handler == null || handler.getConnection() == null || handler.getConnection() instanceof HttpConnection) {
+    if (handler == null
+        || handler.getConnection() == null
+        || handler.getConnection() instanceof HttpConnection) {
       return;
     }
     // Both fields are final in Vert.x: written here once, on the socket's event loop, before the
     // socket is handed to anyone, so no other thread can be adding to the queue being replaced;
-    // HotSpot does not fold final instance fields of ordinary classes, so later reads see the change.
+    // HotSpot does not fold final instance fields of ordinary classes, so later reads see the
+    // change.
     try {
       // Used once, when the handler was added to the pipeline, which the upgrade did.
       FACTORY.set(handler, null);

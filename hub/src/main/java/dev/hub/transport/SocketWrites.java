@@ -48,6 +48,7 @@ final class SocketWrites {
   static final String PATH_PROPERTY = "hub.writePath";
   /** More than what Netty counts per message in its buffer besides the bytes (96 by default). */
   private static final int NETTY_ENTRY_OVERHEAD = 256;
+
   private static final Logger log = LoggerFactory.getLogger(SocketWrites.class);
   private static final AtomicBoolean WARNED = new AtomicBoolean();
 
@@ -55,13 +56,15 @@ final class SocketWrites {
   private final ChannelHandlerContext encoder;
   /** Vert.x's side of the socket, told of the bytes written past it for its meters. */
   private final VertxConnection vertx;
+
   private final boolean flushEach;
   /** In the event loop's list of sockets to flush at the end of the turn. */
   private boolean flushScheduled;
   /** Written since the last flush. */
   private boolean unflushed;
 
-  private SocketWrites(Channel channel, ChannelHandlerContext encoder, VertxConnection vertx, boolean flushEach) {
+  private SocketWrites(
+      Channel channel, ChannelHandlerContext encoder, VertxConnection vertx, boolean flushEach) {
     this.channel = channel;
     this.encoder = encoder;
     this.vertx = vertx;
@@ -82,10 +85,14 @@ final class SocketWrites {
     ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
     VertxHandler<?> handler = pipeline.get(VertxHandler.class);
     VertxConnection connection = handler == null ? null : handler.getConnection();
-    if (encoder == null || connection == null || pipeline.get(WebSocketExtensionEncoder.class) != null) {
+    if (encoder == null
+        || connection == null
+        || pipeline.get(WebSocketExtensionEncoder.class) != null) {
       if (channel.isActive() && WARNED.compareAndSet(false, true)) {
-        log.warn("frames are written through Vert.x, one encoding per socket: the WebSocket pipeline is not as "
-            + "expected ({}); a Vert.x or Netty upgrade may have changed it", pipeline.names());
+        log.warn(
+            "frames are written through Vert.x, one encoding per socket: the WebSocket pipeline is not as "
+                + "expected ({}); a Vert.x or Netty upgrade may have changed it",
+            pipeline.names());
       }
       return null;
     }
@@ -101,7 +108,8 @@ final class SocketWrites {
    */
   void write(Buffer payload, boolean binary, boolean shared, ChannelFutureListener sent) {
     if (!channel.eventLoop().inEventLoop()) {
-      // Not expected (connections run on their event loop); the loop's own state is not thread-safe.
+      // Not expected (connections run on their event loop); the loop's own state is not
+      // thread-safe.
       channel.eventLoop().execute(() -> write(payload, binary, false, sent));
       return;
     }
@@ -115,9 +123,11 @@ final class SocketWrites {
       encoder.writeAndFlush(frame, encoder.newPromise().addListener(sent));
       return;
     }
-    if (unflushed && frame.readableBytes() + NETTY_ENTRY_OVERHEAD >= channel.bytesBeforeUnwritable()) {
-      // Held back, the frames of this turn would make the channel unwritable for a client that reads
-      // (the ChannelGuard would close it): the kernel takes them first, as it did frame by frame.
+    if (unflushed
+        && frame.readableBytes() + NETTY_ENTRY_OVERHEAD >= channel.bytesBeforeUnwritable()) {
+      // Held back, the frames of this turn would make the channel unwritable for a client that
+      // reads (the ChannelGuard would close it): the kernel takes them first, as it did frame by
+      // frame.
       flush();
     }
     // Below the encoder: the pipeline's next handlers toward the socket see finished bytes.

@@ -43,7 +43,8 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   private final Set<Connection> live = new LinkedHashSet<>();
   private Promise<Void> drained;
 
-  public WebSocketEndpoint(SessionServices services, ConnectionGate gate, OriginPolicy origins, HubMetrics metrics) {
+  public WebSocketEndpoint(
+      SessionServices services, ConnectionGate gate, OriginPolicy origins, HubMetrics metrics) {
     this.services = services;
     this.authenticator = services.authenticator();
     this.gate = gate;
@@ -59,9 +60,11 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
       refuse(ctx, new HubException(ErrorCode.FORBIDDEN, "origin " + origin + " is not allowed"));
       return;
     }
-    authenticator.authenticate(credentials(request))
+    authenticator
+        .authenticate(credentials(request))
         .onFailure(e -> refuse(ctx, e))
-        .onSuccess(identity -> request.toWebSocket()
+        .onSuccess(identity -> request
+            .toWebSocket()
             .onSuccess(ws -> accept(ctx, ws, identity.orElse(null)))
             .onFailure(e -> log.debug("upgrade failed: {}", e.toString())));
   }
@@ -69,7 +72,9 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   private static Credentials credentials(HttpServerRequest request) {
     String token = request.getParam("token");
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    if (token == null && header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    if (token == null
+        && header != null
+        && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       token = header.substring(BEARER.length()).trim();
     }
     return new Credentials(token, request.getParam("user"));
@@ -78,17 +83,27 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
   /** A refusal before the upgrade: 401 for a token, 403 for an origin, with the JSON body of section 1. */
   private void refuse(RoutingContext ctx, Throwable failure) {
     HubException error = failure instanceof HubException hub
-        ? hub : new HubException(ErrorCode.UNAUTHORIZED, "token refused");
+        ? hub
+        : new HubException(ErrorCode.UNAUTHORIZED, "token refused");
     metrics.authFailure("upgrade", error.code().wire());
-    ctx.response().setStatusCode(error.code().httpStatus()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+    ctx.response()
+        .setStatusCode(error.code().httpStatus())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(ServerFrames.httpError(error.code(), error.getMessage()).encode());
   }
 
   private void accept(RoutingContext ctx, ServerWebSocket ws, Identity identity) {
     Channel channel = channelOf(ctx);
     SocketFootprint.trim(channel);
-    Connection connection = new Connection(ws, channel, services.limits(), System::nanoTime, ctx.vertx(),
-        services.clock(), gate, metrics);
+    Connection connection = new Connection(
+        ws,
+        channel,
+        services.limits(),
+        System::nanoTime,
+        ctx.vertx(),
+        services.clock(),
+        gate,
+        metrics);
     metrics.connectionOpened();
     Session session = new Session(UUID.randomUUID().toString(), identity, connection, services);
     // A browser cannot read the HTTP status of a failed upgrade, so refusals for load are sent
@@ -115,13 +130,18 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
     }
     if (identity == null) {
       if (!connection.awaitAuth(ws.remoteAddress().hostAddress())) {
-        session.fail(null, new HubException(ErrorCode.TOO_MANY_CONNECTIONS,
-            "too many connections waiting for their auth frame, from this address or on this node"));
+        session.fail(
+            null,
+            new HubException(
+                ErrorCode.TOO_MANY_CONNECTIONS,
+                "too many connections waiting for their auth frame, from this address or on this node"));
         return;
       }
     } else if (!connection.identified(identity)) {
-      session.fail(null, new HubException(ErrorCode.TOO_MANY_CONNECTIONS,
-          "too many connections for user " + identity.user()));
+      session.fail(
+          null,
+          new HubException(
+              ErrorCode.TOO_MANY_CONNECTIONS, "too many connections for user " + identity.user()));
       return;
     }
     session.open();

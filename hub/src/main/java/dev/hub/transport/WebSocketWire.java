@@ -17,8 +17,7 @@ final class WebSocketWire {
   private static final int TWO_BYTE_LENGTH = 126;
   private static final int EIGHT_BYTE_LENGTH = 127;
 
-  private WebSocketWire() {
-  }
+  private WebSocketWire() {}
 
   /**
    * The whole frame carrying {@code payload}, in a direct buffer (the socket writes from direct

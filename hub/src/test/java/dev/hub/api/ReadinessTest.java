@@ -29,11 +29,15 @@ class ReadinessTest {
     assertThat(check()).isEqualTo(checks(false, false, false, true));
 
     joined.set(true);
-    assertThat(readiness.isReady()).as("joined, but fan-out consumers not yet registered").isFalse();
+    assertThat(readiness.isReady())
+        .as("joined, but fan-out consumers not yet registered")
+        .isFalse();
     assertThat(check()).isEqualTo(checks(false, false, true, true));
 
     readiness.started();
-    assertThat(readiness.isReady()).as("registered, but the other members' events not yet seen here").isFalse();
+    assertThat(readiness.isReady())
+        .as("registered, but the other members' events not yet seen here")
+        .isFalse();
     assertThat(check()).isEqualTo(checks(true, false, true, true));
 
     readiness.fanoutConfirmed();
@@ -61,10 +65,14 @@ class ReadinessTest {
     Readiness minority = new Readiness(() -> true, new ConnectionGate(10, 10), () -> false);
     minority.started();
     minority.fanoutConfirmed();
-    assertThat(minority.isReady()).as("a node on the minority side of a split serves no history").isFalse();
+    assertThat(minority.isReady())
+        .as("a node on the minority side of a split serves no history")
+        .isFalse();
     CheckResult result = minority.checks(vertx).checkStatus().await(10, TimeUnit.SECONDS);
-    assertThat(result.getChecks()).filteredOn(check -> check.getId().equals("quorum"))
-        .extracting(CheckResult::getUp).containsExactly(false);
+    assertThat(result.getChecks())
+        .filteredOn(check -> check.getId().equals("quorum"))
+        .extracting(CheckResult::getUp)
+        .containsExactly(false);
   }
 
   private JsonObject check() throws Exception {
@@ -74,8 +82,14 @@ class ReadinessTest {
     return byId.put("up", result.getUp());
   }
 
-  private static JsonObject checks(boolean started, boolean fanout, boolean cluster, boolean accepting) {
-    return new JsonObject().put("started", started).put("fanout", fanout).put("cluster", cluster).put("quorum", true)
-        .put("accepting", accepting).put("up", started && fanout && cluster && accepting);
+  private static JsonObject checks(
+      boolean started, boolean fanout, boolean cluster, boolean accepting) {
+    return new JsonObject()
+        .put("started", started)
+        .put("fanout", fanout)
+        .put("cluster", cluster)
+        .put("quorum", true)
+        .put("accepting", accepting)
+        .put("up", started && fanout && cluster && accepting);
   }
 }

@@ -53,16 +53,29 @@ class SlowAdminCheckTest {
     Clock clock = Clock.systemUTC();
     LocalHistoryStore history = new LocalHistoryStore(clock);
     HubMetrics metrics = HubMetrics.detached();
-    HttpApi api = new HttpApi(config, new Publisher(new ClusterBus(vertx.eventBus(), metrics), history, config, clock),
-        history, new LocalPresenceStore(), new SlowAuthenticator(vertx, 300), new OriginPolicy(List.of()), metrics);
+    HttpApi api = new HttpApi(
+        config,
+        new Publisher(new ClusterBus(vertx.eventBus(), metrics), history, config, clock),
+        history,
+        new LocalPresenceStore(),
+        new SlowAuthenticator(vertx, 300),
+        new OriginPolicy(List.of()),
+        metrics);
     Router router = Router.router(vertx);
     api.mount(router);
-    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+    HttpServer server = vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(0, "127.0.0.1")
         .await(10, TimeUnit.SECONDS);
 
-    String body = "{\"channel\":\"tasks\",\"event\":{\"type\":\"t\",\"s\":\"" + "x".repeat(20_000) + "\"}}";
-    String response = exchange(server.actualPort(), "POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+    String body =
+        "{\"channel\":\"tasks\",\"event\":{\"type\":\"t\",\"s\":\"" + "x".repeat(20_000) + "\"}}";
+    String response = exchange(
+        server.actualPort(),
+        "POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: " + body.length()
+            + "\r\nConnection: close\r\n\r\n" + body);
     assertThat(response).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\n{}");
   }
 
@@ -85,7 +98,8 @@ class SlowAdminCheckTest {
     @Override
     public Future<Optional<Identity>> authenticate(Credentials credentials) {
       Promise<Optional<Identity>> later = Promise.promise();
-      vertx.setTimer(delayMs, id -> new OpenAuthenticator().authenticate(credentials).onComplete(later));
+      vertx.setTimer(
+          delayMs, id -> new OpenAuthenticator().authenticate(credentials).onComplete(later));
       return later.future();
     }
 

@@ -36,10 +36,20 @@ class ClaimsTest {
 
   @Test
   void illTypedClaimsRefuseTheToken() {
-    for (String payload : new String[] {"{\"sub\":42}", "{\"sub\":\"\"}", "{\"channels\":\"room:*\"}",
-        "{\"publish\":[1]}", "{\"rpc\":[\"\"]}", "{\"broadcast\":\"true\"}", "{\"admin\":1}", "{\"exp\":\"soon\"}"}) {
-      assertThatThrownBy(() -> Claims.identity(new JsonObject(payload))).as(payload)
-          .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
+    for (String payload : new String[] {
+      "{\"sub\":42}",
+      "{\"sub\":\"\"}",
+      "{\"channels\":\"room:*\"}",
+      "{\"publish\":[1]}",
+      "{\"rpc\":[\"\"]}",
+      "{\"broadcast\":\"true\"}",
+      "{\"admin\":1}",
+      "{\"exp\":\"soon\"}"
+    }) {
+      assertThatThrownBy(() -> Claims.identity(new JsonObject(payload)))
+          .as(payload)
+          .isInstanceOfSatisfying(
+              HubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
     }
   }
 }

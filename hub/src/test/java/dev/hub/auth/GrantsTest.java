@@ -11,8 +11,12 @@ class GrantsTest {
     return List.of(patterns).stream().map(ChannelPattern::of).toList();
   }
 
-  private static final Grants ALICE = new Grants(patterns("room:*", "tasks"), patterns("room:lobby", "user:bob"),
-      false, patterns("orders.*", "billing.quote"), false);
+  private static final Grants ALICE = new Grants(
+      patterns("room:*", "tasks"),
+      patterns("room:lobby", "user:bob"),
+      false,
+      patterns("orders.*", "billing.quote"),
+      false);
 
   @Test
   void channelPatternsMatchExactNamesAndPrefixes() {
@@ -22,7 +26,9 @@ class GrantsTest {
     assertThat(ALICE.maySubscribe("room:42")).isTrue();
     assertThat(ALICE.maySubscribe("rooms")).isFalse();
     assertThat(ALICE.mayPublish("room:lobby")).isTrue();
-    assertThat(ALICE.mayPublish("room:42")).as("subscribing does not grant publishing").isFalse();
+    assertThat(ALICE.mayPublish("room:42"))
+        .as("subscribing does not grant publishing")
+        .isFalse();
     assertThat(ALICE.mayPublish("tasks")).isFalse();
   }
 

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
  * (which accepts unsigned tokens), it still refuses every token whose signature was not checked.
  */
 class JwtAuthenticatorTest {
-  private static final String ADMIN = new JsonObject().put("sub", "m").put("admin", true)
-      .put("exp", Instant.now().getEpochSecond() + 3600).encode();
+  private static final String ADMIN = new JsonObject()
+      .put("sub", "m")
+      .put("admin", true)
+      .put("exp", Instant.now().getEpochSecond() + 3600)
+      .encode();
   private static final List<String> UNSIGNED = List.of(
       TestTokens.raw("{\"alg\":\"RS256\"}", ADMIN, ""),
       TestTokens.raw("{\"alg\":\"RS256\"}", ADMIN, "."),
@@ -42,15 +45,18 @@ class JwtAuthenticatorTest {
   @Test
   void vertxAuthJwtWithoutKeysAcceptsAnUnsignedAdminToken() throws Exception {
     // Why the verifier cannot rely on the provider alone.
-    User user = keyless.authenticate(new TokenCredentials(UNSIGNED.get(0))).await(10, TimeUnit.SECONDS);
+    User user =
+        keyless.authenticate(new TokenCredentials(UNSIGNED.get(0))).await(10, TimeUnit.SECONDS);
     assertThat(user.principal().getBoolean("admin")).isTrue();
   }
 
   @Test
   void aVerifierOverAProviderWithoutKeysRefusesEveryUnsignedToken() {
-    JwtAuthenticator verifier = new JwtAuthenticator(keyless, keyless, Set.of("RS256", "none"), Set.of(), 0);
+    JwtAuthenticator verifier =
+        new JwtAuthenticator(keyless, keyless, Set.of("RS256", "none"), Set.of(), 0);
     for (String token : UNSIGNED) {
-      Throwable refused = catchThrowable(() -> verifier.authenticate(token, null).await(10, TimeUnit.SECONDS));
+      Throwable refused =
+          catchThrowable(() -> verifier.authenticate(token, null).await(10, TimeUnit.SECONDS));
       assertThat(refused).as(token).isInstanceOf(HubException.class);
       assertThat(refused.getMessage()).as(token).contains("unsigned tokens are not accepted");
     }
@@ -58,9 +64,13 @@ class JwtAuthenticatorTest {
 
   @Test
   void aVerifierRefusesAnAlgorithmItHasNoKeyFor() {
-    JwtAuthenticator verifier = new JwtAuthenticator(keyless, keyless, Set.of("RS256"), Set.of(), 0);
+    JwtAuthenticator verifier =
+        new JwtAuthenticator(keyless, keyless, Set.of("RS256"), Set.of(), 0);
     String token = TestTokens.raw("{\"alg\":\"HS256\"}", ADMIN, ".c2ln");
-    Throwable refused = catchThrowable(() -> verifier.authenticate(token, null).await(10, TimeUnit.SECONDS));
-    assertThat(refused).isInstanceOf(HubException.class).hasMessageContaining("no key for its algorithm");
+    Throwable refused =
+        catchThrowable(() -> verifier.authenticate(token, null).await(10, TimeUnit.SECONDS));
+    assertThat(refused)
+        .isInstanceOf(HubException.class)
+        .hasMessageContaining("no key for its algorithm");
   }
 }

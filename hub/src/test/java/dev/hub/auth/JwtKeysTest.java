@@ -14,20 +14,27 @@ class JwtKeysTest {
 
   @Test
   void anEcPemKeyVerifiesTheAlgorithmOfItsCurve() throws Exception {
-    assertThat(JwtKeys.algorithmOf(pem(new ECKeyGenerator(Curve.P_256).generate().toPublicKey()), "f"))
+    assertThat(
+            JwtKeys.algorithmOf(pem(new ECKeyGenerator(Curve.P_256).generate().toPublicKey()), "f"))
         .isEqualTo("ES256");
-    assertThat(JwtKeys.algorithmOf(pem(new ECKeyGenerator(Curve.P_384).generate().toPublicKey()), "f"))
+    assertThat(
+            JwtKeys.algorithmOf(pem(new ECKeyGenerator(Curve.P_384).generate().toPublicKey()), "f"))
         .isEqualTo("ES384");
-    assertThat(JwtKeys.algorithmOf(pem(new ECKeyGenerator(Curve.P_521).generate().toPublicKey()), "f"))
+    assertThat(
+            JwtKeys.algorithmOf(pem(new ECKeyGenerator(Curve.P_521).generate().toPublicKey()), "f"))
         .isEqualTo("ES512");
   }
 
   @Test
   void anRsaPemKeyVerifiesRs256AndMustHaveAtLeast2048Bits() throws Exception {
-    assertThat(JwtKeys.algorithmOf(pem(new RSAKeyGenerator(2048).generate().toPublicKey()), "f")).isEqualTo("RS256");
+    assertThat(JwtKeys.algorithmOf(pem(new RSAKeyGenerator(2048).generate().toPublicKey()), "f"))
+        .isEqualTo("RS256");
     String weak = pem(new RSAKeyGenerator(1024, true).generate().toPublicKey());
-    assertThatThrownBy(() -> JwtKeys.algorithmOf(weak, "weak.pem")).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("weak.pem").hasMessageContaining("1024 bits").hasMessageContaining("2048");
+    assertThatThrownBy(() -> JwtKeys.algorithmOf(weak, "weak.pem"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("weak.pem")
+        .hasMessageContaining("1024 bits")
+        .hasMessageContaining("2048");
   }
 
   private static String pem(java.security.PublicKey key) {

@@ -38,10 +38,10 @@ import java.util.function.Consumer;
  */
 public final class TestTokens {
   /** 64 bytes: enough for HS512, which nimbus (rightly) refuses to sign with less. */
-  public static final String SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789-abc";
+  public static final String SECRET =
+      "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789-abc";
 
-  private TestTokens() {
-  }
+  private TestTokens() {}
 
   public static RSAKey rsa(String kid) {
     try {
@@ -71,19 +71,23 @@ public final class TestTokens {
   /** Claims for a user, valid for an hour, changed by {@code more}. */
   public static JWTClaimsSet claims(String sub, Consumer<JWTClaimsSet.Builder> more) {
     Instant now = Instant.now();
-    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().subject(sub).issueTime(Date.from(now))
+    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
+        .subject(sub)
+        .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plus(Duration.ofHours(1))));
     more.accept(builder);
     return builder.build();
   }
 
   public static JWTClaimsSet claims(String sub) {
-    return claims(sub, b -> { });
+    return claims(sub, b -> {});
   }
 
   /** Channels, publish and the rest as the hub reads them. */
-  public static Consumer<JWTClaimsSet.Builder> grants(List<String> channels, List<String> publish, boolean broadcast) {
-    return b -> b.claim("channels", channels).claim("publish", publish).claim("broadcast", broadcast);
+  public static Consumer<JWTClaimsSet.Builder> grants(
+      List<String> channels, List<String> publish, boolean broadcast) {
+    return b ->
+        b.claim("channels", channels).claim("publish", publish).claim("broadcast", broadcast);
   }
 
   public static String hs256(JWTClaimsSet claims) {
@@ -105,7 +109,9 @@ public final class TestTokens {
 
   public static String rs256(RSAKey key, JWTClaimsSet claims, boolean withKid) {
     try {
-      JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(withKid ? key.getKeyID() : null).build();
+      JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+          .keyID(withKid ? key.getKeyID() : null)
+          .build();
       return sign(new RSASSASigner(key), header, claims);
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
@@ -114,7 +120,9 @@ public final class TestTokens {
 
   public static String es256(ECKey key, JWTClaimsSet claims, boolean withKid) {
     try {
-      JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(withKid ? key.getKeyID() : null).build();
+      JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
+          .keyID(withKid ? key.getKeyID() : null)
+          .build();
       return sign(new ECDSASigner(key), header, claims);
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
@@ -123,7 +131,9 @@ public final class TestTokens {
 
   public static String eddsa(OctetKeyPair key, JWTClaimsSet claims, boolean withKid) {
     try {
-      JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(withKid ? key.getKeyID() : null).build();
+      JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.EdDSA)
+          .keyID(withKid ? key.getKeyID() : null)
+          .build();
       return sign(new Ed25519Signer(key), header, claims);
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
@@ -142,7 +152,8 @@ public final class TestTokens {
     return header + "." + payload + ".";
   }
 
-  private static String sign(JWSSigner signer, JWSHeader header, JWTClaimsSet claims) throws JOSEException {
+  private static String sign(JWSSigner signer, JWSHeader header, JWTClaimsSet claims)
+      throws JOSEException {
     SignedJWT jwt = new SignedJWT(header, claims);
     jwt.sign(signer);
     return jwt.serialize();
@@ -150,7 +161,8 @@ public final class TestTokens {
 
   public static String pem(PublicKey key) {
     return "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded())
         + "\n-----END PUBLIC KEY-----\n";
   }
 

@@ -20,11 +20,25 @@ class TokenCommandTest {
 
   @Test
   void mintsAnHs256TokenWithTheRequestedClaims() throws Exception {
-    String token = TokenCommand.run(List.of("--sub", "alice", "--channels", "room:*, tasks", "--publish", "room:*",
-        "--rpc", "orders.*", "--broadcast", "--ttl", "10m", "--jwt-issuer", "hub-dev"),
+    String token = TokenCommand.run(
+        List.of(
+            "--sub",
+            "alice",
+            "--channels",
+            "room:*, tasks",
+            "--publish",
+            "room:*",
+            "--rpc",
+            "orders.*",
+            "--broadcast",
+            "--ttl",
+            "10m",
+            "--jwt-issuer",
+            "hub-dev"),
         Map.of("HUB_JWT_SECRET", SECRET));
     SignedJWT jwt = SignedJWT.parse(token);
-    assertThat(jwt.verify(new MACVerifier(SECRET.getBytes(StandardCharsets.UTF_8)))).isTrue();
+    assertThat(jwt.verify(new MACVerifier(SECRET.getBytes(StandardCharsets.UTF_8))))
+        .isTrue();
     assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("HS256");
     JWTClaimsSet claims = jwt.getJWTClaimsSet();
     assertThat(claims.getSubject()).isEqualTo("alice");
@@ -40,32 +54,42 @@ class TokenCommandTest {
 
   @Test
   void worksEvenWhenTheEnvironmentSaysOpen() throws Exception {
-    String token = TokenCommand.run(List.of("--sub", "ops", "--admin", "--jwt-secret", SECRET), Map.of("HUB_OPEN", "true"));
-    assertThat(SignedJWT.parse(token).getJWTClaimsSet().getBooleanClaim("admin")).isTrue();
+    String token = TokenCommand.run(
+        List.of("--sub", "ops", "--admin", "--jwt-secret", SECRET), Map.of("HUB_OPEN", "true"));
+    assertThat(SignedJWT.parse(token).getJWTClaimsSet().getBooleanClaim("admin"))
+        .isTrue();
   }
 
   @Test
   void needsASubjectAndAnHmacSecret() {
     assertThatThrownBy(() -> TokenCommand.run(List.of("--jwt-secret", SECRET), Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--sub");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--sub");
     assertThatThrownBy(() -> TokenCommand.run(List.of("--sub", "a", "--jwks", "/x.json"), Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("HMAC secret");
-    assertThatThrownBy(() -> TokenCommand.run(List.of("--sub", "a", "--jwt-secret", SECRET, "--ttl", "soon"), Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--ttl");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("HMAC secret");
+    assertThatThrownBy(() -> TokenCommand.run(
+            List.of("--sub", "a", "--jwt-secret", SECRET, "--ttl", "soon"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--ttl");
   }
 
   @Test
   void refusesATtlUnderOneSecondRatherThanMintATokenThatNeverExpires() {
     for (String ttl : List.of("0s", "500ms", "0ms")) {
-      assertThatThrownBy(() -> TokenCommand.run(List.of("--sub", "a", "--jwt-secret", SECRET, "--ttl", ttl), Map.of()))
-          .as("--ttl " + ttl).isInstanceOf(ConfigException.class).hasMessageContaining("--ttl")
+      assertThatThrownBy(() -> TokenCommand.run(
+              List.of("--sub", "a", "--jwt-secret", SECRET, "--ttl", ttl), Map.of()))
+          .as("--ttl " + ttl)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("--ttl")
           .hasMessageContaining("at least 1s");
     }
   }
 
   @Test
   void aOneSecondTtlExpires() throws Exception {
-    String token = TokenCommand.run(List.of("--sub", "a", "--jwt-secret", SECRET, "--ttl", "1s"), Map.of());
+    String token =
+        TokenCommand.run(List.of("--sub", "a", "--jwt-secret", SECRET, "--ttl", "1s"), Map.of());
     assertThat(SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime()).isNotNull();
   }
 }

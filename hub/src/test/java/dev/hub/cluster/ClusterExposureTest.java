@@ -17,9 +17,13 @@ class ClusterExposureTest {
   private static Optional<ClusterExposure.Notice> notice(String host, boolean tls) {
     JsonObject cluster = new JsonObject().put("host", host);
     if (tls) {
-      cluster.put("tls", new JsonObject().put("cert", "node.pem").put("key", "node.key").put("ca", "ca.pem"));
+      cluster.put(
+          "tls",
+          new JsonObject().put("cert", "node.pem").put("key", "node.key").put("ca", "ca.pem"));
     }
-    ClusterConfig config = ConfigReader.read(new JsonObject().put("open", true).put("cluster", cluster)).cluster();
+    ClusterConfig config = ConfigReader.read(
+            new JsonObject().put("open", true).put("cluster", cluster))
+        .cluster();
     return ClusterExposure.notice(config, HAZELCAST, BUS);
   }
 
@@ -36,9 +40,14 @@ class ClusterExposureTest {
     for (String host : new String[] {"10.0.0.5", "0.0.0.0"}) {
       ClusterExposure.Notice notice = notice(host, false).orElseThrow();
       assertThat(notice.level()).as(host).isEqualTo(Level.WARN);
-      assertThat(notice.text()).contains(host).contains("event bus (port " + BUS + ")").contains("every event")
-          .contains("Hazelcast member (port " + HAZELCAST + ")").contains("history, presence")
-          .contains("any process that reaches it").contains("--cluster-tls-cert");
+      assertThat(notice.text())
+          .contains(host)
+          .contains("event bus (port " + BUS + ")")
+          .contains("every event")
+          .contains("Hazelcast member (port " + HAZELCAST + ")")
+          .contains("history, presence")
+          .contains("any process that reaches it")
+          .contains("--cluster-tls-cert");
     }
   }
 
@@ -46,7 +55,10 @@ class ClusterExposureTest {
   void withClusterTlsOnlyTheHazelcastPortIsLeftToTheNetwork() {
     ClusterExposure.Notice notice = notice("10.0.0.5", true).orElseThrow();
     assertThat(notice.level()).isEqualTo(Level.INFO);
-    assertThat(notice.text()).contains("mutual TLS").contains("Hazelcast member (port " + HAZELCAST + ")")
-        .contains("private network").doesNotContain("--cluster-tls-cert");
+    assertThat(notice.text())
+        .contains("mutual TLS")
+        .contains("Hazelcast member (port " + HAZELCAST + ")")
+        .contains("private network")
+        .doesNotContain("--cluster-tls-cert");
   }
 }

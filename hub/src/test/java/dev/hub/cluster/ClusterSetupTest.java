@@ -23,30 +23,43 @@ class ClusterSetupTest {
 
   @Test
   void theMemberBindsItsClusterHostOnlyNotEveryInterface() {
-    Config hazelcast = ClusterSetup.hazelcastConfig(config(new JsonObject().put("host", "127.0.0.2")).cluster());
+    Config hazelcast = ClusterSetup.hazelcastConfig(
+        config(new JsonObject().put("host", "127.0.0.2")).cluster());
     assertThat(hazelcast.getProperty("hazelcast.local.localAddress")).isEqualTo("127.0.0.2");
     assertThat(hazelcast.getProperty(ClusterProperty.SOCKET_BIND_ANY.getName()))
-        .as("hazelcast.socket.bind.any (null: Hazelcast's default, true)").isEqualTo("false");
+        .as("hazelcast.socket.bind.any (null: Hazelcast's default, true)")
+        .isEqualTo("false");
   }
 
   @Test
   void withoutTlsTheBusIsPlainOnTheClusterHostAndItsPort() {
-    EventBusOptions bus = ClusterSetup.eventBusOptions(config(new JsonObject().put("host", "127.0.0.2")
-        .put("busPort", 5801)).cluster());
-    assertThat(List.of(bus.getHost(), bus.getPort(), bus.isSsl())).containsExactly("127.0.0.2", 5801, false);
+    EventBusOptions bus = ClusterSetup.eventBusOptions(
+        config(new JsonObject().put("host", "127.0.0.2").put("busPort", 5801)).cluster());
+    assertThat(List.of(bus.getHost(), bus.getPort(), bus.isSsl()))
+        .containsExactly("127.0.0.2", 5801, false);
   }
 
   @Test
   void clusterTlsIsMutualAndTrustsTheClusterCaOnly() {
-    EventBusOptions bus = ClusterSetup.eventBusOptions(config(new JsonObject().put("tls", new JsonObject()
-        .put("cert", "node.pem").put("key", "node.key").put("ca", "ca.pem"))).cluster());
+    EventBusOptions bus = ClusterSetup.eventBusOptions(config(new JsonObject()
+            .put(
+                "tls",
+                new JsonObject()
+                    .put("cert", "node.pem")
+                    .put("key", "node.key")
+                    .put("ca", "ca.pem")))
+        .cluster());
     assertThat(bus.isSsl()).isTrue();
-    assertThat(bus.getClientAuth()).as("a node asks every peer that connects for its certificate")
+    assertThat(bus.getClientAuth())
+        .as("a node asks every peer that connects for its certificate")
         .isEqualTo(ClientAuth.REQUIRED);
-    assertThat(bus.isTrustAll()).as("trustAll (Vert.x's event bus default: true) makes a node send events to any "
-        + "server that speaks TLS").isFalse();
+    assertThat(bus.isTrustAll())
+        .as("trustAll (Vert.x's event bus default: true) makes a node send events to any "
+            + "server that speaks TLS")
+        .isFalse();
     PemKeyCertOptions own = (PemKeyCertOptions) bus.getKeyCertOptions();
-    assertThat(List.of(own.getCertPaths(), own.getKeyPaths())).containsExactly(List.of("node.pem"), List.of("node.key"));
+    assertThat(List.of(own.getCertPaths(), own.getKeyPaths()))
+        .containsExactly(List.of("node.pem"), List.of("node.key"));
     assertThat(((PemTrustOptions) bus.getTrustOptions()).getCertPaths()).containsExactly("ca.pem");
   }
 }

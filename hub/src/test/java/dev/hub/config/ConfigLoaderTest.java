@@ -55,7 +55,9 @@ class ConfigLoaderTest {
     try {
       return loading.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (ExecutionException | CompletionException e) {
-      throw e.getCause() instanceof RuntimeException runtime ? runtime : new RuntimeException(e.getCause());
+      throw e.getCause() instanceof RuntimeException runtime
+          ? runtime
+          : new RuntimeException(e.getCause());
     } catch (Exception e) {
       throw new AssertionError("loading the configuration did not finish", e);
     }
@@ -70,39 +72,59 @@ class ConfigLoaderTest {
   @Test
   void flagWinsOverEnvironment() throws IOException {
     String config = file("hub.json", "{\"port\":1111}");
-    HubConfig loaded = load(Map.of("HUB_PORT", "2222"), "--open", "--config", config, "--port", "3333");
+    HubConfig loaded =
+        load(Map.of("HUB_PORT", "2222"), "--open", "--config", config, "--port", "3333");
     assertThat(loaded.node().port()).isEqualTo(3333);
   }
 
   @Test
   void environmentWinsOverFile() throws IOException {
     String config = file("hub.json", "{\"port\":1111,\"nodeId\":\"from-file\"}");
-    HubConfig loaded = load(Map.of("HUB_PORT", "2222", "HUB_NODE_ID", "from-env"), "--open", "--config", config);
-    assertThat(loaded.node()).extracting(NodeConfig::port, NodeConfig::nodeId).containsExactly(2222, "from-env");
+    HubConfig loaded =
+        load(Map.of("HUB_PORT", "2222", "HUB_NODE_ID", "from-env"), "--open", "--config", config);
+    assertThat(loaded.node())
+        .extracting(NodeConfig::port, NodeConfig::nodeId)
+        .containsExactly(2222, "from-env");
   }
 
   @Test
   void fileWinsOverDefault() throws IOException {
     String config = file("hub.json", "{\"port\":1111,\"cluster\":{\"name\":\"file-cluster\"}}");
     HubConfig loaded = load(Map.of(), "--open", "--config", config);
-    assertThat(List.of(loaded.node().port(), loaded.cluster().name())).containsExactly(1111, "file-cluster");
+    assertThat(List.of(loaded.node().port(), loaded.cluster().name()))
+        .containsExactly(1111, "file-cluster");
   }
 
   @Test
   void defaultsApplyWhenNothingIsGiven() {
     HubConfig loaded = load(Map.of(), "--open");
-    assertThat(List.of(loaded.node().port(), loaded.node().host(), loaded.cluster().name(), loaded.cluster().config(),
-        loaded.limits()))
-        .containsExactly(8080, "127.0.0.1", "hub", "classpath:hub-cluster/loopback.xml",
+    assertThat(List.of(
+            loaded.node().port(),
+            loaded.node().host(),
+            loaded.cluster().name(),
+            loaded.cluster().config(),
+            loaded.limits()))
+        .containsExactly(
+            8080,
+            "127.0.0.1",
+            "hub",
+            "classpath:hub-cluster/loopback.xml",
             new LimitsConfig(65_536, 100, 200, 256, 1_048_576, 100_000));
   }
 
   @Test
   void nestedSettingFromFlagWinsOverTheFilesValue() throws IOException {
-    String config = file("hub.json", "{\"cluster\":{\"name\":\"file-cluster\",\"host\":\"127.0.0.2\"}}");
-    HubConfig loaded = load(Map.of("HUB_CLUSTER_NAME", "env-cluster"), "--open", "--config", config,
-        "--cluster-name", "flag-cluster");
-    assertThat(List.of(loaded.cluster().name(), loaded.cluster().host())).containsExactly("flag-cluster", "127.0.0.2");
+    String config =
+        file("hub.json", "{\"cluster\":{\"name\":\"file-cluster\",\"host\":\"127.0.0.2\"}}");
+    HubConfig loaded = load(
+        Map.of("HUB_CLUSTER_NAME", "env-cluster"),
+        "--open",
+        "--config",
+        config,
+        "--cluster-name",
+        "flag-cluster");
+    assertThat(List.of(loaded.cluster().name(), loaded.cluster().host()))
+        .containsExactly("flag-cluster", "127.0.0.2");
   }
 
   @Test
@@ -129,8 +151,11 @@ class ConfigLoaderTest {
               size: 50
         """);
     HubConfig loaded = load(Map.of(), "--open", "--config", config);
-    assertThat(List.of(loaded.node().port(), loaded.channelOptions("room:1").presence(),
-        loaded.channelOptions("room:1").historySize())).containsExactly(4444, true, 50);
+    assertThat(List.of(
+            loaded.node().port(),
+            loaded.channelOptions("room:1").presence(),
+            loaded.channelOptions("room:1").historySize()))
+        .containsExactly(4444, true, 50);
   }
 
   @Test
@@ -167,59 +192,70 @@ class ConfigLoaderTest {
   @Test
   void unknownFlagIsRefused() {
     assertThatThrownBy(() -> CommandLine.parse(List.of("--open", "--prot", "80")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--prot");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--prot");
   }
 
   @Test
   void portThatIsNotANumberIsRefusedClearly() {
     assertThatThrownBy(() -> load(Map.of(), "--open", "--port", "abc"))
-        .isInstanceOf(ConfigException.class).hasMessageContainingAll("--port", "abc");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContainingAll("--port", "abc");
   }
 
   @Test
   void connectionLimitsAreReadFromTheFileAndRangeChecked() throws IOException {
-    String config = file("limits.json",
+    String config = file(
+        "limits.json",
         "{\"limits\":{\"requestTimeoutMs\":2500,\"unauthenticatedPerIp\":4,\"unauthenticatedPerNode\":40}}");
     LimitsConfig limits = load(Map.of(), "--open", "--config", config).limits();
-    assertThat(List.of(limits.requestTimeoutMs(), (long) limits.unauthenticatedPerIp(),
-        (long) limits.unauthenticatedPerNode())).containsExactly(2500L, 4L, 40L);
+    assertThat(List.of(limits.requestTimeoutMs(), (long) limits.unauthenticatedPerIp(), (long)
+            limits.unauthenticatedPerNode()))
+        .containsExactly(2500L, 4L, 40L);
     String tooShort = file("short.json", "{\"limits\":{\"requestTimeoutMs\":50}}");
     assertThatThrownBy(() -> load(Map.of(), "--open", "--config", tooShort))
-        .isInstanceOf(ConfigException.class).hasMessageContainingAll("requestTimeoutMs", "50");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContainingAll("requestTimeoutMs", "50");
     String none = file("none.json", "{\"limits\":{\"unauthenticatedPerIp\":0}}");
     assertThatThrownBy(() -> load(Map.of(), "--open", "--config", none))
-        .isInstanceOf(ConfigException.class).hasMessageContainingAll("unauthenticatedPerIp", "0");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContainingAll("unauthenticatedPerIp", "0");
   }
 
   @Test
   void portOutOfRangeIsRefused() {
     assertThatThrownBy(() -> load(Map.of(), "--open", "--port", "70000"))
-        .isInstanceOf(ConfigException.class).hasMessageContainingAll("port", "70000");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContainingAll("port", "70000");
   }
 
   @Test
   void openModeMustBeAskedFor() {
     assertThatThrownBy(() -> load(Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--open");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--open");
   }
 
   @Test
   void openModeOnEveryInterfaceIsRefusedWithoutInsecure() {
     assertThatThrownBy(() -> load(Map.of(), "--open", "--host", "0.0.0.0"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--insecure");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--insecure");
   }
 
   @Test
   void openModeOnEveryInterfaceIsAcceptedWithInsecure() {
     HubConfig loaded = load(Map.of(), "--open", "--host", "0.0.0.0", "--insecure");
-    assertThat(loaded.node()).extracting(NodeConfig::host, NodeConfig::open, NodeConfig::insecure)
+    assertThat(loaded.node())
+        .extracting(NodeConfig::host, NodeConfig::open, NodeConfig::insecure)
         .containsExactly("0.0.0.0", true, true);
   }
 
   @Test
   void openFalseFromFlagWinsOverEnvironment() {
     assertThatThrownBy(() -> load(Map.of("HUB_OPEN", "true"), "--open=false"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--open");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--open");
   }
 
   @Test
@@ -232,6 +268,7 @@ class ConfigLoaderTest {
   @Test
   void flagWithoutItsValueIsRefused() {
     assertThatThrownBy(() -> CommandLine.parse(List.of("--open", "--port")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--port");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--port");
   }
 }

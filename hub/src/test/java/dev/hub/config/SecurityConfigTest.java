@@ -19,14 +19,15 @@ class SecurityConfigTest {
   void refusesToStartWithNeitherKeysNorOpenMode() {
     assertThatThrownBy(() -> ConfigReader.read(new JsonObject()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("--jwt-secret").hasMessageContaining("--open");
+        .hasMessageContaining("--jwt-secret")
+        .hasMessageContaining("--open");
   }
 
   @Test
   void startsSecuredWithAnyKeySource() {
     for (String key : List.of("secret", "publicKey", "jwks")) {
-      HubConfig config = ConfigReader.read(new JsonObject().put("jwt", new JsonObject().put(key,
-          key.equals("secret") ? SECRET : "/some/file")));
+      HubConfig config = ConfigReader.read(new JsonObject()
+          .put("jwt", new JsonObject().put(key, key.equals("secret") ? SECRET : "/some/file")));
       assertThat(config.node().open()).isFalse();
       assertThat(config.security().auth().hasKeys()).as(key).isTrue();
     }
@@ -34,34 +35,54 @@ class SecurityConfigTest {
 
   @Test
   void openModeStaysOnLoopbackUnlessInsisted() {
-    assertThat(ConfigReader.read(new JsonObject().put("open", true)).node().open()).isTrue();
-    assertThatThrownBy(() -> ConfigReader.read(new JsonObject().put("open", true).put("host", "0.0.0.0")))
-        .hasMessageContaining("non-loopback").hasMessageContaining("--insecure");
-    assertThat(ConfigReader.read(new JsonObject().put("open", true).put("host", "0.0.0.0").put("insecure", true))
-        .node().open()).isTrue();
-    assertThat(ConfigReader.read(new JsonObject().put("host", "0.0.0.0")
-        .put("jwt", new JsonObject().put("secret", SECRET))).node().host()).as("keys: any address").isEqualTo("0.0.0.0");
+    assertThat(ConfigReader.read(new JsonObject().put("open", true)).node().open())
+        .isTrue();
+    assertThatThrownBy(
+            () -> ConfigReader.read(new JsonObject().put("open", true).put("host", "0.0.0.0")))
+        .hasMessageContaining("non-loopback")
+        .hasMessageContaining("--insecure");
+    assertThat(ConfigReader.read(
+                new JsonObject().put("open", true).put("host", "0.0.0.0").put("insecure", true))
+            .node()
+            .open())
+        .isTrue();
+    assertThat(ConfigReader.read(new JsonObject()
+                .put("host", "0.0.0.0")
+                .put("jwt", new JsonObject().put("secret", SECRET)))
+            .node()
+            .host())
+        .as("keys: any address")
+        .isEqualTo("0.0.0.0");
   }
 
   @Test
   void refusesOpenModeWithKeysAndShortSecrets() {
-    assertThatThrownBy(() -> ConfigReader.read(new JsonObject().put("open", true)
-        .put("jwt", new JsonObject().put("secret", SECRET)))).hasMessageContaining("choose one");
-    assertThatThrownBy(() -> ConfigReader.read(new JsonObject().put("jwt", new JsonObject().put("secret", "short"))))
+    assertThatThrownBy(() -> ConfigReader.read(
+            new JsonObject().put("open", true).put("jwt", new JsonObject().put("secret", SECRET))))
+        .hasMessageContaining("choose one");
+    assertThatThrownBy(() ->
+            ConfigReader.read(new JsonObject().put("jwt", new JsonObject().put("secret", "short"))))
         .hasMessageContaining("at least 32");
   }
 
   @Test
   void tlsNeedsBothFiles() {
-    assertThatThrownBy(() -> ConfigReader.read(new JsonObject().put("open", true)
-        .put("tls", new JsonObject().put("cert", "cert.pem")))).hasMessageContaining("both");
+    assertThatThrownBy(() -> ConfigReader.read(new JsonObject()
+            .put("open", true)
+            .put("tls", new JsonObject().put("cert", "cert.pem"))))
+        .hasMessageContaining("both");
   }
 
   @Test
   void readsEverySecuritySettingFromTheFile() {
     HubConfig config = ConfigReader.read(new JsonObject()
-        .put("jwt", new JsonObject().put("secret", SECRET).put("issuer", "i").put("audience", "a")
-            .put("leewaySeconds", 30))
+        .put(
+            "jwt",
+            new JsonObject()
+                .put("secret", SECRET)
+                .put("issuer", "i")
+                .put("audience", "a")
+                .put("leewaySeconds", 30))
         .put("origins", new JsonArray().add("https://app.example.com"))
         .put("tls", new JsonObject().put("cert", "c.pem").put("key", "k.pem"))
         .put("limits", new JsonObject().put("connectionsPerUser", 3).put("authTimeoutMs", 1500)));
@@ -89,10 +110,26 @@ class SecurityConfigTest {
   void flagsWinOverVariablesForEverySecuritySetting() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      CommandLine flags = CommandLine.parse(List.of("--jwt-issuer", "from-flag", "--origins", "https://a.example, https://b.example",
-          "--tls-cert", "c.pem", "--tls-key", "k.pem"));
-      Map<String, String> env = Map.of("HUB_JWT_SECRET", SECRET, "HUB_JWT_ISSUER", "from-env",
-          "HUB_JWT_AUDIENCE", "aud-env", "HUB_JWKS", "/keys.json", "HUB_JWT_PUBLIC_KEY", "/key.pem");
+      CommandLine flags = CommandLine.parse(List.of(
+          "--jwt-issuer",
+          "from-flag",
+          "--origins",
+          "https://a.example, https://b.example",
+          "--tls-cert",
+          "c.pem",
+          "--tls-key",
+          "k.pem"));
+      Map<String, String> env = Map.of(
+          "HUB_JWT_SECRET",
+          SECRET,
+          "HUB_JWT_ISSUER",
+          "from-env",
+          "HUB_JWT_AUDIENCE",
+          "aud-env",
+          "HUB_JWKS",
+          "/keys.json",
+          "HUB_JWT_PUBLIC_KEY",
+          "/key.pem");
       HubConfig config = ConfigLoader.load(vertx, flags, env).await(10, TimeUnit.SECONDS);
       AuthConfig auth = config.security().auth();
       assertThat(auth.secret()).isEqualTo(SECRET);
@@ -100,7 +137,8 @@ class SecurityConfigTest {
       assertThat(auth.audience()).isEqualTo("aud-env");
       assertThat(auth.jwksFile()).isEqualTo("/keys.json");
       assertThat(auth.publicKeyFile()).isEqualTo("/key.pem");
-      assertThat(config.security().origins()).containsExactly("https://a.example", "https://b.example");
+      assertThat(config.security().origins())
+          .containsExactly("https://a.example", "https://b.example");
       assertThat(config.security().tls().certFile()).isEqualTo("c.pem");
       assertThat(config.security().tls().keyFile()).isEqualTo("k.pem");
     } finally {

@@ -22,10 +22,15 @@ import org.junit.jupiter.api.Test;
  */
 class HistoryQueryTest {
   private static final int OUTBOUND_BYTES = 64 * 1024;
-  private final HubConfig config = ConfigReader.read(new JsonObject().put("open", true)
+  private final HubConfig config = ConfigReader.read(new JsonObject()
+      .put("open", true)
       .put("limits", new JsonObject().put("outboundBytes", OUTBOUND_BYTES))
-      .put("channels", new JsonArray().add(new JsonObject().put("pattern", "log")
-          .put("history", new JsonObject().put("size", 5000)))));
+      .put(
+          "channels",
+          new JsonArray()
+              .add(new JsonObject()
+                  .put("pattern", "log")
+                  .put("history", new JsonObject().put("size", 5000)))));
   private final ChannelOptions log = config.channelOptions("log");
 
   @Test
@@ -35,7 +40,8 @@ class HistoryQueryTest {
       append(store, "{\"type\":\"line\",\"n\":" + n + "}");
     }
     store.asked.clear();
-    JsonObject reply = new HistoryQuery(store, config).query("log", null, 1).await(10, TimeUnit.SECONDS);
+    JsonObject reply =
+        new HistoryQuery(store, config).query("log", null, 1).await(10, TimeUnit.SECONDS);
     assertThat(reply.getJsonArray("messages")).hasSize(1);
     assertThat(reply.getJsonArray("messages").getJsonObject(0).getLong("n")).isEqualTo(3000L);
     assertThat(reply.getLong("offset")).isEqualTo(3000L);
@@ -49,25 +55,35 @@ class HistoryQueryTest {
     for (int n = 1; n <= 20; n++) {
       append(store, "{\"type\":\"line\",\"n\":" + n + ",\"pad\":\"" + pad + "\"}");
     }
-    JsonObject newest = new HistoryQuery(store, config).query("log", null, 20).await(10, TimeUnit.SECONDS);
+    JsonObject newest =
+        new HistoryQuery(store, config).query("log", null, 20).await(10, TimeUnit.SECONDS);
     assertThat(newest.encode().length()).isLessThanOrEqualTo(OUTBOUND_BYTES / 2 + 1000);
     JsonArray messages = newest.getJsonArray("messages");
-    assertThat(messages.getJsonObject(messages.size() - 1).getLong("n")).as("the newest are kept").isEqualTo(20L);
+    assertThat(messages.getJsonObject(messages.size() - 1).getLong("n"))
+        .as("the newest are kept")
+        .isEqualTo(20L);
 
     String epoch = newest.getString("epoch");
-    JsonObject first = new HistoryQuery(store, config).query("log", new StreamPosition(0, epoch), 20)
+    JsonObject first = new HistoryQuery(store, config)
+        .query("log", new StreamPosition(0, epoch), 20)
         .await(10, TimeUnit.SECONDS);
     JsonArray page = first.getJsonArray("messages");
     assertThat(page.getJsonObject(0).getLong("offset")).isEqualTo(1L);
     long last = page.getJsonObject(page.size() - 1).getLong("offset");
-    assertThat(last).as("fewer than asked, so the client asks again from here").isLessThan(first.getLong("offset"));
-    JsonObject next = new HistoryQuery(store, config).query("log", new StreamPosition(last, epoch), 20)
+    assertThat(last)
+        .as("fewer than asked, so the client asks again from here")
+        .isLessThan(first.getLong("offset"));
+    JsonObject next = new HistoryQuery(store, config)
+        .query("log", new StreamPosition(last, epoch), 20)
         .await(10, TimeUnit.SECONDS);
-    assertThat(next.getJsonArray("messages").getJsonObject(0).getLong("offset")).isEqualTo(last + 1);
+    assertThat(next.getJsonArray("messages").getJsonObject(0).getLong("offset"))
+        .isEqualTo(last + 1);
   }
 
   private void append(HistoryStore store, String json) throws Exception {
-    store.append("log", log, Buffer.buffer(json), false, ChannelAdmission.ANY).await(10, TimeUnit.SECONDS);
+    store
+        .append("log", log, Buffer.buffer(json), false, ChannelAdmission.ANY)
+        .await(10, TimeUnit.SECONDS);
   }
 
   /** A real store that records how many events each read asked for. */
@@ -80,8 +96,12 @@ class HistoryQueryTest {
     }
 
     @Override
-    public Future<StreamPosition> append(String channel, ChannelOptions options, Buffer event, boolean binary,
-                                         ChannelAdmission admission) {
+    public Future<StreamPosition> append(
+        String channel,
+        ChannelOptions options,
+        Buffer event,
+        boolean binary,
+        ChannelAdmission admission) {
       return store.append(channel, options, event, binary, admission);
     }
 

@@ -29,9 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in-memory one used by nodes without a cluster.
  */
 class HistoryStoreTest {
-  private static final ChannelOptions SMALL = new ChannelOptions("small", 3, Duration.ofHours(1), false, false, true);
-  private static final ChannelOptions LARGE = new ChannelOptions("large*", 100, Duration.ofHours(1), false, false, true);
-  private static final ChannelOptions BRIEF = new ChannelOptions("brief*", 100, Duration.ofSeconds(1), false, false, true);
+  private static final ChannelOptions SMALL =
+      new ChannelOptions("small", 3, Duration.ofHours(1), false, false, true);
+  private static final ChannelOptions LARGE =
+      new ChannelOptions("large*", 100, Duration.ofHours(1), false, false, true);
+  private static final ChannelOptions BRIEF =
+      new ChannelOptions("brief*", 100, Duration.ofSeconds(1), false, false, true);
 
   private static Vertx vertx;
   private static HazelcastInstance hazelcast;
@@ -57,26 +60,32 @@ class HistoryStoreTest {
 
   static Stream<Arguments> stores() {
     Function<Void, HistoryStore> local = v -> new LocalHistoryStore(Clock.systemUTC());
-    Function<Void, HistoryStore> cluster = v -> new HazelcastHistoryStore(vertx, hazelcast, HistoryQuorum.always(),
-        10_000, java.time.Duration.ofSeconds(20));
+    Function<Void, HistoryStore> cluster = v -> new HazelcastHistoryStore(
+        vertx, hazelcast, HistoryQuorum.always(), 10_000, java.time.Duration.ofSeconds(20));
     return Stream.of(Arguments.of("local", local), Arguments.of("hazelcast", cluster));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
-  void offsetsStartAtOneAndGrowByOneInOneEpoch(String name, Function<Void, HistoryStore> make) throws Exception {
+  void offsetsStartAtOneAndGrowByOneInOneEpoch(String name, Function<Void, HistoryStore> make)
+      throws Exception {
     HistoryStore store = make.apply(null);
     String channel = "large-" + UUID.randomUUID();
-    List<StreamPosition> positions = List.of(append(store, channel, "{\"n\":1}"), append(store, channel, "{\"n\":2}"),
+    List<StreamPosition> positions = List.of(
+        append(store, channel, "{\"n\":1}"),
+        append(store, channel, "{\"n\":2}"),
         append(store, channel, "{\"n\":3}"));
     assertThat(positions).extracting(StreamPosition::offset).containsExactly(1L, 2L, 3L);
-    assertThat(positions).extracting(StreamPosition::epoch).containsOnly(positions.get(0).epoch());
+    assertThat(positions)
+        .extracting(StreamPosition::epoch)
+        .containsOnly(positions.get(0).epoch());
     assertThat(await(store.position(channel))).isEqualTo(positions.get(2));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
-  void readReturnsTheEventsAfterAnOffset(String name, Function<Void, HistoryStore> make) throws Exception {
+  void readReturnsTheEventsAfterAnOffset(String name, Function<Void, HistoryStore> make)
+      throws Exception {
     HistoryStore store = make.apply(null);
     String channel = "large-" + UUID.randomUUID();
     for (int n = 1; n <= 4; n++) {
@@ -90,8 +99,8 @@ class HistoryStoreTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
-  void aChannelThatStoredNothingHasNoEpochAndReadsEmpty(String name, Function<Void, HistoryStore> make)
-      throws Exception {
+  void aChannelThatStoredNothingHasNoEpochAndReadsEmpty(
+      String name, Function<Void, HistoryStore> make) throws Exception {
     HistoryStore store = make.apply(null);
     String channel = "large-" + UUID.randomUUID();
     HistoryPage page = await(store.read(channel, 0, 100));
@@ -104,7 +113,8 @@ class HistoryStoreTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
-  void eventsPastTheCapacityAreGoneAndTheReadSaysSo(String name, Function<Void, HistoryStore> make) throws Exception {
+  void eventsPastTheCapacityAreGoneAndTheReadSaysSo(String name, Function<Void, HistoryStore> make)
+      throws Exception {
     HistoryStore store = make.apply(null);
     for (int n = 1; n <= 5; n++) {
       append(store, "small", "{\"n\":" + n + "}");
@@ -117,17 +127,24 @@ class HistoryStoreTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
-  void anEmptyReadIsCompleteWhenUpToDateAndNotWhenWhatFollowedExpired(String name, Function<Void, HistoryStore> make)
-      throws Exception {
+  void anEmptyReadIsCompleteWhenUpToDateAndNotWhenWhatFollowedExpired(
+      String name, Function<Void, HistoryStore> make) throws Exception {
     HistoryStore store = make.apply(null);
     String channel = "brief-" + UUID.randomUUID();
     for (int n = 1; n <= 3; n++) {
-      await(store.append(channel, BRIEF, Buffer.buffer("{\"n\":" + n + "}"), false, ChannelAdmission.ANY));
+      await(store.append(
+          channel, BRIEF, Buffer.buffer("{\"n\":" + n + "}"), false, ChannelAdmission.ANY));
     }
     assertThat(await(store.read(channel, 3, 10)).complete()).as("up to date").isTrue();
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> await(store.read(channel, 1, 10)).events().isEmpty());
-    assertThat(await(store.read(channel, 1, 10)).complete()).as("events 2 and 3 expired").isFalse();
-    assertThat(await(store.read(channel, 3, 10)).complete()).as("nothing after 3 ever existed").isTrue();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> await(store.read(channel, 1, 10)).events().isEmpty());
+    assertThat(await(store.read(channel, 1, 10)).complete())
+        .as("events 2 and 3 expired")
+        .isFalse();
+    assertThat(await(store.read(channel, 3, 10)).complete())
+        .as("nothing after 3 ever existed")
+        .isTrue();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -142,7 +159,8 @@ class HistoryStoreTest {
     assertThat(stored.bytes()).isEqualTo(bytes);
   }
 
-  private static StreamPosition append(HistoryStore store, String channel, String json) throws Exception {
+  private static StreamPosition append(HistoryStore store, String channel, String json)
+      throws Exception {
     ChannelOptions options = channel.equals("small") ? SMALL : LARGE;
     return await(store.append(channel, options, Buffer.buffer(json), false, ChannelAdmission.ANY));
   }

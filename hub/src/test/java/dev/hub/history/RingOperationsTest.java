@@ -46,8 +46,10 @@ class RingOperationsTest {
       ring.add("e" + i);
     }
     assertThat(await(RingOperations.tail(ring))).isEqualTo(ring.tailSequence()).isEqualTo(4L);
-    assertThat(await(RingOperations.head(ring))).as("capacity 3: the two oldest are gone")
-        .isEqualTo(ring.headSequence()).isEqualTo(2L);
+    assertThat(await(RingOperations.head(ring)))
+        .as("capacity 3: the two oldest are gone")
+        .isEqualTo(ring.headSequence())
+        .isEqualTo(2L);
     assertThat(await(RingOperations.size(ring))).isEqualTo(ring.size()).isEqualTo(3L);
   }
 

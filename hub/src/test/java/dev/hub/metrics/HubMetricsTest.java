@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** What {@code /metrics} shows for what the hub records: names, labels and numbers. */
 class HubMetricsTest {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HubMetrics metrics = new HubMetrics(registry);
 
   @Test
@@ -18,7 +19,8 @@ class HubMetricsTest {
     metrics.eventDelivered(AudienceKind.ALL, 0, 100, System.currentTimeMillis());
     metrics.frameSent(50);
     String text = registry.scrape();
-    assertThat(text).contains("hub_events_published_total{audience=\"channel\"} 1.0")
+    assertThat(text)
+        .contains("hub_events_published_total{audience=\"channel\"} 1.0")
         .contains("hub_events_published_total{audience=\"user\"} 0.0")
         .contains("hub_events_delivered_total{audience=\"channel\"} 3.0")
         .contains("hub_events_delivered_total{audience=\"all\"} 0.0")
@@ -37,12 +39,14 @@ class HubMetricsTest {
     metrics.connectionClosed(3999);
     metrics.connectionClosed(4321);
     String text = registry.scrape();
-    assertThat(text).contains("hub_connections_opened_total 1.0")
+    assertThat(text)
+        .contains("hub_connections_opened_total 1.0")
         .contains("hub_connections_closed_total{code=\"1012\"} 1.0")
         .contains("hub_connections_closed_total{code=\"4009\"} 1.0")
         .contains("hub_connections_closed_total{code=\"1006\"} 1.0")
         .contains("hub_connections_closed_total{code=\"other\"} 2.0")
-        .doesNotContain("code=\"3999\"").doesNotContain("code=\"4321\"");
+        .doesNotContain("code=\"3999\"")
+        .doesNotContain("code=\"4321\"");
   }
 
   @Test

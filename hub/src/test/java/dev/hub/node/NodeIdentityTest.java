@@ -53,31 +53,48 @@ class NodeIdentityTest {
   }
 
   @Test
-  void aClusteredNodeIsFoundOnTheBusByTheClusterManagersIdAndShownToClientsByItsOwn() throws Exception {
+  void aClusteredNodeIsFoundOnTheBusByTheClusterManagersIdAndShownToClientsByItsOwn()
+      throws Exception {
     int clusterPort = freePort();
-    node = HubNode.start(ConfigReader.read(new JsonObject().put("open", true).put("port", 0).put("eventLoops", 1)
-        .put("nodeId", "identity-1")
-        .put("cluster", new JsonObject().put("name", "identity-" + UUID.randomUUID()).put("host", "127.0.0.1")
-            .put("port", clusterPort).put("members", new JsonArray().add("127.0.0.1:" + clusterPort)))))
+    node = HubNode.start(ConfigReader.read(new JsonObject()
+            .put("open", true)
+            .put("port", 0)
+            .put("eventLoops", 1)
+            .put("nodeId", "identity-1")
+            .put(
+                "cluster",
+                new JsonObject()
+                    .put("name", "identity-" + UUID.randomUUID())
+                    .put("host", "127.0.0.1")
+                    .put("port", clusterPort)
+                    .put("members", new JsonArray().add("127.0.0.1:" + clusterPort)))))
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager();
+    HazelcastClusterManager manager =
+        (HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager();
     HazelcastInstance hazelcast = manager.getHazelcastInstance();
     NodeIdentity identity = node.identity();
 
     assertThat(identity.nodeId()).isEqualTo("identity-1").isEqualTo(node.nodeId());
-    assertThat(identity.busMemberId()).as("the Vert.x cluster manager's id of the member")
+    assertThat(identity.busMemberId())
+        .as("the Vert.x cluster manager's id of the member")
         .isEqualTo(manager.getNodeId())
         .isNotEqualTo(identity.nodeId())
         .isNotEqualTo(hazelcast.getCluster().getLocalMember().getUuid().toString());
     assertThat(hazelcast.getCluster().getLocalMember().<String>getAttribute("hub.node"))
-        .as("the member attribute that tells hub nodes apart").isEqualTo(identity.nodeId());
+        .as("the member attribute that tells hub nodes apart")
+        .isEqualTo(identity.nodeId());
     assertSeenAs(identity);
   }
 
   @Test
   void aNodeThatIsNotClusteredAnswersOnTheBusUnderItsOwnId() throws Exception {
-    node = HubNode.deploy(client, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
-        .put("eventLoops", 1).put("nodeId", "alone")))
+    node = HubNode.deploy(
+            client,
+            ConfigReader.read(new JsonObject()
+                .put("open", true)
+                .put("port", 0)
+                .put("eventLoops", 1)
+                .put("nodeId", "alone")))
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
     assertThat(node.identity()).isEqualTo(new NodeIdentity("alone", "alone"));
@@ -87,26 +104,37 @@ class NodeIdentityTest {
   /** How clients, operators and other nodes see the node: each id where it belongs. */
   private void assertSeenAs(NodeIdentity identity) throws Exception {
     JsonObject connected = onEventLoop(() -> {
-      // The handler is set before the socket connects, so the connected frame cannot be missed.
-      ClientWebSocket socket = webSockets.webSocket();
-      Promise<String> first = Promise.promise();
-      socket.textMessageHandler(first::tryComplete);
-      return socket.connect(node.port(), "127.0.0.1", "/ws").compose(open -> first.future())
-          .eventually(socket::close);
-    }).map(JsonObject::new).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(connected.getString("node")).as("the connected frame's node").isEqualTo(identity.nodeId());
+          // The handler is set before the socket connects, so the connected frame cannot be missed.
+          ClientWebSocket socket = webSockets.webSocket();
+          Promise<String> first = Promise.promise();
+          socket.textMessageHandler(first::tryComplete);
+          return socket
+              .connect(node.port(), "127.0.0.1", "/ws")
+              .compose(open -> first.future())
+              .eventually(socket::close);
+        })
+        .map(JsonObject::new)
+        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(connected.getString("node"))
+        .as("the connected frame's node")
+        .isEqualTo(identity.nodeId());
 
-    JsonObject stats = onEventLoop(() -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", "/api/stats")
-        .compose(request -> request.send()).compose(HttpClientResponse::body))
+    JsonObject stats = onEventLoop(
+            () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", "/api/stats")
+                .compose(request -> request.send())
+                .compose(HttpClientResponse::body))
         .map(body -> body.toJsonObject().getJsonArray("nodes").getJsonObject(0))
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(stats.getString("node")).isEqualTo(identity.nodeId());
     assertThat(stats.getString("member")).isEqualTo(identity.busMemberId());
 
-    JsonObject answered = node.vertx().eventBus()
+    JsonObject answered = node.vertx()
+        .eventBus()
         .<JsonObject>request(Addresses.STATS_PREFIX + identity.busMemberId(), null)
-        .map(reply -> reply.body()).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(answered.getString("node")).as("what the node answers on its stats address")
+        .map(reply -> reply.body())
+        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(answered.getString("node"))
+        .as("what the node answers on its stats address")
         .isEqualTo(identity.nodeId());
   }
 

@@ -92,23 +92,31 @@ class StartupChecksTest {
   void noMemberJoined() {
     // A node that joined before failing is added on the watcher's side asynchronously: give it the
     // time a join takes to be heard, bounded.
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertThat(joined).as("members that joined the watcher's cluster").isEmpty());
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() ->
+            assertThat(joined).as("members that joined the watcher's cluster").isEmpty());
   }
 
   @Test
   void aJwksWithoutAUsableKeyFailsBeforeJoining() throws Exception {
-    Path jwks = write("jwks.json", "{\"keys\":[{\"kty\":\"oct\",\"alg\":\"HS256\",\"k\":\"c2hvcnQ\"}]}");
+    Path jwks =
+        write("jwks.json", "{\"keys\":[{\"kty\":\"oct\",\"alg\":\"HS256\",\"k\":\"c2hvcnQ\"}]}");
     assertThat(startFailure(json -> json.put("jwt", new JsonObject().put("jwks", jwks.toString()))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("jwt.jwks").hasMessageContaining(jwks.toString())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("jwt.jwks")
+        .hasMessageContaining(jwks.toString())
         .hasMessageContaining("no usable key");
   }
 
   @Test
   void aMissingPublicKeyFileFailsBeforeJoining() throws Exception {
     Path missing = files.resolve("absent.pem");
-    assertThat(startFailure(json -> json.put("jwt", new JsonObject().put("publicKey", missing.toString()))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("jwt.publicKey")
+    assertThat(startFailure(
+            json -> json.put("jwt", new JsonObject().put("publicKey", missing.toString()))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("jwt.publicKey")
         .hasMessageContaining(missing.toString());
   }
 
@@ -117,46 +125,73 @@ class StartupChecksTest {
     Path key = write("node.key", "not read: the certificate is missing");
     Path ca = write("ca.pem", "not read: the certificate is missing");
     Path missing = files.resolve("node.pem");
-    assertThat(startFailure(json -> json.getJsonObject("cluster").put("tls", new JsonObject()
-        .put("cert", missing.toString()).put("key", key.toString()).put("ca", ca.toString()))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.tls.cert")
-        .hasMessageContaining("--cluster-tls-cert").hasMessageContaining(missing.toString());
+    assertThat(startFailure(json -> json.getJsonObject("cluster")
+            .put(
+                "tls",
+                new JsonObject()
+                    .put("cert", missing.toString())
+                    .put("key", key.toString())
+                    .put("ca", ca.toString()))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster.tls.cert")
+        .hasMessageContaining("--cluster-tls-cert")
+        .hasMessageContaining(missing.toString());
   }
 
   @Test
   void aClusterCaThatIsNotPemFailsBeforeJoining() throws Exception {
-    // The node's own pair is read first; a pair that is not PEM would fail before the CA is looked at.
-    Path ca = write("ca.pem", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+    // The node's own pair is read first; a pair that is not PEM would fail before the CA is looked
+    // at.
+    Path ca =
+        write("ca.pem", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
     Path cert = write("node.pem", "garbage");
     Path key = write("node.key", "garbage");
-    assertThat(startFailure(json -> json.getJsonObject("cluster").put("tls", new JsonObject()
-        .put("cert", cert.toString()).put("key", key.toString()).put("ca", ca.toString()))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.tls");
+    assertThat(startFailure(json -> json.getJsonObject("cluster")
+            .put(
+                "tls",
+                new JsonObject()
+                    .put("cert", cert.toString())
+                    .put("key", key.toString())
+                    .put("ca", ca.toString()))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster.tls");
   }
 
   @Test
   void aTlsCertificateThatIsNotPemFailsBeforeJoining() throws Exception {
     Path cert = write("server.pem", "this is no certificate");
     Path key = write("server.key", "this is no key");
-    assertThat(startFailure(json -> json.put("tls", new JsonObject().put("cert", cert.toString())
-        .put("key", key.toString()))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("tls.cert").hasMessageContaining(cert.toString());
+    assertThat(startFailure(json -> json.put(
+            "tls", new JsonObject().put("cert", cert.toString()).put("key", key.toString()))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls.cert")
+        .hasMessageContaining(cert.toString());
   }
 
   @Test
   void aMissingClusterConfigurationFileFailsTheStartRatherThanThrowing() throws Exception {
     Path missing = files.resolve("absent.xml");
-    assertThat(startFailure(json -> json.getJsonObject("cluster").put("config", missing.toString())))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(missing.toString());
+    assertThat(
+            startFailure(json -> json.getJsonObject("cluster").put("config", missing.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(missing.toString());
   }
 
   /** Starts a secured node told to join the watcher, with {@code adjust} applied; returns why it failed. */
   private Throwable startFailure(Consumer<JsonObject> adjust) throws Exception {
-    JsonObject json = new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "checked")
+    JsonObject json = new JsonObject()
+        .put("port", 0)
+        .put("host", "127.0.0.1")
+        .put("nodeId", "checked")
         .put("eventLoops", 1)
         .put("jwt", new JsonObject().put("secret", "startup-checks-secret-0123456789-abcdef"))
-        .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", freePort())
-            .put("members", new JsonArray().add("127.0.0.1:" + watcherPort)));
+        .put(
+            "cluster",
+            new JsonObject()
+                .put("name", clusterName)
+                .put("host", "127.0.0.1")
+                .put("port", freePort())
+                .put("members", new JsonArray().add("127.0.0.1:" + watcherPort)));
     adjust.accept(json);
     Future<HubNode> started = HubNode.start(ConfigReader.read(json));
     try {

@@ -63,29 +63,41 @@ class PresenceStoreTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
-  void theFirstConnectionOfAUserJoinsAndTheLastLeavesWhateverTheOrder(String name, Supplier<PresenceStore> stores) {
+  void theFirstConnectionOfAUserJoinsAndTheLastLeavesWhateverTheOrder(
+      String name, Supplier<PresenceStore> stores) {
     PresenceStore store = stores.get();
     String channel = unique("room");
     assertThat(await(store.add(channel, entry("alice", "c1", "n1"))).joined()).isTrue();
     assertThat(await(store.add(channel, entry("alice", "c2", "n2"))).joined()).isFalse();
-    assertThat(await(store.add(channel, entry("alice", "c1", "n1"))).joined()).as("added twice").isFalse();
+    assertThat(await(store.add(channel, entry("alice", "c1", "n1"))).joined())
+        .as("added twice")
+        .isFalse();
     assertThat(await(store.users(channel))).isEqualTo(Map.of("alice", 2));
 
     assertThat(await(store.remove(channel, entry("alice", "c1", "n1"))).left()).isFalse();
-    assertThat(await(store.remove(channel, entry("alice", "c1", "n1"))).left()).as("removed twice").isFalse();
-    assertThat(await(store.remove(channel, entry("alice", "c9", "n1"))).left()).as("never added").isFalse();
+    assertThat(await(store.remove(channel, entry("alice", "c1", "n1"))).left())
+        .as("removed twice")
+        .isFalse();
+    assertThat(await(store.remove(channel, entry("alice", "c9", "n1"))).left())
+        .as("never added")
+        .isFalse();
     assertThat(await(store.remove(channel, entry("alice", "c2", "n2"))).left()).isTrue();
     assertThat(await(store.users(channel))).isEmpty();
-    assertThat(await(store.add(channel, entry("alice", "c3", "n1"))).joined()).as("back again").isTrue();
+    assertThat(await(store.add(channel, entry("alice", "c3", "n1"))).joined())
+        .as("back again")
+        .isTrue();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
-  void usersWithAtOrPercentInTheirNamesAndAnonymousOnesAreKeptApart(String name, Supplier<PresenceStore> stores) {
+  void usersWithAtOrPercentInTheirNamesAndAnonymousOnesAreKeptApart(
+      String name, Supplier<PresenceStore> stores) {
     PresenceStore store = stores.get();
     String channel = unique("room:a@b");
     for (String user : List.of("x@y", "x%40y", "x%y", "", "@")) {
-      assertThat(await(store.add(channel, entry(user, "c-" + user, "n1"))).joined()).as(user).isTrue();
+      assertThat(await(store.add(channel, entry(user, "c-" + user, "n1"))).joined())
+          .as(user)
+          .isTrue();
     }
     await(store.add(unique("room:a"), entry("x@y", "c-other", "n1")));
     assertThat(await(store.users(channel)))
@@ -101,9 +113,12 @@ class PresenceStoreTest {
     assertThat(await(store.users(samePartition.get(0)))).isEqualTo(Map.of("ann", 1));
     assertThat(await(store.users(samePartition.get(1)))).isEqualTo(Map.of("ben", 1));
     // Both entries are where their channel hashes to: in that one partition.
-    assertThat(presenceMap().keySet(Predicates.partitionPredicate(PresenceKey.partitionKeyOf(samePartition.get(0)),
-        Predicates.alwaysTrue())))
-        .contains(PresenceKey.of(samePartition.get(0), "ann"), PresenceKey.of(samePartition.get(1), "ben"));
+    assertThat(presenceMap()
+            .keySet(Predicates.partitionPredicate(
+                PresenceKey.partitionKeyOf(samePartition.get(0)), Predicates.alwaysTrue())))
+        .contains(
+            PresenceKey.of(samePartition.get(0), "ann"),
+            PresenceKey.of(samePartition.get(1), "ben"));
   }
 
   @Test
@@ -114,10 +129,16 @@ class PresenceStoreTest {
     for (int round = 0; round < 50; round++) {
       PresenceEntry first = entry("racer", "c1-" + round, "n1");
       PresenceEntry second = entry("racer", "c2-" + round, "n2");
-      List<PresenceChange> added = both(() -> one.add(channel, first), () -> two.add(channel, second));
-      assertThat(added.stream().filter(PresenceChange::joined)).as("joins in round " + round).hasSize(1);
-      List<PresenceChange> removed = both(() -> one.remove(channel, first), () -> two.remove(channel, second));
-      assertThat(removed.stream().filter(PresenceChange::left)).as("leaves in round " + round).hasSize(1);
+      List<PresenceChange> added =
+          both(() -> one.add(channel, first), () -> two.add(channel, second));
+      assertThat(added.stream().filter(PresenceChange::joined))
+          .as("joins in round " + round)
+          .hasSize(1);
+      List<PresenceChange> removed =
+          both(() -> one.remove(channel, first), () -> two.remove(channel, second));
+      assertThat(removed.stream().filter(PresenceChange::left))
+          .as("leaves in round " + round)
+          .hasSize(1);
     }
   }
 
@@ -133,7 +154,9 @@ class PresenceStoreTest {
     List<PresenceChange> changes = await(store.removeNode("node-gone"));
     assertThat(changes).containsExactly(PresenceChange.left(channel, "gone", true));
     assertThat(await(store.users(channel))).isEqualTo(Map.of("both", 1, "mine", 1));
-    assertThat(await(store.removeNode("node-gone"))).as("a second survivor finds nothing").isEmpty();
+    assertThat(await(store.removeNode("node-gone")))
+        .as("a second survivor finds nothing")
+        .isEmpty();
     // node-a is this member's id: it is in the cluster, so its connections stay.
     assertThat(await(store.removeNode(NODE))).isEmpty();
     assertThat(await(store.users(channel))).isEqualTo(Map.of("both", 1, "mine", 1));
@@ -155,14 +178,17 @@ class PresenceStoreTest {
 
     List<PresenceChange> reasserted = await(store.reassert());
     assertThat(reasserted.stream().filter(c -> c.channel().equals(channel)))
-        .containsExactlyInAnyOrder(PresenceChange.joined(channel, "mia", true), PresenceChange.joined(channel, "max", false));
+        .containsExactlyInAnyOrder(
+            PresenceChange.joined(channel, "mia", true),
+            PresenceChange.joined(channel, "max", false));
     List<PresenceChange> dropped = await(store.dropStale(NODE));
     assertThat(dropped.stream().filter(c -> c.channel().equals(channel)))
         .containsExactly(PresenceChange.left(channel, "ned", true));
     assertThat(await(store.users(channel))).isEqualTo(Map.of("mia", 1, "max", 1));
   }
 
-  private static List<PresenceChange> both(Supplier<Future<PresenceChange>> a, Supplier<Future<PresenceChange>> b) {
+  private static List<PresenceChange> both(
+      Supplier<Future<PresenceChange>> a, Supplier<Future<PresenceChange>> b) {
     CompletableFuture<Future<PresenceChange>> first = CompletableFuture.supplyAsync(a);
     CompletableFuture<Future<PresenceChange>> second = CompletableFuture.supplyAsync(b);
     return List.of(await(first.join()), await(second.join()));

@@ -15,8 +15,10 @@ class BinaryFrameCodecTest {
 
   @Test
   void publishHeaderCarriesThePayload() {
-    ClientFrame frame = BinaryFrameCodec.decode(
-        frame("{\"type\":\"publish\",\"id\":1,\"channel\":\"files\",\"event\":{\"type\":\"upload\"}}", (byte) 9, (byte) 8));
+    ClientFrame frame = BinaryFrameCodec.decode(frame(
+        "{\"type\":\"publish\",\"id\":1,\"channel\":\"files\",\"event\":{\"type\":\"upload\"}}",
+        (byte) 9,
+        (byte) 8));
     assertThat(frame).isInstanceOf(ClientFrame.Publish.class);
     ClientFrame.Publish publish = (ClientFrame.Publish) frame;
     assertThat(publish.channel()).isEqualTo("files");
@@ -32,24 +34,29 @@ class BinaryFrameCodecTest {
 
   @Test
   void shorthandEventHeaderIsABroadcast() {
-    assertThat(BinaryFrameCodec.decode(frame("{\"type\":\"chat\"}", (byte) 1))).isInstanceOf(ClientFrame.Broadcast.class);
+    assertThat(BinaryFrameCodec.decode(frame("{\"type\":\"chat\"}", (byte) 1)))
+        .isInstanceOf(ClientFrame.Broadcast.class);
   }
 
   @Test
   void tooShortFrameIsInvalid() {
     assertThatThrownBy(() -> BinaryFrameCodec.decode(Buffer.buffer(new byte[] {0, 0})))
-        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FRAME));
+        .isInstanceOfSatisfying(
+            HubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FRAME));
   }
 
   @Test
   void headerLengthPastTheEndIsInvalid() {
-    assertThatThrownBy(() -> BinaryFrameCodec.decode(Buffer.buffer().appendInt(500).appendString("{}")))
-        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FRAME));
+    assertThatThrownBy(
+            () -> BinaryFrameCodec.decode(Buffer.buffer().appendInt(500).appendString("{}")))
+        .isInstanceOfSatisfying(
+            HubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FRAME));
   }
 
   @Test
   void headerThatIsNotAnEventFrameIsInvalid() {
-    assertThatThrownBy(() -> BinaryFrameCodec.decode(frame("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"x\"}")))
+    assertThatThrownBy(() ->
+            BinaryFrameCodec.decode(frame("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"x\"}")))
         .isInstanceOfSatisfying(HubException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FRAME);
           assertThat(e.requestId()).isEqualTo(3);
@@ -60,6 +67,7 @@ class BinaryFrameCodecTest {
   void headerThatIsNotUtf8IsInvalid() {
     Buffer bad = Buffer.buffer().appendInt(2).appendBytes(new byte[] {(byte) 0xC3, (byte) 0x28});
     assertThatThrownBy(() -> BinaryFrameCodec.decode(bad))
-        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FRAME));
+        .isInstanceOfSatisfying(
+            HubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FRAME));
   }
 }

@@ -20,11 +20,11 @@ class ErrorCodeTest {
   /** The protocol document, from the hub module's directory (where Maven runs its tests). */
   private static final Path PROTOCOL = Path.of("..", "docs", "protocol.md");
   /** {@code | `code` | cause | close |}: the close column is empty or a number (maybe with words after it). */
-  private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z_]+)`\\s*\\|[^|]*\\|\\s*(\\d*)[^|]*\\|\\s*$");
+  private static final Pattern ROW =
+      Pattern.compile("^\\|\\s*`([a-z_]+)`\\s*\\|[^|]*\\|\\s*(\\d*)[^|]*\\|\\s*$");
 
   /** One row of the table: the code and its close code (0 where the table's close column is empty). */
-  record Row(String code, int close) {
-  }
+  record Row(String code, int close) {}
 
   @Test
   void catalogueIsTheProtocolTable() throws IOException {
@@ -52,7 +52,8 @@ class ErrorCodeTest {
       }
       Matcher row = ROW.matcher(line);
       if (inSection && row.matches()) {
-        rows.add(new Row(row.group(1), row.group(2).isEmpty() ? 0 : Integer.parseInt(row.group(2))));
+        rows.add(
+            new Row(row.group(1), row.group(2).isEmpty() ? 0 : Integer.parseInt(row.group(2))));
       }
     }
     return rows;

@@ -10,14 +10,17 @@ class EventBytesTest {
 
   @Test
   void positionIsSplicedIntoATextEvent() {
-    Buffer spliced = EventBytes.withPosition(Buffer.buffer("{\"type\":\"tick\",\"n\":1}"), false, 42, "e1");
-    assertThat(spliced.toString()).isEqualTo("{\"type\":\"tick\",\"n\":1,\"offset\":42,\"epoch\":\"e1\"}");
+    Buffer spliced =
+        EventBytes.withPosition(Buffer.buffer("{\"type\":\"tick\",\"n\":1}"), false, 42, "e1");
+    assertThat(spliced.toString())
+        .isEqualTo("{\"type\":\"tick\",\"n\":1,\"offset\":42,\"epoch\":\"e1\"}");
   }
 
   @Test
   void positionIsSplicedIntoAnEmptyObjectWithoutALeadingComma() {
     Buffer spliced = EventBytes.withPosition(Buffer.buffer("{ }"), false, 1, "e");
-    assertThat(new JsonObject(spliced)).isEqualTo(new JsonObject().put("offset", 1).put("epoch", "e"));
+    assertThat(new JsonObject(spliced))
+        .isEqualTo(new JsonObject().put("offset", 1).put("epoch", "e"));
   }
 
   @Test

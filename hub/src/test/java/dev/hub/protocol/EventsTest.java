@@ -22,41 +22,64 @@ class EventsTest {
 
   @Test
   void publishersTimestampIsKept() {
-    assertThat(Events.stamp(json("{\"type\":\"chat\",\"timestamp\":\"2020-01-01T00:00:00Z\"}"), null, false, null, NOW))
+    assertThat(Events.stamp(
+            json("{\"type\":\"chat\",\"timestamp\":\"2020-01-01T00:00:00Z\"}"),
+            null,
+            false,
+            null,
+            NOW))
         .isEqualTo(json("{\"type\":\"chat\",\"timestamp\":\"2020-01-01T00:00:00Z\"}"));
   }
 
   @Test
   void clientsTimestampIsReplaced() {
-    assertThat(Events.stamp(json("{\"type\":\"chat\",\"timestamp\":\"2020-01-01T00:00:00Z\"}"), null, true, "alice", NOW))
-        .isEqualTo(json("{\"type\":\"chat\",\"from\":\"alice\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(Events.stamp(
+            json("{\"type\":\"chat\",\"timestamp\":\"2020-01-01T00:00:00Z\"}"),
+            null,
+            true,
+            "alice",
+            NOW))
+        .isEqualTo(
+            json("{\"type\":\"chat\",\"from\":\"alice\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
   void streamFieldsAreRemovedFromBroadcastAndDirectEventsOfClientsAndServers() {
-    String forged = "{\"type\":\"alert\",\"channel\":\"alerts\",\"offset\":999,\"epoch\":\"forged\"}";
+    String forged =
+        "{\"type\":\"alert\",\"channel\":\"alerts\",\"offset\":999,\"epoch\":\"forged\"}";
     assertThat(Events.stamp(json(forged), null, true, "mallory", NOW))
-        .isEqualTo(json("{\"type\":\"alert\",\"from\":\"mallory\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+        .isEqualTo(json(
+            "{\"type\":\"alert\",\"from\":\"mallory\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
     assertThat(Events.stamp(json(forged), null, false, null, NOW))
         .isEqualTo(json("{\"type\":\"alert\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
   void aPositionIsRemovedFromChannelEventsForTheStoreToSet() {
-    assertThat(Events.stamp(json("{\"type\":\"tick\",\"offset\":999,\"epoch\":\"forged\"}"), "feed", false, null, NOW))
-        .isEqualTo(json("{\"type\":\"tick\",\"channel\":\"feed\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(Events.stamp(
+            json("{\"type\":\"tick\",\"offset\":999,\"epoch\":\"forged\"}"),
+            "feed",
+            false,
+            null,
+            NOW))
+        .isEqualTo(json(
+            "{\"type\":\"tick\",\"channel\":\"feed\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
   void channelIsAlwaysSetForChannelEvents() {
-    assertThat(Events.stamp(json("{\"type\":\"chat\",\"channel\":\"elsewhere\"}"), "room:42", false, null, NOW))
-        .isEqualTo(json("{\"type\":\"chat\",\"channel\":\"room:42\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(Events.stamp(
+            json("{\"type\":\"chat\",\"channel\":\"elsewhere\"}"), "room:42", false, null, NOW))
+        .isEqualTo(json(
+            "{\"type\":\"chat\",\"channel\":\"room:42\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
   void clientsForgedFromIsReplacedByItsUser() {
-    assertThat(Events.stamp(json("{\"type\":\"chat\",\"from\":\"admin\"}"), null, true, "alice", NOW))
-        .isEqualTo(json("{\"type\":\"chat\",\"from\":\"alice\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(
+            Events.stamp(json("{\"type\":\"chat\",\"from\":\"admin\"}"), null, true, "alice", NOW))
+        .isEqualTo(
+            json("{\"type\":\"chat\",\"from\":\"alice\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
@@ -68,8 +91,9 @@ class EventsTest {
   @Test
   void serversFromIsKept() {
     assertThat(Events.stamp(json("{\"type\":\"deploy\",\"from\":\"ci\"}"), "ops", false, null, NOW))
-        .isEqualTo(json(
-            "{\"type\":\"deploy\",\"from\":\"ci\",\"channel\":\"ops\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+        .isEqualTo(
+            json(
+                "{\"type\":\"deploy\",\"from\":\"ci\",\"channel\":\"ops\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test

@@ -24,7 +24,9 @@ class FrameCodecTest {
   }
 
   private static void assertRefused(String text, ErrorCode code, Object requestId) {
-    assertThat(refused(text)).extracting(HubException::code, HubException::requestId).containsExactly(code, requestId);
+    assertThat(refused(text))
+        .extracting(HubException::code, HubException::requestId)
+        .containsExactly(code, requestId);
   }
 
   @Nested
@@ -32,13 +34,15 @@ class FrameCodecTest {
 
     @Test
     void auth() {
-      assertThat(FrameCodec.decode("{\"type\":\"auth\",\"id\":\"a1\",\"token\":\"eyJhbGciOi.eyJzdWIi.sig\"}"))
+      assertThat(FrameCodec.decode(
+              "{\"type\":\"auth\",\"id\":\"a1\",\"token\":\"eyJhbGciOi.eyJzdWIi.sig\"}"))
           .isEqualTo(new ClientFrame.Auth("a1", "eyJhbGciOi.eyJzdWIi.sig"));
     }
 
     @Test
     void pingWithId() {
-      assertThat(FrameCodec.decode("{\"type\":\"ping\",\"id\":1}")).isEqualTo(new ClientFrame.Ping(1));
+      assertThat(FrameCodec.decode("{\"type\":\"ping\",\"id\":1}"))
+          .isEqualTo(new ClientFrame.Ping(1));
     }
 
     @Test
@@ -54,8 +58,9 @@ class FrameCodecTest {
 
     @Test
     void subscribeSince() {
-      assertThat(FrameCodec.decode(
-          "{\"type\":\"subscribe\",\"id\":3,\"channel\":\"room:42\",\"since\":{\"offset\":17,\"epoch\":\"e-1\"}}"))
+      assertThat(
+              FrameCodec.decode(
+                  "{\"type\":\"subscribe\",\"id\":3,\"channel\":\"room:42\",\"since\":{\"offset\":17,\"epoch\":\"e-1\"}}"))
           .isEqualTo(new ClientFrame.Subscribe(3, "room:42", new StreamPosition(17, "e-1")));
     }
 
@@ -67,21 +72,25 @@ class FrameCodecTest {
 
     @Test
     void publish() {
-      assertThat(FrameCodec.decode(
-          "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}"))
-          .isEqualTo(new ClientFrame.Publish(1, "tasks", json("{\"type\":\"task_created\",\"taskId\":7}")));
+      assertThat(
+              FrameCodec.decode(
+                  "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}"))
+          .isEqualTo(new ClientFrame.Publish(
+              1, "tasks", json("{\"type\":\"task_created\",\"taskId\":7}")));
     }
 
     @Test
     void broadcast() {
-      assertThat(FrameCodec.decode("{\"type\":\"broadcast\",\"event\":{\"type\":\"chat\",\"text\":\"hi\"}}"))
+      assertThat(FrameCodec.decode(
+              "{\"type\":\"broadcast\",\"event\":{\"type\":\"chat\",\"text\":\"hi\"}}"))
           .isEqualTo(new ClientFrame.Broadcast(null, json("{\"type\":\"chat\",\"text\":\"hi\"}")));
     }
 
     @Test
     void direct() {
-      assertThat(FrameCodec.decode(
-          "{\"type\":\"direct\",\"id\":\"d1\",\"user\":\"bob\",\"event\":{\"type\":\"nudge\"}}"))
+      assertThat(
+              FrameCodec.decode(
+                  "{\"type\":\"direct\",\"id\":\"d1\",\"user\":\"bob\",\"event\":{\"type\":\"nudge\"}}"))
           .isEqualTo(new ClientFrame.Direct("d1", "bob", json("{\"type\":\"nudge\"}")));
     }
 
@@ -93,8 +102,7 @@ class FrameCodecTest {
 
     @Test
     void historyWithSinceAndLimit() {
-      assertThat(FrameCodec.decode(
-          "{\"type\":\"history\",\"id\":5,\"channel\":\"tasks\","
+      assertThat(FrameCodec.decode("{\"type\":\"history\",\"id\":5,\"channel\":\"tasks\","
               + "\"since\":{\"offset\":10,\"epoch\":\"e-1\"},\"limit\":50}"))
           .isEqualTo(new ClientFrame.History(5, "tasks", new StreamPosition(10, "e-1"), 50));
     }
@@ -107,16 +115,18 @@ class FrameCodecTest {
 
     @Test
     void rpc() {
-      assertThat(FrameCodec.decode(
-          "{\"type\":\"rpc\",\"id\":6,\"address\":\"orders.lookup\",\"body\":{\"orderId\":9},\"timeout\":2000}"))
+      assertThat(
+              FrameCodec.decode(
+                  "{\"type\":\"rpc\",\"id\":6,\"address\":\"orders.lookup\",\"body\":{\"orderId\":9},\"timeout\":2000}"))
           .isEqualTo(new ClientFrame.Rpc(6, "orders.lookup", json("{\"orderId\":9}"), 2000L));
     }
 
     @Test
     void echoKeepsTheWholeFrame() {
-      assertThat(FrameCodec.decode("{\"type\":\"echo\",\"id\":7,\"anything\":[1,\"two\",{\"three\":3}]}"))
-          .isEqualTo(new ClientFrame.Echo(7,
-              json("{\"type\":\"echo\",\"id\":7,\"anything\":[1,\"two\",{\"three\":3}]}")));
+      assertThat(FrameCodec.decode(
+              "{\"type\":\"echo\",\"id\":7,\"anything\":[1,\"two\",{\"three\":3}]}"))
+          .isEqualTo(new ClientFrame.Echo(
+              7, json("{\"type\":\"echo\",\"id\":7,\"anything\":[1,\"two\",{\"three\":3}]}")));
     }
 
     @Test
@@ -140,25 +150,34 @@ class FrameCodecTest {
     @Test
     void eventWithoutChannelIsBroadcast() {
       assertThat(FrameCodec.decode("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}"))
-          .isEqualTo(new ClientFrame.Broadcast(null, json("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}")));
+          .isEqualTo(new ClientFrame.Broadcast(
+              null, json("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}")));
     }
 
     @Test
     void eventWithChannelIsPublished() {
-      assertThat(FrameCodec.decode("{\"type\":\"chat\",\"channel\":\"room:42\",\"payload\":{\"message\":\"Hello\"}}"))
-          .isEqualTo(new ClientFrame.Publish(null, "room:42",
-              json("{\"type\":\"chat\",\"channel\":\"room:42\",\"payload\":{\"message\":\"Hello\"}}")));
+      assertThat(FrameCodec.decode(
+              "{\"type\":\"chat\",\"channel\":\"room:42\",\"payload\":{\"message\":\"Hello\"}}"))
+          .isEqualTo(
+              new ClientFrame.Publish(
+                  null,
+                  "room:42",
+                  json(
+                      "{\"type\":\"chat\",\"channel\":\"room:42\",\"payload\":{\"message\":\"Hello\"}}")));
     }
 
     @Test
     void idIsTheRequestIdNotPartOfTheEvent() {
-      assertThat(FrameCodec.decode("{\"type\":\"chat\",\"id\":9,\"payload\":{\"message\":\"Hello\"}}"))
-          .isEqualTo(new ClientFrame.Broadcast(9, json("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}")));
+      assertThat(
+              FrameCodec.decode("{\"type\":\"chat\",\"id\":9,\"payload\":{\"message\":\"Hello\"}}"))
+          .isEqualTo(new ClientFrame.Broadcast(
+              9, json("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}")));
     }
 
     @Test
     void badChannelIsRefusedWithTheId() {
-      assertRefused("{\"type\":\"chat\",\"id\":9,\"channel\":\"room 42\"}", ErrorCode.BAD_CHANNEL, 9);
+      assertRefused(
+          "{\"type\":\"chat\",\"id\":9,\"channel\":\"room 42\"}", ErrorCode.BAD_CHANNEL, 9);
     }
 
     @Test
@@ -208,8 +227,20 @@ class FrameCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"connected", "authenticated", "pong", "subscribed", "unsubscribed", "ack", "error",
-        "join", "leave", "reconnect", "rpc_result"})
+    @ValueSource(
+        strings = {
+          "connected",
+          "authenticated",
+          "pong",
+          "subscribed",
+          "unsubscribed",
+          "ack",
+          "error",
+          "join",
+          "leave",
+          "reconnect",
+          "rpc_result"
+        })
     void serverOnlyTypeAsFrameType(String type) {
       assertRefused("{\"type\":\"" + type + "\",\"id\":3}", ErrorCode.INVALID_FRAME, 3);
     }
@@ -222,8 +253,10 @@ class FrameCodecTest {
 
     @Test
     void eventThatIsNotAnObject() {
-      assertRefused("{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":\"task_created\"}",
-          ErrorCode.INVALID_FRAME, 1);
+      assertRefused(
+          "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":\"task_created\"}",
+          ErrorCode.INVALID_FRAME,
+          1);
     }
 
     @Test
@@ -233,19 +266,26 @@ class FrameCodecTest {
 
     @Test
     void eventWithoutType() {
-      assertRefused("{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"taskId\":7}}",
-          ErrorCode.INVALID_FRAME, 1);
+      assertRefused(
+          "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"taskId\":7}}",
+          ErrorCode.INVALID_FRAME,
+          1);
     }
 
     @Test
     void eventWithServerOnlyType() {
-      assertRefused("{\"type\":\"broadcast\",\"id\":1,\"event\":{\"type\":\"reconnect\"}}", ErrorCode.INVALID_FRAME, 1);
+      assertRefused(
+          "{\"type\":\"broadcast\",\"id\":1,\"event\":{\"type\":\"reconnect\"}}",
+          ErrorCode.INVALID_FRAME,
+          1);
     }
 
     @Test
     void directEventWithServerOnlyType() {
-      assertRefused("{\"type\":\"direct\",\"id\":1,\"user\":\"bob\",\"event\":{\"type\":\"connected\"}}",
-          ErrorCode.INVALID_FRAME, 1);
+      assertRefused(
+          "{\"type\":\"direct\",\"id\":1,\"user\":\"bob\",\"event\":{\"type\":\"connected\"}}",
+          ErrorCode.INVALID_FRAME,
+          1);
     }
 
     @Test
@@ -254,11 +294,20 @@ class FrameCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"17", "\"17\"", "{\"offset\":\"17\",\"epoch\":\"e-1\"}", "{\"offset\":17}",
-        "{\"epoch\":\"e-1\"}", "{\"offset\":17,\"epoch\":3}"})
+    @ValueSource(
+        strings = {
+          "17",
+          "\"17\"",
+          "{\"offset\":\"17\",\"epoch\":\"e-1\"}",
+          "{\"offset\":17}",
+          "{\"epoch\":\"e-1\"}",
+          "{\"offset\":17,\"epoch\":3}"
+        })
     void malformedSince(String since) {
-      assertRefused("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"tasks\",\"since\":" + since + "}",
-          ErrorCode.INVALID_FRAME, 2);
+      assertRefused(
+          "{\"type\":\"subscribe\",\"id\":2,\"channel\":\"tasks\",\"since\":" + since + "}",
+          ErrorCode.INVALID_FRAME,
+          2);
     }
 
     @Test
@@ -278,13 +327,19 @@ class FrameCodecTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "room 42", "room#42", "tâches", "room*"})
     void invalidNameCarriesTheId(String channel) {
-      assertRefused("{\"type\":\"subscribe\",\"id\":8,\"channel\":\"" + channel + "\"}", ErrorCode.BAD_CHANNEL, 8);
+      assertRefused(
+          "{\"type\":\"subscribe\",\"id\":8,\"channel\":\"" + channel + "\"}",
+          ErrorCode.BAD_CHANNEL,
+          8);
     }
 
     @Test
     void nameOf256Characters() {
-      assertRefused("{\"type\":\"publish\",\"id\":8,\"channel\":\"" + "a".repeat(256)
-          + "\",\"event\":{\"type\":\"x\"}}", ErrorCode.BAD_CHANNEL, 8);
+      assertRefused(
+          "{\"type\":\"publish\",\"id\":8,\"channel\":\"" + "a".repeat(256)
+              + "\",\"event\":{\"type\":\"x\"}}",
+          ErrorCode.BAD_CHANNEL,
+          8);
     }
   }
 }

@@ -14,8 +14,12 @@ class AudienceTest {
     assertThat(Audience.all().key()).isEqualTo("all");
     assertThat(Audience.channel("room:1/a").key()).isEqualTo("channel:room:1/a");
     assertThat(Audience.user("alice@example.com").key()).isEqualTo("user:alice@example.com");
-    for (Audience audience : List.of(Audience.all(), Audience.channel("tasks"), Audience.channel("room:1/a"),
-        Audience.user("alice"), Audience.user("user:channel:x"))) {
+    for (Audience audience : List.of(
+        Audience.all(),
+        Audience.channel("tasks"),
+        Audience.channel("room:1/a"),
+        Audience.user("alice"),
+        Audience.user("user:channel:x"))) {
       assertThat(Audience.parse(audience.key())).as(audience.key()).isEqualTo(audience);
     }
     assertThat(Audience.parse("all")).isSameAs(Audience.all());
@@ -30,10 +34,24 @@ class AudienceTest {
 
   @Test
   void aKeyNoNodeWritesParsesToNull() {
-    List<String> bad = Arrays.asList(null, "", "ALL", " all", "all ", "everyone", "channel", "user", "chan:tasks",
-        "Channel:tasks", "USER:alice", "channel:", "user:");
+    List<String> bad = Arrays.asList(
+        null,
+        "",
+        "ALL",
+        " all",
+        "all ",
+        "everyone",
+        "channel",
+        "user",
+        "chan:tasks",
+        "Channel:tasks",
+        "USER:alice",
+        "channel:",
+        "user:");
     for (String key : bad) {
-      assertThat(Audience.parse(key)).as("Audience.parse(%s)", key == null ? null : "\"" + key + "\"").isNull();
+      assertThat(Audience.parse(key))
+          .as("Audience.parse(%s)", key == null ? null : "\"" + key + "\"")
+          .isNull();
     }
   }
 }

@@ -49,7 +49,11 @@ class ChannelFeedTest {
   }
 
   private ChannelFeed feed(HistoryStore history) {
-    return new ChannelFeed(CHANNEL, subscribers, new SharedHistoryReads(history, reads::incrementAndGet), loop.vertx());
+    return new ChannelFeed(
+        CHANNEL,
+        subscribers,
+        new SharedHistoryReads(history, reads::incrementAndGet),
+        loop.vertx());
   }
 
   private ChannelFeed feed() {
@@ -64,13 +68,17 @@ class ChannelFeedTest {
   private String stored(int count, ChannelOptions options) {
     String epoch = null;
     for (int n = 1; n <= count; n++) {
-      epoch = store.append(CHANNEL, options, json(n), false, ChannelAdmission.ANY).result().epoch();
+      epoch = store
+          .append(CHANNEL, options, json(n), false, ChannelAdmission.ANY)
+          .result()
+          .epoch();
     }
     return epoch;
   }
 
   private void offer(ChannelFeed feed, String epoch, long... offsets) {
-    loop.run(() -> LongStream.of(offsets).forEach(offset -> feed.offer(numbered(CHANNEL, offset, epoch))));
+    loop.run(() ->
+        LongStream.of(offsets).forEach(offset -> feed.offer(numbered(CHANNEL, offset, epoch))));
   }
 
   private void start(ChannelFeed feed, long offset, String epoch) {
@@ -93,7 +101,8 @@ class ChannelFeedTest {
     start(feed, 0, epoch);
     offer(feed, epoch, 2, 4, 3, 1);
     offer(feed, epoch, 1, 3, 2, 4);
-    assertThat(List.of(alice.offsets(), bob.offsets())).containsExactly(List.of(1L, 2L, 3L, 4L), List.of(1L, 2L, 3L, 4L));
+    assertThat(List.of(alice.offsets(), bob.offsets()))
+        .containsExactly(List.of(1L, 2L, 3L, 4L), List.of(1L, 2L, 3L, 4L));
     assertThat(alice.numbers()).containsExactly(1, 2, 3, 4);
     assertThat(position(feed)).isEqualTo(new StreamPosition(4, epoch));
     pastTheGapWait();
@@ -146,9 +155,12 @@ class ChannelFeedTest {
     start(feed, 0, epoch);
     offer(feed, epoch, 1, 5);
     Awaitility.await().atMost(WAIT).until(() -> !bob.broken().isEmpty());
-    assertThat(List.of(alice.broken(), bob.broken())).containsExactly(List.of(CHANNEL), List.of(CHANNEL));
+    assertThat(List.of(alice.broken(), bob.broken()))
+        .containsExactly(List.of(CHANNEL), List.of(CHANNEL));
     assertThat(alice.offsets()).as("no event skipped over the gap").containsExactly(1L);
-    assertThat(position(feed)).as("a broken feed waits for a subscriber to start it again").isNull();
+    assertThat(position(feed))
+        .as("a broken feed waits for a subscriber to start it again")
+        .isNull();
   }
 
   @Test
@@ -158,7 +170,8 @@ class ChannelFeedTest {
     String epoch = epochAt(1_000_000, "aaaaaa");
     start(feed, 0, epoch);
     offer(feed, epoch, 1, 3);
-    assertThat(List.of(alice.offsets(), alice.broken())).containsExactly(List.of(1L), List.of(CHANNEL));
+    assertThat(List.of(alice.offsets(), alice.broken()))
+        .containsExactly(List.of(1L), List.of(CHANNEL));
   }
 
   @Test
@@ -181,7 +194,8 @@ class ChannelFeedTest {
     offer(feed, older, 1, 2);
     offer(feed, newer, 1, 2);
     offer(feed, older, 3); // a straggler of the history the channel has left
-    assertThat(alice.events()).extracting(e -> e.epoch() + "/" + e.offset())
+    assertThat(alice.events())
+        .extracting(e -> e.epoch() + "/" + e.offset())
         .containsExactly(older + "/1", older + "/2", newer + "/1", newer + "/2");
     assertThat(position(feed)).isEqualTo(new StreamPosition(2, newer));
     assertThat(alice.broken()).isEmpty();
@@ -208,9 +222,13 @@ class ChannelFeedTest {
     ChannelFeed feed = feed();
     start(feed, 0, newer);
     offer(feed, newer, 1, 4);
-    Awaitility.await().atMost(WAIT).until(() -> !alice.broken().isEmpty() || alice.offsets().size() > 1);
-    assertThat(alice.events()).as("events written under epoch " + newer + " (the history holds " + stale + ")")
-        .extracting(FanoutEvent::offset).containsExactly(1L);
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> !alice.broken().isEmpty() || alice.offsets().size() > 1);
+    assertThat(alice.events())
+        .as("events written under epoch " + newer + " (the history holds " + stale + ")")
+        .extracting(FanoutEvent::offset)
+        .containsExactly(1L);
     assertThat(alice.broken()).containsExactly(CHANNEL);
   }
 
@@ -233,7 +251,8 @@ class ChannelFeedTest {
     int heard = ChannelFeed.MAX_PENDING + 10;
     offer(feed, epoch, LongStream.rangeClosed(1, heard).toArray());
     start(feed, 10, epoch);
-    assertThat(alice.offsets()).hasSize(ChannelFeed.MAX_PENDING).startsWith(11L).endsWith((long) heard);
+    assertThat(alice.offsets()).hasSize(ChannelFeed.MAX_PENDING).startsWith(11L).endsWith((long)
+        heard);
     assertThat(alice.broken()).isEmpty();
   }
 
@@ -242,8 +261,12 @@ class ChannelFeedTest {
     String epoch = epochAt(1_000_000, "aaaaaa");
     ChannelFeed feed = feed();
     start(feed, 0, epoch);
-    offer(feed, epoch, LongStream.rangeClosed(2, ChannelFeed.MAX_PENDING + 2).toArray()); // 1 is missing
-    assertThat(List.of(alice.broken(), alice.events())).containsExactly(List.of(CHANNEL), List.of());
+    offer(
+        feed,
+        epoch,
+        LongStream.rangeClosed(2, ChannelFeed.MAX_PENDING + 2).toArray()); // 1 is missing
+    assertThat(List.of(alice.broken(), alice.events()))
+        .containsExactly(List.of(CHANNEL), List.of());
   }
 
   @Test
@@ -253,7 +276,9 @@ class ChannelFeedTest {
     ChannelFeed feed = new ChannelFeed(CHANNEL, subscribers, null, null);
     offer(feed, newer, 1, 2);
     start(feed, 7, older); // the subscriber read an older history than the one now live
-    assertThat(alice.events()).extracting(e -> e.epoch() + "/" + e.offset()).containsExactly(newer + "/1", newer + "/2");
+    assertThat(alice.events())
+        .extracting(e -> e.epoch() + "/" + e.offset())
+        .containsExactly(newer + "/1", newer + "/2");
   }
 
   @Test
@@ -265,7 +290,9 @@ class ChannelFeedTest {
     start(feed, 3, newer);
     assertThat(alice.events()).isEmpty();
     offer(feed, newer, 4);
-    assertThat(alice.events()).extracting(e -> e.epoch() + "/" + e.offset()).containsExactly(newer + "/4");
+    assertThat(alice.events())
+        .extracting(e -> e.epoch() + "/" + e.offset())
+        .containsExactly(newer + "/4");
   }
 
   @Test

@@ -34,8 +34,10 @@ class ClusterBusTest {
   private final TestLoop loopB = TestLoop.another(vertx);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final ClusterBus bus = new ClusterBus(vertx.eventBus(), new HubMetrics(meters));
-  private final LocalRegistry registryA = new LocalRegistry(HubMetrics.detached(), new SubscriberCensus(), null, vertx);
-  private final LocalRegistry registryB = new LocalRegistry(HubMetrics.detached(), new SubscriberCensus(), null, vertx);
+  private final LocalRegistry registryA =
+      new LocalRegistry(HubMetrics.detached(), new SubscriberCensus(), null, vertx);
+  private final LocalRegistry registryB =
+      new LocalRegistry(HubMetrics.detached(), new SubscriberCensus(), null, vertx);
   private final RecordingRecipient aliceOnA = new RecordingRecipient("alice on A");
   private final RecordingRecipient bobOnA = new RecordingRecipient("bob on A");
   private final RecordingRecipient aliceOnB = new RecordingRecipient("alice on B");
@@ -44,19 +46,23 @@ class ClusterBusTest {
 
   @BeforeEach
   void attach() throws Exception {
-    loopA.call(() -> {
-      registryA.addConnection(aliceOnA, "alice");
-      registryA.addConnection(bobOnA, "bob");
-      registryA.subscribe("tasks", bobOnA);
-      return bus.attach(registryA);
-    }).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    loopB.call(() -> {
-      registryB.addConnection(aliceOnB, "alice");
-      registryB.addConnection(carolOnB, "carol");
-      registryB.subscribe("tasks", aliceOnB);
-      registryB.subscribe("tasks", carolOnB);
-      return bus.attach(registryB);
-    }).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    loopA
+        .call(() -> {
+          registryA.addConnection(aliceOnA, "alice");
+          registryA.addConnection(bobOnA, "bob");
+          registryA.subscribe("tasks", bobOnA);
+          return bus.attach(registryA);
+        })
+        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    loopB
+        .call(() -> {
+          registryB.addConnection(aliceOnB, "alice");
+          registryB.addConnection(carolOnB, "carol");
+          registryB.subscribe("tasks", aliceOnB);
+          registryB.subscribe("tasks", carolOnB);
+          return bus.attach(registryB);
+        })
+        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @AfterEach
@@ -86,8 +92,8 @@ class ClusterBusTest {
     bus.publish(unnumbered(Audience.all(), 3));
     bus.publish(unnumbered(Audience.user("nobody"), 4));
     fence();
-    assertThat(everyone.stream().map(ClusterBusTest::numbersBeforeFence).toList()).containsExactly(
-        List.of(2, 3), List.of(1, 3), List.of(1, 2, 3), List.of(1, 3));
+    assertThat(everyone.stream().map(ClusterBusTest::numbersBeforeFence).toList())
+        .containsExactly(List.of(2, 3), List.of(1, 3), List.of(1, 2, 3), List.of(1, 3));
   }
 
   @Test
@@ -95,14 +101,16 @@ class ClusterBusTest {
     String epoch = Epochs.fresh();
     loopA.run(() -> registryA.startFeed("tasks", new StreamPosition(0, epoch)));
     loopB.run(() -> registryB.startFeed("tasks", new StreamPosition(0, epoch)));
-    Buffer frame = EventBytes.withPosition(EventBytes.binary(TestEvents.json(1), Buffer.buffer(new byte[] {1, 2, 3})),
-        true, 1, epoch);
+    Buffer frame = EventBytes.withPosition(
+        EventBytes.binary(TestEvents.json(1), Buffer.buffer(new byte[] {1, 2, 3})), true, 1, epoch);
     bus.publish(new FanoutEvent(Audience.channel("tasks"), frame, 1, epoch, true));
     fence();
     for (RecordingRecipient subscriber : List.of(bobOnA, aliceOnB, carolOnB)) {
       FanoutEvent event = subscriber.events().get(0);
-      assertThat(List.of(event.audience(), event.offset(), event.epoch(), event.binary(), event.bytes()))
-          .as(subscriber.toString()).containsExactly(Audience.channel("tasks"), 1L, epoch, true, frame);
+      assertThat(List.of(
+              event.audience(), event.offset(), event.epoch(), event.binary(), event.bytes()))
+          .as(subscriber.toString())
+          .containsExactly(Audience.channel("tasks"), 1L, epoch, true, frame);
     }
   }
 
@@ -110,14 +118,22 @@ class ClusterBusTest {
   void aMessageWithoutAValidAudienceIsDroppedAndTheBusGoesOn() {
     Buffer bytes = TestEvents.json(9);
     vertx.eventBus().publish(Addresses.FANOUT, bytes);
-    vertx.eventBus().publish(Addresses.FANOUT, bytes, new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER,
-        "everyone"));
-    vertx.eventBus().publish(Addresses.FANOUT, bytes, new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER,
-        "user:"));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.FANOUT,
+            bytes,
+            new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, "everyone"));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.FANOUT,
+            bytes,
+            new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, "user:"));
     bus.publish(unnumbered(Audience.user("carol"), 1));
     fence();
-    assertThat(everyone.stream().map(ClusterBusTest::numbersBeforeFence).toList()).containsExactly(
-        List.of(), List.of(), List.of(), List.of(1));
+    assertThat(everyone.stream().map(ClusterBusTest::numbersBeforeFence).toList())
+        .containsExactly(List.of(), List.of(), List.of(), List.of(1));
   }
 
   /**
@@ -130,16 +146,26 @@ class ClusterBusTest {
     loopA.run(() -> registryA.startFeed("tasks", new StreamPosition(0, "e1")));
     Buffer bytes = TestEvents.json(9);
     for (String offset : List.of("abc", "-5", "99999999999999999999")) {
-      vertx.eventBus().publish(Addresses.FANOUT, bytes, new DeliveryOptions()
-          .addHeader(Addresses.AUDIENCE_HEADER, "channel:tasks").addHeader(Addresses.OFFSET_HEADER, offset)
-          .addHeader(Addresses.EPOCH_HEADER, "e1"));
+      vertx
+          .eventBus()
+          .publish(
+              Addresses.FANOUT,
+              bytes,
+              new DeliveryOptions()
+                  .addHeader(Addresses.AUDIENCE_HEADER, "channel:tasks")
+                  .addHeader(Addresses.OFFSET_HEADER, offset)
+                  .addHeader(Addresses.EPOCH_HEADER, "e1"));
     }
-    vertx.eventBus().publish(Addresses.FANOUT, "not bytes",
-        new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, "all"));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.FANOUT,
+            "not bytes",
+            new DeliveryOptions().addHeader(Addresses.AUDIENCE_HEADER, "all"));
     bus.publish(unnumbered(Audience.user("carol"), 1));
     fence();
-    assertThat(everyone.stream().map(ClusterBusTest::numbersBeforeFence).toList()).containsExactly(
-        List.of(), List.of(), List.of(), List.of(1));
+    assertThat(everyone.stream().map(ClusterBusTest::numbersBeforeFence).toList())
+        .containsExactly(List.of(), List.of(), List.of(), List.of(1));
   }
 
   @Test
@@ -148,13 +174,21 @@ class ClusterBusTest {
     bus.publish(unnumbered(Audience.channel("tasks"), 1));
     bus.publish(unnumbered(Audience.user("alice"), 2));
     fence();
-    assertThat(List.of(count("hub.events.published", "channel"), count("hub.events.published", "user"),
-        count("hub.events.published", "all"))).containsExactly(2.0, 1.0, 1.0);
-    assertThat(List.of(count("hub.events.delivered", "channel"), count("hub.events.delivered", "user"),
-        count("hub.events.delivered", "all"))).containsExactly(3.0, 2.0, 4.0);
+    assertThat(List.of(
+            count("hub.events.published", "channel"),
+            count("hub.events.published", "user"),
+            count("hub.events.published", "all")))
+        .containsExactly(2.0, 1.0, 1.0);
+    assertThat(List.of(
+            count("hub.events.delivered", "channel"),
+            count("hub.events.delivered", "user"),
+            count("hub.events.delivered", "all")))
+        .containsExactly(3.0, 2.0, 4.0);
   }
 
   private double count(String name, String audience) {
-    return meters.find(name).tag("audience", audience).counters().stream().mapToDouble(c -> c.count()).sum();
+    return meters.find(name).tag("audience", audience).counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 }

@@ -51,7 +51,8 @@ class FanoutProbeTest {
     b.seenByOthers().await(WAIT_S, TimeUnit.SECONDS);
 
     assertThat(delivered).as("probes written to connections").isEmpty();
-    assertThat(meters.find("hub.events.delivered").counters()).as("probes counted as events")
+    assertThat(meters.find("hub.events.delivered").counters())
+        .as("probes counted as events")
         .allSatisfy(counter -> assertThat(counter.count()).isZero());
   }
 
@@ -59,13 +60,18 @@ class FanoutProbeTest {
   void aMemberWhoseProbeDoesNotArriveIsAskedAgainUntilTheNodeStops() throws Exception {
     // "deaf" answers on its probe address but publishes nothing, as a member that has not heard of
     // this node's consumers: its probe never arrives.
-    vertx.eventBus().<String>consumer(Addresses.PROBE_PREFIX + "deaf", request -> request.reply(null))
-        .completion().await(WAIT_S, TimeUnit.SECONDS);
+    vertx
+        .eventBus()
+        .<String>consumer(Addresses.PROBE_PREFIX + "deaf", request -> request.reply(null))
+        .completion()
+        .await(WAIT_S, TimeUnit.SECONDS);
     FanoutProbe a = member("a", List.of("a", "deaf"));
 
     Future<Void> seen = a.seenByOthers();
-    assertThatThrownBy(() -> seen.await(2 * FanoutProbe.ATTEMPT_MS + FanoutProbe.RETRY_DELAY_MS, TimeUnit.MILLISECONDS))
-        .as("ready although one member's events do not reach it").isInstanceOf(TimeoutException.class);
+    assertThatThrownBy(() -> seen.await(
+            2 * FanoutProbe.ATTEMPT_MS + FanoutProbe.RETRY_DELAY_MS, TimeUnit.MILLISECONDS))
+        .as("ready although one member's events do not reach it")
+        .isInstanceOf(TimeoutException.class);
 
     a.stop().await(WAIT_S, TimeUnit.SECONDS);
     assertThatThrownBy(() -> seen.await(WAIT_S, TimeUnit.SECONDS)).hasMessageContaining("stopped");

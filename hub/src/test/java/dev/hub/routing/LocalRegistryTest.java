@@ -56,8 +56,11 @@ class LocalRegistryTest {
       registry.subscribe("tasks", bob);
       registry.subscribe("other", anonymous);
     });
-    assertThat(deliver(unnumbered(Audience.channel("tasks"), 1))).as("recipients counted").isEqualTo(2);
-    assertThat(List.of(alicePhone.numbers(), aliceLaptop.numbers(), bob.numbers(), anonymous.numbers()))
+    assertThat(deliver(unnumbered(Audience.channel("tasks"), 1)))
+        .as("recipients counted")
+        .isEqualTo(2);
+    assertThat(List.of(
+            alicePhone.numbers(), aliceLaptop.numbers(), bob.numbers(), anonymous.numbers()))
         .containsExactly(List.of(1), List.of(), List.of(1), List.of());
     assertThat(List.of(metrics.subscriptions(), metrics.channels())).containsExactly(3L, 2L);
   }
@@ -66,7 +69,8 @@ class LocalRegistryTest {
   void aUserEventReachesEveryConnectionOfThatUserOnly() {
     connectEveryone();
     assertThat(deliver(unnumbered(Audience.user("alice"), 1))).isEqualTo(2);
-    assertThat(List.of(alicePhone.numbers(), aliceLaptop.numbers(), bob.numbers(), anonymous.numbers()))
+    assertThat(List.of(
+            alicePhone.numbers(), aliceLaptop.numbers(), bob.numbers(), anonymous.numbers()))
         .containsExactly(List.of(1), List.of(1), List.of(), List.of());
   }
 
@@ -75,17 +79,21 @@ class LocalRegistryTest {
     connectEveryone();
     loop.run(() -> registry.subscribe("tasks", bob));
     assertThat(deliver(unnumbered(Audience.all(), 1))).isEqualTo(4);
-    assertThat(List.of(alicePhone.numbers(), aliceLaptop.numbers(), bob.numbers(), anonymous.numbers()))
+    assertThat(List.of(
+            alicePhone.numbers(), aliceLaptop.numbers(), bob.numbers(), anonymous.numbers()))
         .containsExactly(List.of(1), List.of(1), List.of(1), List.of(1));
   }
 
   @Test
   void anAudienceWithNobodyOnThisEventLoopCountsZero() {
     connectEveryone();
-    assertThat(List.of(deliver(unnumbered(Audience.channel("nobody-here"), 1)),
-        deliver(unnumbered(Audience.user("carol"), 2)),
-        deliver(numbered("nobody-here", 1, Epochs.fresh())))).containsExactly(0, 0, 0);
-    assertThat(List.of(alicePhone, aliceLaptop, bob, anonymous)).allSatisfy(r -> assertThat(r.events()).isEmpty());
+    assertThat(List.of(
+            deliver(unnumbered(Audience.channel("nobody-here"), 1)),
+            deliver(unnumbered(Audience.user("carol"), 2)),
+            deliver(numbered("nobody-here", 1, Epochs.fresh()))))
+        .containsExactly(0, 0, 0);
+    assertThat(List.of(alicePhone, aliceLaptop, bob, anonymous))
+        .allSatisfy(r -> assertThat(r.events()).isEmpty());
   }
 
   @Test
@@ -100,10 +108,14 @@ class LocalRegistryTest {
       registry.unsubscribe("tasks", bob); // not subscribed any more: nothing happens
       registry.unsubscribe("never-subscribed", anonymous);
     });
-    assertThat(List.of(deliver(unnumbered(Audience.channel("tasks"), 1)), deliver(unnumbered(Audience.user("alice"), 2)),
-        deliver(unnumbered(Audience.all(), 3)))).containsExactly(0, 1, 3);
+    assertThat(List.of(
+            deliver(unnumbered(Audience.channel("tasks"), 1)),
+            deliver(unnumbered(Audience.user("alice"), 2)),
+            deliver(unnumbered(Audience.all(), 3))))
+        .containsExactly(0, 1, 3);
     assertThat(alicePhone.events()).isEmpty();
-    assertThat(List.of(loop.call(registry::connectionCount), loop.call(registry::channelCount))).containsExactly(3, 0);
+    assertThat(List.of(loop.call(registry::connectionCount), loop.call(registry::channelCount)))
+        .containsExactly(3, 0);
     assertThat(List.of(metrics.subscriptions(), metrics.channels())).containsExactly(0L, 0L);
   }
 
@@ -137,7 +149,8 @@ class LocalRegistryTest {
     });
     assertThat(deliver(unnumbered(Audience.all(), 1))).isEqualTo(4);
     assertThat(deliver(unnumbered(Audience.all(), 2))).isEqualTo(2);
-    assertThat(List.of(alicePhone.numbers(), aliceLaptop.numbers(), bob.numbers(), anonymous.numbers()))
+    assertThat(List.of(
+            alicePhone.numbers(), aliceLaptop.numbers(), bob.numbers(), anonymous.numbers()))
         .containsExactly(List.of(1), List.of(1, 2), List.of(1), List.of(1, 2));
   }
 
@@ -150,20 +163,26 @@ class LocalRegistryTest {
     });
     assertThat(deliver(numbered("ledger", 2, epoch))).isEqualTo(2);
     assertThat(deliver(numbered("ledger", 1, epoch))).isEqualTo(2);
-    assertThat(alicePhone.events()).as("written before a subscriber started the feed").isEmpty();
+    assertThat(alicePhone.events())
+        .as("written before a subscriber started the feed")
+        .isEmpty();
     assertThat(loop.call(() -> registry.feedPosition("ledger"))).isNull();
 
     loop.run(() -> registry.startFeed("ledger", new StreamPosition(0, epoch)));
-    assertThat(List.of(alicePhone.offsets(), bob.offsets())).containsExactly(List.of(1L, 2L), List.of(1L, 2L));
-    assertThat(loop.call(() -> registry.feedPosition("ledger"))).isEqualTo(new StreamPosition(2, epoch));
-    loop.run(() -> registry.startFeed("ledger", new StreamPosition(0, epoch))); // started already: no replay
+    assertThat(List.of(alicePhone.offsets(), bob.offsets()))
+        .containsExactly(List.of(1L, 2L), List.of(1L, 2L));
+    assertThat(loop.call(() -> registry.feedPosition("ledger")))
+        .isEqualTo(new StreamPosition(2, epoch));
+    loop.run(() ->
+        registry.startFeed("ledger", new StreamPosition(0, epoch))); // started already: no replay
     assertThat(bob.offsets()).containsExactly(1L, 2L);
   }
 
   @Test
   void aHistorySubscriberUnsubscribedDuringADeliveryGetsThatEventButNotTheNext() {
     String epoch = Epochs.fresh();
-    RecordingRecipient first = new RecordingRecipient("first").onDeliver(event -> registry.unsubscribe("ledger", bob));
+    RecordingRecipient first =
+        new RecordingRecipient("first").onDeliver(event -> registry.unsubscribe("ledger", bob));
     loop.run(() -> {
       registry.subscribe("ledger", first);
       registry.subscribe("ledger", bob);
@@ -171,7 +190,8 @@ class LocalRegistryTest {
     });
     deliver(numbered("ledger", 1, epoch));
     deliver(numbered("ledger", 2, epoch));
-    assertThat(List.of(first.offsets(), bob.offsets())).containsExactly(List.of(1L, 2L), List.of(1L));
+    assertThat(List.of(first.offsets(), bob.offsets()))
+        .containsExactly(List.of(1L, 2L), List.of(1L));
   }
 
   @Test
@@ -185,7 +205,9 @@ class LocalRegistryTest {
     assertThat(census.hasSubscribers("ledger")).isTrue();
     loop.run(() -> registry.unsubscribe("ledger", bob));
     assertThat(census.hasSubscribers("ledger")).isFalse();
-    assertThat(loop.call(() -> registry.feedPosition("ledger"))).as("the feed of a channel nobody holds").isNull();
+    assertThat(loop.call(() -> registry.feedPosition("ledger")))
+        .as("the feed of a channel nobody holds")
+        .isNull();
 
     // A new subscriber gets a new feed, started where its own reading ends.
     loop.run(() -> {
@@ -193,6 +215,7 @@ class LocalRegistryTest {
       registry.startFeed("ledger", new StreamPosition(1, epoch));
     });
     deliver(numbered("ledger", 2, epoch));
-    assertThat(List.of(bob.offsets(), anonymous.offsets())).containsExactly(List.of(1L), List.of(2L));
+    assertThat(List.of(bob.offsets(), anonymous.offsets()))
+        .containsExactly(List.of(1L), List.of(2L));
   }
 }

@@ -14,7 +14,7 @@ final class RecordingRecipient implements Recipient {
   private final String name;
   private final List<FanoutEvent> events = new CopyOnWriteArrayList<>();
   private final List<String> broken = new CopyOnWriteArrayList<>();
-  private volatile Consumer<FanoutEvent> onDeliver = event -> { };
+  private volatile Consumer<FanoutEvent> onDeliver = event -> {};
 
   RecordingRecipient(String name) {
     this.name = name;

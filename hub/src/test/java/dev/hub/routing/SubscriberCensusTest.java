@@ -19,8 +19,10 @@ class SubscriberCensusTest {
   private final TestLoop loopA = TestLoop.another(vertx);
   private final TestLoop loopB = TestLoop.another(vertx);
   private final SubscriberCensus census = new SubscriberCensus();
-  private final LocalRegistry registryA = new LocalRegistry(HubMetrics.detached(), census, null, vertx);
-  private final LocalRegistry registryB = new LocalRegistry(HubMetrics.detached(), census, null, vertx);
+  private final LocalRegistry registryA =
+      new LocalRegistry(HubMetrics.detached(), census, null, vertx);
+  private final LocalRegistry registryB =
+      new LocalRegistry(HubMetrics.detached(), census, null, vertx);
   private final RecordingRecipient alice = new RecordingRecipient("alice");
   private final RecordingRecipient bob = new RecordingRecipient("bob");
 
@@ -40,7 +42,9 @@ class SubscriberCensusTest {
       registryA.unsubscribe("tasks", alice);
       registryA.unsubscribe("tasks", bob);
     });
-    assertThat(census.hasSubscribers("tasks")).as("held by the second event loop").isTrue();
+    assertThat(census.hasSubscribers("tasks"))
+        .as("held by the second event loop")
+        .isTrue();
     loopB.run(() -> registryB.unsubscribe("tasks", bob));
     loopB.run(() -> registryB.unsubscribe("tasks", bob)); // twice: counted once
     assertThat(census.hasSubscribers("tasks")).isFalse();
@@ -59,13 +63,17 @@ class SubscriberCensusTest {
     census.register(vertx.eventBus(), "member-a").await(TestLoop.WAIT_S, TimeUnit.SECONDS);
     List<String> asked = List.of("held-here", "held-there", "held-nowhere");
 
-    Set<String> nodesOnly = census.subscribedAnywhere(vertx.eventBus(), "member-a",
-        () -> List.of("member-a", "member-b"), asked).await(TestLoop.WAIT_S, TimeUnit.SECONDS);
+    Set<String> nodesOnly = census
+        .subscribedAnywhere(
+            vertx.eventBus(), "member-a", () -> List.of("member-a", "member-b"), asked)
+        .await(TestLoop.WAIT_S, TimeUnit.SECONDS);
     assertThat(nodesOnly).containsExactlyInAnyOrder("held-here", "held-there");
 
     // A JVM service has no census address: it cannot say, so nothing is freed under it.
-    Set<String> withService = census.subscribedAnywhere(vertx.eventBus(), "member-a",
-        () -> List.of("member-a", "member-b", "a-service"), asked).await(TestLoop.WAIT_S, TimeUnit.SECONDS);
+    Set<String> withService = census
+        .subscribedAnywhere(
+            vertx.eventBus(), "member-a", () -> List.of("member-a", "member-b", "a-service"), asked)
+        .await(TestLoop.WAIT_S, TimeUnit.SECONDS);
     assertThat(withService).containsExactlyInAnyOrderElementsOf(asked);
   }
 }

@@ -6,8 +6,7 @@ import io.vertx.core.json.JsonObject;
 
 /** Events as the routing classes see them: the bytes clients receive, with audience and position. */
 final class TestEvents {
-  private TestEvents() {
-  }
+  private TestEvents() {}
 
   /** {@code {"type":"e","n":n}} for an audience, without a place in a history. */
   static FanoutEvent unnumbered(Audience audience, int n) {
@@ -16,7 +15,11 @@ final class TestEvents {
 
   /** The event {@code n} of a history channel's {@code epoch} at offset {@code n}, as a node publishes it. */
   static FanoutEvent numbered(String channel, long n, String epoch) {
-    return new FanoutEvent(Audience.channel(channel), EventBytes.withPosition(json(n), false, n, epoch), n, epoch,
+    return new FanoutEvent(
+        Audience.channel(channel),
+        EventBytes.withPosition(json(n), false, n, epoch),
+        n,
+        epoch,
         false);
   }
 

@@ -23,8 +23,12 @@ final class UnreadableHistory implements HistoryStore {
   }
 
   @Override
-  public Future<StreamPosition> append(String channel, ChannelOptions options, Buffer event, boolean binary,
-                                       ChannelAdmission admission) {
+  public Future<StreamPosition> append(
+      String channel,
+      ChannelOptions options,
+      Buffer event,
+      boolean binary,
+      ChannelAdmission admission) {
     return store.append(channel, options, event, binary, admission);
   }
 
@@ -35,7 +39,8 @@ final class UnreadableHistory implements HistoryStore {
 
   @Override
   public Future<HistoryPage> read(String channel, long afterOffset, int limit) {
-    return Future.failedFuture(new HubException(ErrorCode.UNAVAILABLE, "the history store did not answer"));
+    return Future.failedFuture(
+        new HubException(ErrorCode.UNAVAILABLE, "the history store did not answer"));
   }
 
   @Override

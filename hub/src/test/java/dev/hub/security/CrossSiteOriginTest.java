@@ -2,9 +2,9 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -38,15 +38,23 @@ class CrossSiteOriginTest {
   @Test
   void anOpenNodeTakesOnlyLoopbackOriginsOnTheSocketAndTheApi() throws Exception {
     HubNode node = node(new JsonObject().put("open", true));
-    for (String foreign : List.of("https://evil.example", "http://localhost.evil.example", "null",
-        "http://127.0.0.1.evil.example:8080", "http://192.168.1.20:8080")) {
+    for (String foreign : List.of(
+        "https://evil.example",
+        "http://localhost.evil.example",
+        "null",
+        "http://127.0.0.1.evil.example:8080",
+        "http://192.168.1.20:8080")) {
       assertThat(upgrade(node, foreign)).as("upgrade from %s", foreign).isEqualTo(403);
       RawHttp.Response api = publish(node, foreign);
       assertThat(api.status()).as("publish from %s", foreign).isEqualTo(403);
       assertThat(api.json().getString("code")).isEqualTo("forbidden");
     }
-    for (String local : List.of("http://localhost:5173", "https://localhost", "http://127.0.0.1:8080",
-        "http://[::1]:3000", "HTTP://LOCALHOST:3000")) {
+    for (String local : List.of(
+        "http://localhost:5173",
+        "https://localhost",
+        "http://127.0.0.1:8080",
+        "http://[::1]:3000",
+        "HTTP://LOCALHOST:3000")) {
       assertThat(upgrade(node, local)).as("upgrade from %s", local).isEqualTo(101);
       assertThat(publish(node, local).status()).as("publish from %s", local).isEqualTo(200);
     }
@@ -56,7 +64,8 @@ class CrossSiteOriginTest {
 
   @Test
   void originsGivenToAnOpenNodeReplaceTheLoopbackDefault() throws Exception {
-    HubNode node = node(new JsonObject().put("open", true)
+    HubNode node = node(new JsonObject()
+        .put("open", true)
         .put("origins", new JsonArray().add("https://app.example.com")));
     assertThat(upgrade(node, "https://app.example.com")).isEqualTo(101);
     assertThat(publish(node, "https://app.example.com").status()).isEqualTo(200);
@@ -66,9 +75,11 @@ class CrossSiteOriginTest {
 
   @Test
   void aSecuredNodeChecksOriginsOnTheApiToo() throws Exception {
-    HubNode node = node(new JsonObject().put("jwt", new JsonObject().put("secret", TestTokens.SECRET))
+    HubNode node = node(new JsonObject()
+        .put("jwt", new JsonObject().put("secret", TestTokens.SECRET))
         .put("origins", new JsonArray().add("https://app.example.com")));
-    String admin = "Authorization: Bearer " + TestTokens.hs256(TestTokens.claims("ops", b -> b.claim("admin", true)));
+    String admin = "Authorization: Bearer "
+        + TestTokens.hs256(TestTokens.claims("ops", b -> b.claim("admin", true)));
     assertThat(publish(node, "https://evil.example", admin).status()).isEqualTo(403);
     assertThat(publish(node, "https://app.example.com", admin).status()).isEqualTo(200);
     assertThat(publish(node, null, admin).status()).isEqualTo(200);
@@ -83,17 +94,23 @@ class CrossSiteOriginTest {
 
   private int upgrade(HubNode node, String origin) {
     Map<String, String> headers = origin == null ? Map.of() : Map.of("Origin", origin);
-    return HubTestClient.upgrade(vertices.get(0), node.port(), "/ws?user=dev", headers, HubTestClient.WAIT).status();
+    return HubTestClient.upgrade(
+            vertices.get(0), node.port(), "/ws?user=dev", headers, HubTestClient.WAIT)
+        .status();
   }
 
-  private static RawHttp.Response publish(HubNode node, String origin, String... more) throws Exception {
-    List<String> headers = new ArrayList<>(List.of("Content-Type: application/json",
+  private static RawHttp.Response publish(HubNode node, String origin, String... more)
+      throws Exception {
+    List<String> headers = new ArrayList<>(List.of(
+        "Content-Type: application/json",
         "Content-Length: " + EVENT.getBytes(StandardCharsets.UTF_8).length));
     if (origin != null) {
       headers.add("Origin: " + origin);
     }
     headers.addAll(List.of(more));
-    return RawHttp.exchange(node.port(), RawHttp.head("POST", "/api/publish", node.port(),
-        headers.toArray(String[]::new)), EVENT.getBytes(StandardCharsets.UTF_8));
+    return RawHttp.exchange(
+        node.port(),
+        RawHttp.head("POST", "/api/publish", node.port(), headers.toArray(String[]::new)),
+        EVENT.getBytes(StandardCharsets.UTF_8));
   }
 }

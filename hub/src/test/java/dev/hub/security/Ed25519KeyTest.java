@@ -30,17 +30,24 @@ class Ed25519KeyTest {
   @Test
   void aJwksEd25519KeyWithoutAlgVerifiesEdDsaTokensOnly() throws Exception {
     OctetKeyPair key = TestTokens.ed25519("e1");
-    assertThat(new JsonObject(key.toPublicJWK().toJSONObject()).containsKey("alg")).isFalse();
+    assertThat(new JsonObject(key.toPublicJWK().toJSONObject()).containsKey("alg"))
+        .isFalse();
     Path jwks = TestTokens.write(dir, "jwks.json", TestTokens.jwks(key));
     try (SecuredNode node = SecuredNode.start(new JsonObject().put("jwks", jwks.toString()))) {
       assertThat(node.stats(admin(key, true))).isEqualTo(200);
       assertThat(node.stats(admin(key, false))).isEqualTo(200);
-      assertThat(node.stats(admin(TestTokens.ed25519("e1"), true))).as("another key, same kid").isEqualTo(401);
-      assertThat(node.stats(TestTokens.raw("{\"alg\":\"EdDSA\"}", "{\"sub\":\"m\",\"admin\":true}", "")))
-          .as("unsigned").isEqualTo(401);
-      String hmacWithPublicKey = TestTokens.hmac(JWSAlgorithm.HS256, key.getX().decode(),
-          claims("m", b -> b.claim("admin", true)));
-      assertThat(node.stats(hmacWithPublicKey)).as("HS256 keyed with the public key").isEqualTo(401);
+      assertThat(node.stats(admin(TestTokens.ed25519("e1"), true)))
+          .as("another key, same kid")
+          .isEqualTo(401);
+      assertThat(node.stats(
+              TestTokens.raw("{\"alg\":\"EdDSA\"}", "{\"sub\":\"m\",\"admin\":true}", "")))
+          .as("unsigned")
+          .isEqualTo(401);
+      String hmacWithPublicKey = TestTokens.hmac(
+          JWSAlgorithm.HS256, key.getX().decode(), claims("m", b -> b.claim("admin", true)));
+      assertThat(node.stats(hmacWithPublicKey))
+          .as("HS256 keyed with the public key")
+          .isEqualTo(401);
     }
   }
 
@@ -50,7 +57,9 @@ class Ed25519KeyTest {
     Path pem = TestTokens.write(dir, "ed25519.pem", pem(key));
     try (SecuredNode node = SecuredNode.start(new JsonObject().put("publicKey", pem.toString()))) {
       assertThat(node.stats(admin(key, false))).isEqualTo(200);
-      assertThat(node.stats(admin(TestTokens.ed25519(null), false))).as("another key").isEqualTo(401);
+      assertThat(node.stats(admin(TestTokens.ed25519(null), false)))
+          .as("another key")
+          .isEqualTo(401);
     }
   }
 

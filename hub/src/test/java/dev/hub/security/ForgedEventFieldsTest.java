@@ -2,8 +2,8 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,8 +38,13 @@ class ForgedEventFieldsTest {
   private static final Duration WAIT = HubTestClient.WAIT;
   private static final String FORGED_TIME = "2000-01-01T00:00:00Z";
   /** What an attacker puts in an event: a channel, a position far ahead, a sender and a time. */
-  private static final JsonObject FORGED = new JsonObject().put("type", "alert").put("channel", "alerts")
-      .put("offset", 999).put("epoch", "forged").put("from", "admin").put("timestamp", FORGED_TIME);
+  private static final JsonObject FORGED = new JsonObject()
+      .put("type", "alert")
+      .put("channel", "alerts")
+      .put("offset", 999)
+      .put("epoch", "forged")
+      .put("from", "admin")
+      .put("timestamp", FORGED_TIME);
 
   private Vertx nodeVertx;
   private Vertx clientVertx;
@@ -50,10 +55,18 @@ class ForgedEventFieldsTest {
   void deploy() throws Exception {
     nodeVertx = Vertx.vertx();
     clientVertx = Vertx.vertx();
-    JsonObject config = new JsonObject().put("open", true).put("port", 0).put("eventLoops", 2)
-        .put("channels", new JsonArray()
-            .add(new JsonObject().put("pattern", "tasks").put("history", new JsonObject().put("size", 100))));
-    node = HubNode.deploy(nodeVertx, ConfigReader.read(config)).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    JsonObject config = new JsonObject()
+        .put("open", true)
+        .put("port", 0)
+        .put("eventLoops", 2)
+        .put(
+            "channels",
+            new JsonArray()
+                .add(new JsonObject()
+                    .put("pattern", "tasks")
+                    .put("history", new JsonObject().put("size", 100))));
+    node = HubNode.deploy(nodeVertx, ConfigReader.read(config))
+        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @AfterEach
@@ -84,7 +97,8 @@ class ForgedEventFieldsTest {
   }
 
   private static JsonObject received(HubTestClient client, String marker) {
-    return client.await(f -> "alert".equals(f.getString("type")) && marker.equals(f.getString("marker")));
+    return client.await(
+        f -> "alert".equals(f.getString("type")) && marker.equals(f.getString("marker")));
   }
 
   /** The stream fields are gone, the sender is the hub's word, and so is the time of a client's event. */
@@ -94,7 +108,8 @@ class ForgedEventFieldsTest {
     assertThat(event.containsKey("epoch")).as("epoch of %s", event).isFalse();
     assertThat(event.getString("from")).as("from of %s", event).isEqualTo(sender);
     assertThat(event.getString("timestamp")).as("timestamp of %s", event).isNotEqualTo(FORGED_TIME);
-    assertThat(Instant.parse(event.getString("timestamp"))).isAfter(Instant.now().minus(Duration.ofMinutes(1)));
+    assertThat(Instant.parse(event.getString("timestamp")))
+        .isAfter(Instant.now().minus(Duration.ofMinutes(1)));
   }
 
   @Test
@@ -102,7 +117,8 @@ class ForgedEventFieldsTest {
     HubTestClient victim = victim();
     HubTestClient mallory = connect("mallory");
     mallory.send(new JsonObject().put("type", "broadcast").put("id", 1).put("event", forged("b")));
-    assertThat(mallory.await(f -> Integer.valueOf(1).equals(f.getValue("id"))).getString("type")).isEqualTo("ack");
+    assertThat(mallory.await(f -> Integer.valueOf(1).equals(f.getValue("id"))).getString("type"))
+        .isEqualTo("ack");
     assertClientEventStamped(received(victim, "b"), "mallory");
   }
 
@@ -110,8 +126,13 @@ class ForgedEventFieldsTest {
   void aForgedDirectEventArrivesWithoutStreamFields() {
     HubTestClient victim = victim();
     HubTestClient mallory = connect("mallory");
-    mallory.send(new JsonObject().put("type", "direct").put("id", 1).put("user", "victim").put("event", forged("d")));
-    assertThat(mallory.await(f -> Integer.valueOf(1).equals(f.getValue("id"))).getString("type")).isEqualTo("ack");
+    mallory.send(new JsonObject()
+        .put("type", "direct")
+        .put("id", 1)
+        .put("user", "victim")
+        .put("event", forged("d")));
+    assertThat(mallory.await(f -> Integer.valueOf(1).equals(f.getValue("id"))).getString("type"))
+        .isEqualTo("ack");
     assertClientEventStamped(received(victim, "d"), "mallory");
   }
 
@@ -130,7 +151,10 @@ class ForgedEventFieldsTest {
   void aForgedPositionOnAChannelWithoutHistoryIsRemoved() {
     HubTestClient victim = victim();
     HubTestClient mallory = connect("mallory");
-    mallory.send(new JsonObject().put("type", "publish").put("id", 1).put("channel", "alerts")
+    mallory.send(new JsonObject()
+        .put("type", "publish")
+        .put("id", 1)
+        .put("channel", "alerts")
         .put("event", forged("p")));
     JsonObject event = received(victim, "p");
     assertThat(event.getString("channel")).isEqualTo("alerts");
@@ -142,11 +166,15 @@ class ForgedEventFieldsTest {
   void aForgedPositionOnAHistoryChannelIsTheStoresOwn() {
     HubTestClient victim = victim();
     HubTestClient mallory = connect("mallory");
-    mallory.send(new JsonObject().put("type", "publish").put("id", 1).put("channel", "tasks")
+    mallory.send(new JsonObject()
+        .put("type", "publish")
+        .put("id", 1)
+        .put("channel", "tasks")
         .put("event", forged("h")));
     JsonObject ack = mallory.await(f -> Integer.valueOf(1).equals(f.getValue("id")));
     JsonObject event = received(victim, "h");
-    assertThat(List.of(event.getString("channel"), event.getLong("offset"), event.getString("epoch")))
+    assertThat(
+            List.of(event.getString("channel"), event.getLong("offset"), event.getString("epoch")))
         .containsExactly("tasks", ack.getLong("offset"), ack.getString("epoch"));
     assertThat(event.getString("timestamp")).isNotEqualTo(FORGED_TIME);
   }
@@ -157,10 +185,18 @@ class ForgedEventFieldsTest {
     List<Buffer> binaries = new CopyOnWriteArrayList<>();
     victim.socket().binaryMessageHandler(binaries::add);
     HubTestClient mallory = connect("mallory");
-    byte[] header = new JsonObject().put("type", "broadcast").put("id", 1).put("event", forged("bin")).encode()
+    byte[] header = new JsonObject()
+        .put("type", "broadcast")
+        .put("id", 1)
+        .put("event", forged("bin"))
+        .encode()
         .getBytes(StandardCharsets.UTF_8);
-    mallory.socket().writeBinaryMessage(Buffer.buffer().appendInt(header.length).appendBytes(header)
-        .appendBytes(new byte[] {7, 7}));
+    mallory
+        .socket()
+        .writeBinaryMessage(
+            Buffer.buffer().appendInt(header.length).appendBytes(header).appendBytes(new byte[] {
+              7, 7
+            }));
     Awaitility.await("the binary event").atMost(WAIT).until(() -> !binaries.isEmpty());
     Buffer frame = binaries.get(0);
     JsonObject event = new JsonObject(frame.slice(4, 4 + frame.getInt(0)));
@@ -173,25 +209,35 @@ class ForgedEventFieldsTest {
     HubTestClient victim = victim();
     post(new JsonObject().put("event", forged("http-all")));
     post(new JsonObject().put("user", "victim").put("event", forged("http-user")));
-    JsonObject bus = nodeVertx.eventBus().<JsonObject>request("hub.publish",
-        new JsonObject().put("user", "victim").put("event", forged("bus-user")))
-        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS).body();
+    JsonObject bus = nodeVertx
+        .eventBus()
+        .<JsonObject>request(
+            "hub.publish", new JsonObject().put("user", "victim").put("event", forged("bus-user")))
+        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .body();
     assertThat(bus).isEqualTo(new JsonObject());
     for (String marker : List.of("http-all", "http-user", "bus-user")) {
       JsonObject event = received(victim, marker);
-      assertThat(List.of(event.containsKey("channel"), event.containsKey("offset"), event.containsKey("epoch")))
-          .as("stream fields of %s", event).containsExactly(false, false, false);
+      assertThat(List.of(
+              event.containsKey("channel"),
+              event.containsKey("offset"),
+              event.containsKey("epoch")))
+          .as("stream fields of %s", event)
+          .containsExactly(false, false, false);
       assertThat(List.of(event.getString("from"), event.getString("timestamp")))
-          .as("a trusted server's own from and timestamp").containsExactly("admin", FORGED_TIME);
+          .as("a trusted server's own from and timestamp")
+          .containsExactly("admin", FORGED_TIME);
     }
   }
 
   private void post(JsonObject body) throws Exception {
     HttpClient http = clientVertx.createHttpClient();
     try {
-      int status = onEventLoop(() -> http.request(HttpMethod.POST, node.port(), "127.0.0.1", "/api/publish")
-          .compose(request -> request.putHeader("content-type", "application/json").send(body.encode()))
-          .compose(response -> response.end().map(response.statusCode())))
+      int status = onEventLoop(
+              () -> http.request(HttpMethod.POST, node.port(), "127.0.0.1", "/api/publish")
+                  .compose(request ->
+                      request.putHeader("content-type", "application/json").send(body.encode()))
+                  .compose(response -> response.end().map(response.statusCode())))
           .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(status).as("POST /api/publish " + body).isEqualTo(200);
     } finally {

@@ -2,8 +2,8 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.transport.RawWebSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +33,9 @@ class HalfSentRequestTest {
   private static final int TIMEOUT_MS = 1000;
   /** Room for a loaded machine: the node's timer and the test's reads both run late there. */
   private static final int MARGIN_MS = 3000;
-  private static final byte[] HALF_REQUEST = "GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private static final byte[] HALF_REQUEST =
+      "GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private Vertx vertx;
   private HubNode node;
@@ -42,8 +44,13 @@ class HalfSentRequestTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
-        .put("eventLoops", 1).put("limits", new JsonObject().put("requestTimeoutMs", TIMEOUT_MS))))
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(new JsonObject()
+                .put("open", true)
+                .put("port", 0)
+                .put("eventLoops", 1)
+                .put("limits", new JsonObject().put("requestTimeoutMs", TIMEOUT_MS))))
         .await(30, TimeUnit.SECONDS);
   }
 
@@ -64,9 +71,12 @@ class HalfSentRequestTest {
     for (int i = 0; i < sockets.size(); i++) {
       long remaining = TIMEOUT_MS + MARGIN_MS - elapsedMs(started);
       assertThat(closedWithin(sockets.get(i), remaining))
-          .as("half-sent request %d closed within %d ms", i, TIMEOUT_MS + MARGIN_MS).isTrue();
+          .as("half-sent request %d closed within %d ms", i, TIMEOUT_MS + MARGIN_MS)
+          .isTrue();
     }
-    assertThat(elapsedMs(started)).as("held until the timeout, not refused at once").isGreaterThanOrEqualTo(TIMEOUT_MS / 2);
+    assertThat(elapsedMs(started))
+        .as("held until the timeout, not refused at once")
+        .isGreaterThanOrEqualTo(TIMEOUT_MS / 2);
   }
 
   @Test
@@ -77,7 +87,9 @@ class HalfSentRequestTest {
       // WebSocket has lived longer than the timeout.
       Socket clock = open();
       send(clock, HALF_REQUEST);
-      assertThat(closedWithin(clock, TIMEOUT_MS + MARGIN_MS)).as("the half-sent request is closed").isTrue();
+      assertThat(closedWithin(clock, TIMEOUT_MS + MARGIN_MS))
+          .as("the half-sent request is closed")
+          .isTrue();
       ws.sendText("{\"type\":\"ping\",\"id\":7}");
       assertThat(ws.readFrame().text()).contains("\"pong\"").contains("7");
       assertThat(node.connections()).isEqualTo(1);
@@ -91,9 +103,13 @@ class HalfSentRequestTest {
     send(socket, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     String head = readResponse(socket);
     assertThat(head).startsWith("HTTP/1.1 200");
-    assertThat(closedWithin(socket, TIMEOUT_MS + MARGIN_MS)).as("idle keep-alive connection closed").isTrue();
+    assertThat(closedWithin(socket, TIMEOUT_MS + MARGIN_MS))
+        .as("idle keep-alive connection closed")
+        .isTrue();
     assertThat(elapsedMs(sent)).isGreaterThanOrEqualTo(TIMEOUT_MS / 2);
-    assertThat(head.toLowerCase(Locale.ROOT)).as("tells the client how long it may idle").contains("keep-alive: timeout=");
+    assertThat(head.toLowerCase(Locale.ROOT))
+        .as("tells the client how long it may idle")
+        .contains("keep-alive: timeout=");
   }
 
   @Test

@@ -35,7 +35,9 @@ class KeyIdConfusionTest {
     pem = TestTokens.rsa(null);
     node = SecuredNode.start(new JsonObject()
         .put("jwks", TestTokens.write(dir, "jwks.json", TestTokens.jwks(k1)).toString())
-        .put("publicKey", TestTokens.write(dir, "key.pem", TestTokens.pem(pem.toPublicKey())).toString())
+        .put(
+            "publicKey",
+            TestTokens.write(dir, "key.pem", TestTokens.pem(pem.toPublicKey())).toString())
         .put("secret", TestTokens.SECRET));
   }
 
@@ -50,8 +52,11 @@ class KeyIdConfusionTest {
   }
 
   private static String hs256(String kid) {
-    return TestTokens.hmac(JWSAlgorithm.HS256, TestTokens.SECRET.getBytes(StandardCharsets.UTF_8),
-        claims("m", b -> b.claim("admin", true)), kid);
+    return TestTokens.hmac(
+        JWSAlgorithm.HS256,
+        TestTokens.SECRET.getBytes(StandardCharsets.UTF_8),
+        claims("m", b -> b.claim("admin", true)),
+        kid);
   }
 
   @Test
@@ -59,14 +64,17 @@ class KeyIdConfusionTest {
     assertThat(node.stats(rs256(k1, "k1"))).isEqualTo(200);
     assertThat(node.stats(rs256(pem, "k1"))).as("kid k1, signed by the PEM key").isEqualTo(401);
     assertThat(node.stats(hs256("k1"))).as("kid k1, signed with the secret").isEqualTo(401);
-    assertThat(node.upgrade(rs256(pem, "k1")).json().getString("message")).contains("bad signature");
+    assertThat(node.upgrade(rs256(pem, "k1")).json().getString("message"))
+        .contains("bad signature");
   }
 
   @Test
   void aTokenNamingAnUnknownKidIsCheckedWithTheKeysThatHaveNone() throws Exception {
     assertThat(node.stats(rs256(pem, "rotated-2024"))).isEqualTo(200);
     assertThat(node.stats(hs256("v1"))).isEqualTo(200);
-    assertThat(node.stats(rs256(k1, "rotated-2024"))).as("a JWKS key answers to its own kid only").isEqualTo(401);
+    assertThat(node.stats(rs256(k1, "rotated-2024")))
+        .as("a JWKS key answers to its own kid only")
+        .isEqualTo(401);
   }
 
   @Test
@@ -74,6 +82,8 @@ class KeyIdConfusionTest {
     assertThat(node.stats(rs256(k1, null))).isEqualTo(200);
     assertThat(node.stats(rs256(pem, null))).isEqualTo(200);
     assertThat(node.stats(hs256(null))).isEqualTo(200);
-    assertThat(node.stats(rs256(TestTokens.rsa(null), null))).as("a stranger's key").isEqualTo(401);
+    assertThat(node.stats(rs256(TestTokens.rsa(null), null)))
+        .as("a stranger's key")
+        .isEqualTo(401);
   }
 }

@@ -2,8 +2,8 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.transport.RawWebSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,8 +26,11 @@ class MalformedFrameTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
-        .put("eventLoops", 1))).await(30, TimeUnit.SECONDS);
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(
+                new JsonObject().put("open", true).put("port", 0).put("eventLoops", 1)))
+        .await(30, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -51,7 +54,8 @@ class MalformedFrameTest {
       client.sendBytes(frame);
       assertThat(client.readUntilClose()).as("close code").isEqualTo(1002);
     }
-    Awaitility.await("the node lets the connection go").atMost(Duration.ofSeconds(10))
+    Awaitility.await("the node lets the connection go")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> node.connections() == 0);
   }
 

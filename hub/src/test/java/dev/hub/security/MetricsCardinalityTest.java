@@ -2,11 +2,11 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.ServerSocket;
@@ -36,9 +36,17 @@ class MetricsCardinalityTest {
     try (ServerSocket free = new ServerSocket(0)) {
       clusterPort = free.getLocalPort();
     }
-    node = HubNode.start(ConfigReader.read(new JsonObject().put("open", true).put("port", 0).put("eventLoops", 1)
-        .put("cluster", new JsonObject().put("name", "metrics-" + UUID.randomUUID()).put("host", "127.0.0.1")
-            .put("port", clusterPort).put("members", new JsonArray().add("127.0.0.1:" + clusterPort)))))
+    node = HubNode.start(ConfigReader.read(new JsonObject()
+            .put("open", true)
+            .put("port", 0)
+            .put("eventLoops", 1)
+            .put(
+                "cluster",
+                new JsonObject()
+                    .put("name", "metrics-" + UUID.randomUUID())
+                    .put("host", "127.0.0.1")
+                    .put("port", clusterPort)
+                    .put("members", new JsonArray().add("127.0.0.1:" + clusterPort)))))
         .await(60, TimeUnit.SECONDS);
   }
 
@@ -54,7 +62,9 @@ class MetricsCardinalityTest {
     // One of each kind first, so the bounded label values they bring are in the baseline.
     send("GET", "/warm-up");
     send("WARMUP", "/");
-    assertThat(metrics()).as("Vert.x's HTTP server meters are recorded").contains("vertx_http_server_requests_total");
+    assertThat(metrics())
+        .as("Vert.x's HTTP server meters are recorded")
+        .contains("vertx_http_server_requests_total");
     int before = seriesCount();
     int idsBefore = preFilterIds();
 
@@ -63,20 +73,25 @@ class MetricsCardinalityTest {
       send("GET", "/p" + i + "/" + UUID.randomUUID());
     }
 
-    assertThat(seriesCount()).as("series after 100 invented methods and 100 paths").isLessThanOrEqualTo(before + SLACK);
+    assertThat(seriesCount())
+        .as("series after 100 invented methods and 100 paths")
+        .isLessThanOrEqualTo(before + SLACK);
     assertThat(metrics()).doesNotContain("method=\"M1\"").doesNotContain("/p1/");
-    assertThat(preFilterIds()).as("ids Micrometer keeps to find a meter again").isLessThanOrEqualTo(idsBefore + SLACK);
+    assertThat(preFilterIds())
+        .as("ids Micrometer keeps to find a meter again")
+        .isLessThanOrEqualTo(idsBefore + SLACK);
   }
 
   /** One request on a connection of its own, read to the end. */
   private void send(String method, String path) throws IOException {
-    RawHttp.Response response = RawHttp.exchange(node.port(),
-        RawHttp.head(method, path, node.port(), "Connection: close"), new byte[0]);
+    RawHttp.Response response = RawHttp.exchange(
+        node.port(), RawHttp.head(method, path, node.port(), "Connection: close"), new byte[0]);
     assertThat(response.status()).as("%s %s", method, path).isBetween(400, 599);
   }
 
   private String metrics() throws IOException {
-    RawHttp.Response response = RawHttp.exchange(node.port(), RawHttp.head("GET", "/metrics", node.port()), new byte[0]);
+    RawHttp.Response response =
+        RawHttp.exchange(node.port(), RawHttp.head("GET", "/metrics", node.port()), new byte[0]);
     assertThat(response.status()).isEqualTo(200);
     return response.body();
   }
@@ -93,7 +108,10 @@ class MetricsCardinalityTest {
   }
 
   private int seriesCount() throws IOException {
-    List<String> series = metrics().lines().filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+    List<String> series = metrics()
+        .lines()
+        .filter(line -> !line.isBlank() && !line.startsWith("#"))
+        .toList();
     return series.size();
   }
 }

@@ -2,9 +2,9 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class OversizedBodyTest {
   private static final int LIMIT = 4096;
-  private static final String ADMIN = TestTokens.hs256(TestTokens.claims("ops", b -> b.claim("admin", true)));
+  private static final String ADMIN =
+      TestTokens.hs256(TestTokens.claims("ops", b -> b.claim("admin", true)));
 
   private Vertx vertx;
   private HubNode node;
@@ -29,9 +30,14 @@ class OversizedBodyTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("port", 0).put("eventLoops", 1)
-        .put("limits", new JsonObject().put("frameBytes", LIMIT))
-        .put("jwt", new JsonObject().put("secret", TestTokens.SECRET)))).await(30, TimeUnit.SECONDS);
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(new JsonObject()
+                .put("port", 0)
+                .put("eventLoops", 1)
+                .put("limits", new JsonObject().put("frameBytes", LIMIT))
+                .put("jwt", new JsonObject().put("secret", TestTokens.SECRET))))
+        .await(30, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -42,12 +48,18 @@ class OversizedBodyTest {
   @Test
   void aDeclaredBodyOverTheLimitGets413BeforeItIsSentAndTheRestIsNotRead() throws Exception {
     try (RawHttp http = RawHttp.connect(node.port())) {
-      http.send(bytes(RawHttp.head("POST", "/api/publish", node.port(), "Authorization: Bearer " + ADMIN,
-          "Content-Type: application/json", "Content-Length: 10485760")));
+      http.send(bytes(RawHttp.head(
+          "POST",
+          "/api/publish",
+          node.port(),
+          "Authorization: Bearer " + ADMIN,
+          "Content-Type: application/json",
+          "Content-Length: 10485760")));
       RawHttp.Response response = http.readResponse();
       assertThat(response.status()).isEqualTo(413);
       assertThat(response.json().getString("code")).isEqualTo("too_large");
-      assertThat(http.sendUntilClosed(10L << 20, false)).as("the node closed the connection instead of reading 10 MiB")
+      assertThat(http.sendUntilClosed(10L << 20, false))
+          .as("the node closed the connection instead of reading 10 MiB")
           .isTrue();
     }
   }
@@ -55,15 +67,21 @@ class OversizedBodyTest {
   @Test
   void aChunkedBodyGets413OnceItPassesTheLimitAndTheRestIsNotRead() throws Exception {
     try (RawHttp http = RawHttp.connect(node.port())) {
-      http.send(bytes(RawHttp.head("POST", "/api/publish", node.port(), "Authorization: Bearer " + ADMIN,
-          "Content-Type: application/json", "Transfer-Encoding: chunked")));
+      http.send(bytes(RawHttp.head(
+          "POST",
+          "/api/publish",
+          node.port(),
+          "Authorization: Bearer " + ADMIN,
+          "Content-Type: application/json",
+          "Transfer-Encoding: chunked")));
       String chunk = Integer.toHexString(1024) + "\r\n" + "x".repeat(1024) + "\r\n";
       for (int i = 0; i <= LIMIT / 1024; i++) {
         http.send(bytes(chunk));
       }
       RawHttp.Response response = http.readResponse();
       assertThat(response.status()).isEqualTo(413);
-      assertThat(http.sendUntilClosed(10L << 20, true)).as("the node closed the connection instead of reading 10 MiB")
+      assertThat(http.sendUntilClosed(10L << 20, true))
+          .as("the node closed the connection instead of reading 10 MiB")
           .isTrue();
     }
   }
@@ -71,22 +89,36 @@ class OversizedBodyTest {
   @Test
   void aRefusedRequestThatGoesOnSendingIsCutOff() throws Exception {
     try (RawHttp http = RawHttp.connect(node.port())) {
-      http.send(bytes(RawHttp.head("POST", "/api/publish", node.port(),
-          "Content-Type: application/json", "Content-Length: 10485760")));
+      http.send(bytes(RawHttp.head(
+          "POST",
+          "/api/publish",
+          node.port(),
+          "Content-Type: application/json",
+          "Content-Length: 10485760")));
       assertThat(http.readResponse().status()).isEqualTo(401);
-      assertThat(http.sendUntilClosed(10L << 20, false)).as("the node closed the connection instead of reading 10 MiB")
+      assertThat(http.sendUntilClosed(10L << 20, false))
+          .as("the node closed the connection instead of reading 10 MiB")
           .isTrue();
     }
   }
 
   @Test
   void aBodyWithinTheLimitIsServedAndTheConnectionKept() throws Exception {
-    String event = "{\"channel\":\"tasks\",\"event\":{\"type\":\"t\",\"s\":\"" + "x".repeat(LIMIT - 100) + "\"}}";
+    String event = "{\"channel\":\"tasks\",\"event\":{\"type\":\"t\",\"s\":\""
+        + "x".repeat(LIMIT - 100) + "\"}}";
     try (RawHttp http = RawHttp.connect(node.port())) {
       for (int i = 0; i < 2; i++) {
-        http.send(bytes(RawHttp.head("POST", "/api/publish", node.port(), "Authorization: Bearer " + ADMIN,
-            "Content-Type: application/json", "Content-Length: " + event.length()) + event));
-        assertThat(http.readResponse().status()).as("publish %d on one connection", i).isEqualTo(200);
+        http.send(bytes(RawHttp.head(
+                "POST",
+                "/api/publish",
+                node.port(),
+                "Authorization: Bearer " + ADMIN,
+                "Content-Type: application/json",
+                "Content-Length: " + event.length())
+            + event));
+        assertThat(http.readResponse().status())
+            .as("publish %d on one connection", i)
+            .isEqualTo(200);
       }
     }
   }

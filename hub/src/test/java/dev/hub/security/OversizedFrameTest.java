@@ -2,8 +2,8 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
 import dev.hub.transport.RawWebSocket;
 import io.vertx.core.Vertx;
@@ -33,8 +33,11 @@ class OversizedFrameTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
-        .put("eventLoops", 1))).await(30, TimeUnit.SECONDS);
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(
+                new JsonObject().put("open", true).put("port", 0).put("eventLoops", 1)))
+        .await(30, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -62,16 +65,19 @@ class OversizedFrameTest {
       } catch (EOFException | SocketException ended) {
         // The connection ended without a close frame: the assertion below shows what did arrive.
       }
-      assertThat(frames).as("frames after the oversized one")
+      assertThat(frames)
+          .as("frames after the oversized one")
           .anySatisfy(f -> assertThat(f.text()).contains("\"too_large\"").contains("65536 bytes"))
-          .last().satisfies(f -> {
+          .last()
+          .satisfies(f -> {
             assertThat(f.opcode()).as("last frame is a close frame").isEqualTo(RawWebSocket.CLOSE);
             assertThat(f.closeCode()).isEqualTo(1009);
           });
     } catch (IOException e) {
       throw new AssertionError(e);
     }
-    Awaitility.await("the node lets the connection go").atMost(Duration.ofSeconds(10))
+    Awaitility.await("the node lets the connection go")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> node.connections() == 1);
     bystander.send(new JsonObject().put("type", "ping").put("id", 1));
     assertThat(bystander.awaitType("pong")).isNotNull();

@@ -2,8 +2,8 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
 import dev.hub.transport.RawWebSocket;
 import io.micrometer.core.instrument.Counter;
@@ -66,8 +66,14 @@ class PingFloodTest {
 
   /** A node with these limits, a bystander, and the client, connected and from then on not reading. */
   private void start(JsonObject limits) throws Exception {
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
-        .put("eventLoops", 1).put("limits", limits))).await(30, TimeUnit.SECONDS);
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(new JsonObject()
+                .put("open", true)
+                .put("port", 0)
+                .put("eventLoops", 1)
+                .put("limits", limits)))
+        .await(30, TimeUnit.SECONDS);
     bystander = HubTestClient.connect(vertx, node.port(), "/ws?user=bystander");
     // A small receive buffer: the kernel holds little of what the client does not read.
     client = RawWebSocket.connect(node.port(), "/ws?user=pinger", 4096);
@@ -104,42 +110,59 @@ class PingFloodTest {
 
     SoftAssertions.assertSoftly(soft -> {
       // What the client got through is what the node read plus what the kernel buffers hold.
-      soft.assertThat(sent.get()).as("bytes of pings the client got through before the node stopped reading")
+      soft.assertThat(sent.get())
+          .as("bytes of pings the client got through before the node stopped reading")
           .isLessThan(budget / 2);
-      soft.assertThat(heapGrowth).as("heap the node still holds after the flood").isLessThan(32 * MIB);
-      soft.assertThat(allocatorPeak.get() - allocatorBefore).as("Netty allocator growth during the flood")
+      soft.assertThat(heapGrowth)
+          .as("heap the node still holds after the flood")
+          .isLessThan(32 * MIB);
+      soft.assertThat(allocatorPeak.get() - allocatorBefore)
+          .as("Netty allocator growth during the flood")
           .isLessThan(16 * MIB);
-      soft.assertThat(node.outboundPeakBytes()).as("peak outbound bytes of one connection")
+      soft.assertThat(node.outboundPeakBytes())
+          .as("peak outbound bytes of one connection")
           .isLessThanOrEqualTo(outboundBytes + 512);
     });
-    Awaitility.await("the node closes the flooder").atMost(Duration.ofSeconds(20))
+    Awaitility.await("the node closes the flooder")
+        .atMost(Duration.ofSeconds(20))
         .until(() -> node.connections() == 1);
     // Over the rate (1008), or out of outbound room first (4009): a read of pings is answered
     // with pongs that are flushed only when the read ends, so either limit may come first.
-    assertThat(closes(1008) + closes(4009)).as("closed for the flood or for not reading").isEqualTo(1);
+    assertThat(closes(1008) + closes(4009))
+        .as("closed for the flood or for not reading")
+        .isEqualTo(1);
     assertBystanderServed();
   }
 
   @Test
   void pingsWithinTheRateFromAClientThatNeverReadsEndIn4009() throws Exception {
     int outboundBytes = 4096;
-    start(new JsonObject().put("outboundBytes", outboundBytes).put("ratePerSecond", 10_000).put("burst", 10_000));
+    start(new JsonObject()
+        .put("outboundBytes", outboundBytes)
+        .put("ratePerSecond", 10_000)
+        .put("burst", 10_000));
     // 50 pings every 10 ms: 5000 a second, half the rate the node allows.
     byte[] block = pings(50);
     AtomicBoolean dropped = new AtomicBoolean();
     ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
     try {
-      pinger.scheduleAtFixedRate(() -> {
-        try {
-          client.sendBytes(block);
-        } catch (IOException e) {
-          dropped.set(true);
-          throw new IllegalStateException("the node dropped the connection", e);
-        }
-      }, 0, 10, TimeUnit.MILLISECONDS);
-      Awaitility.await("the pinger is closed as a slow consumer").atMost(Duration.ofSeconds(30))
+      pinger.scheduleAtFixedRate(
+          () -> {
+            try {
+              client.sendBytes(block);
+            } catch (IOException e) {
+              dropped.set(true);
+              throw new IllegalStateException("the node dropped the connection", e);
+            }
+          },
+          0,
+          10,
+          TimeUnit.MILLISECONDS);
+      Awaitility.await("the pinger is closed as a slow consumer")
+          .atMost(Duration.ofSeconds(30))
           .until(() -> node.slowConsumerCloses() == 1);
-      Awaitility.await("the node lets the connection go").atMost(Duration.ofSeconds(10))
+      Awaitility.await("the node lets the connection go")
+          .atMost(Duration.ofSeconds(10))
           .until(() -> node.connections() == 1);
     } finally {
       pinger.shutdownNow();
@@ -147,7 +170,8 @@ class PingFloodTest {
       pinger.awaitTermination(10, TimeUnit.SECONDS);
     }
     assertThat(rateLimited()).as("pings refused for the rate").isZero();
-    assertThat(node.outboundPeakBytes()).as("peak outbound bytes of one connection")
+    assertThat(node.outboundPeakBytes())
+        .as("peak outbound bytes of one connection")
         .isLessThanOrEqualTo(outboundBytes + 512);
     assertBystanderServed();
   }
@@ -164,8 +188,11 @@ class PingFloodTest {
         errors.add(frame.text());
       }
     } while (frame.opcode() != RawWebSocket.CLOSE);
-    assertThat(errors).as("text frames after the pings").isNotEmpty()
-        .allSatisfy(text -> assertThat(text).contains("\"rate_limited\"").contains("20 messages per second"));
+    assertThat(errors)
+        .as("text frames after the pings")
+        .isNotEmpty()
+        .allSatisfy(text ->
+            assertThat(text).contains("\"rate_limited\"").contains("20 messages per second"));
     assertThat(frame.closeCode()).isEqualTo(1008);
     assertBystanderServed();
   }
@@ -190,7 +217,10 @@ class PingFloodTest {
   }
 
   private double closes(int code) {
-    Counter counter = node.meters().find("hub.connections.closed").tag("code", Integer.toString(code)).counter();
+    Counter counter = node.meters()
+        .find("hub.connections.closed")
+        .tag("code", Integer.toString(code))
+        .counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -201,6 +231,7 @@ class PingFloodTest {
 
   private void assertBystanderServed() {
     bystander.send(new JsonObject().put("type", "ping").put("id", "still-there"));
-    assertThat(bystander.await(f -> "still-there".equals(f.getValue("id"))).getString("type")).isEqualTo("pong");
+    assertThat(bystander.await(f -> "still-there".equals(f.getValue("id"))).getString("type"))
+        .isEqualTo("pong");
   }
 }

@@ -60,8 +60,13 @@ final class RawHttp implements AutoCloseable {
    * @param headers {@code name: value} lines without line ends
    */
   static String head(String method, String path, int port, String... headers) {
-    StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: 127.0.0.1:").append(port).append("\r\n");
+    StringBuilder head = new StringBuilder(method)
+        .append(' ')
+        .append(path)
+        .append(" HTTP/1.1\r\n")
+        .append("Host: 127.0.0.1:")
+        .append(port)
+        .append("\r\n");
     for (String header : headers) {
       head.append(header).append("\r\n");
     }
@@ -79,11 +84,16 @@ final class RawHttp implements AutoCloseable {
     Map<String, String> headers = new TreeMap<>();
     for (String line = readLine(); !line.isEmpty(); line = readLine()) {
       int colon = line.indexOf(':');
-      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      headers.put(
+          line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          line.substring(colon + 1).trim());
     }
     byte[] body = new byte[Integer.parseInt(headers.getOrDefault("content-length", "0"))];
     in.readFully(body);
-    return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+    return new Response(
+        Integer.parseInt(statusLine.split(" ")[1]),
+        headers,
+        new String(body, StandardCharsets.UTF_8));
   }
 
   /**
@@ -97,7 +107,8 @@ final class RawHttp implements AutoCloseable {
   boolean sendUntilClosed(long total, boolean chunked) throws IOException {
     byte[] piece = new byte[8192];
     java.util.Arrays.fill(piece, (byte) 'x');
-    byte[] chunkHead = (Integer.toHexString(piece.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] chunkHead =
+        (Integer.toHexString(piece.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     byte[] chunkTail = "\r\n".getBytes(StandardCharsets.ISO_8859_1);
     try {
       for (long sent = 0; sent < total; sent += piece.length) {

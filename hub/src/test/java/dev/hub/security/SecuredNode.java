@@ -1,7 +1,7 @@
 package dev.hub.security;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -31,7 +31,8 @@ final class SecuredNode implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     try {
       JsonObject config = new JsonObject().put("port", 0).put("eventLoops", 1).put("jwt", jwt);
-      return new SecuredNode(vertx, HubNode.deploy(vertx, ConfigReader.read(config)).await(30, TimeUnit.SECONDS));
+      return new SecuredNode(
+          vertx, HubNode.deploy(vertx, ConfigReader.read(config)).await(30, TimeUnit.SECONDS));
     } catch (Exception | Error e) {
       vertx.close().await(30, TimeUnit.SECONDS);
       throw e;
@@ -42,14 +43,21 @@ final class SecuredNode implements AutoCloseable {
   int stats(String token) throws Exception {
     HttpClient http = vertx.createHttpClient();
     try {
-      RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-          .setPort(node.port()).setURI("/api/stats").putHeader("Authorization", "Bearer " + token);
-      // Built on the event loop: see dev.hub.OnEventLoop for why a chain built on the test thread can hang.
+      RequestOptions options = new RequestOptions()
+          .setMethod(HttpMethod.GET)
+          .setHost("127.0.0.1")
+          .setPort(node.port())
+          .setURI("/api/stats")
+          .putHeader("Authorization", "Bearer " + token);
+      // Built on the event loop: see dev.hub.OnEventLoop for why a chain built on the test thread
+      // can hang.
       Promise<Integer> status = Promise.promise();
-      vertx.getOrCreateContext().runOnContext(v -> http.request(options)
-          .compose(request -> request.send())
-          .compose(response -> response.body().map(body -> response.statusCode()))
-          .onComplete(status));
+      vertx
+          .getOrCreateContext()
+          .runOnContext(v -> http.request(options)
+              .compose(request -> request.send())
+              .compose(response -> response.body().map(body -> response.statusCode()))
+              .onComplete(status));
       return status.future().await(10, TimeUnit.SECONDS);
     } finally {
       http.close();
@@ -58,7 +66,8 @@ final class SecuredNode implements AutoCloseable {
 
   /** What a WebSocket upgrade with {@code ?token=} gets: 101 when accepted, else the refusal. */
   HubTestClient.Answer upgrade(String token) {
-    return HubTestClient.upgrade(vertx, node.port(), "/ws?token=" + token, Map.of(), HubTestClient.WAIT);
+    return HubTestClient.upgrade(
+        vertx, node.port(), "/ws?token=" + token, Map.of(), HubTestClient.WAIT);
   }
 
   @Override

@@ -3,9 +3,9 @@ package dev.hub.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.hub.node.HubNode;
 import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -36,12 +36,19 @@ class TokenRefreshTest {
   void deploy() throws Exception {
     nodeVertx = Vertx.vertx();
     clientVertx = Vertx.vertx();
-    JsonObject config = new JsonObject().put("port", 0).put("eventLoops", 1)
+    JsonObject config = new JsonObject()
+        .put("port", 0)
+        .put("eventLoops", 1)
         .put("jwt", new JsonObject().put("secret", TestTokens.SECRET))
-        .put("channels", new JsonArray()
-            .add(new JsonObject().put("pattern", "room:*").put("presence", true))
-            .add(new JsonObject().put("pattern", "tasks").put("history", new JsonObject().put("size", 100))));
-    node = HubNode.deploy(nodeVertx, ConfigReader.read(config)).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        .put(
+            "channels",
+            new JsonArray()
+                .add(new JsonObject().put("pattern", "room:*").put("presence", true))
+                .add(new JsonObject()
+                    .put("pattern", "tasks")
+                    .put("history", new JsonObject().put("size", 100))));
+    node = HubNode.deploy(nodeVertx, ConfigReader.read(config))
+        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @AfterEach
@@ -52,7 +59,8 @@ class TokenRefreshTest {
   }
 
   private static String token(String user, List<String> channels) {
-    JWTClaimsSet claims = TestTokens.claims(user, TestTokens.grants(channels, List.of("room:*", "tasks"), false));
+    JWTClaimsSet claims =
+        TestTokens.claims(user, TestTokens.grants(channels, List.of("room:*", "tasks"), false));
     return TestTokens.hs256(claims);
   }
 
@@ -72,13 +80,19 @@ class TokenRefreshTest {
   }
 
   private static JsonObject publish(String id, String channel, int n) {
-    return new JsonObject().put("type", "publish").put("id", id).put("channel", channel)
+    return new JsonObject()
+        .put("type", "publish")
+        .put("id", id)
+        .put("channel", channel)
         .put("event", new JsonObject().put("type", "note").put("n", n));
   }
 
   private static List<Integer> notes(HubTestClient client, String channel) {
-    return client.received(f -> "note".equals(f.getString("type")) && channel.equals(f.getString("channel")))
-        .stream().map(f -> f.getInteger("n")).toList();
+    return client
+        .received(f -> "note".equals(f.getString("type")) && channel.equals(f.getString("channel")))
+        .stream()
+        .map(f -> f.getInteger("n"))
+        .toList();
   }
 
   @Test
@@ -88,13 +102,21 @@ class TokenRefreshTest {
     assertThat(request(ida, subscribe("s2", "tasks")).getString("type")).isEqualTo("subscribed");
     HubTestClient publisher = connect(token("pub", List.of("room:*")));
     request(publisher, publish("p1", "room:1", 1));
-    ida.await(f -> "note".equals(f.getString("type")) && Integer.valueOf(1).equals(f.getInteger("n")));
+    ida.await(
+        f -> "note".equals(f.getString("type")) && Integer.valueOf(1).equals(f.getInteger("n")));
 
-    JsonObject refreshed = request(ida, new JsonObject().put("type", "auth").put("id", "a")
-        .put("token", token("ida", List.of("tasks"))));
+    JsonObject refreshed = request(
+        ida,
+        new JsonObject()
+            .put("type", "auth")
+            .put("id", "a")
+            .put("token", token("ida", List.of("tasks"))));
     assertThat(refreshed.getString("type")).isEqualTo("authenticated");
     assertThat(ida.await(f -> "unsubscribed".equals(f.getString("type"))))
-        .isEqualTo(new JsonObject().put("type", "unsubscribed").put("channel", "room:1").put("reason", "forbidden"));
+        .isEqualTo(new JsonObject()
+            .put("type", "unsubscribed")
+            .put("channel", "room:1")
+            .put("reason", "forbidden"));
 
     request(publisher, publish("p2", "room:1", 2));
     request(publisher, publish("p3", "tasks", 3));
@@ -102,11 +124,17 @@ class TokenRefreshTest {
     ida.await(f -> "note".equals(f.getString("type")) && "tasks".equals(f.getString("channel")));
     assertThat(notes(ida, "room:1")).as("room events after the refresh").containsExactly(1);
     assertThat(notes(ida, "tasks")).containsExactly(3);
-    JsonObject presence = request(publisher, new JsonObject().put("type", "presence").put("id", "q")
-        .put("channel", "room:1"));
-    assertThat(presence.getInteger("count")).as("presence of room:1 after the refresh: %s", presence).isZero();
-    assertThat(request(ida, new JsonObject().put("type", "unsubscribe").put("id", "u").put("channel", "room:1"))
-        .getString("code")).isEqualTo("not_subscribed");
+    JsonObject presence = request(
+        publisher,
+        new JsonObject().put("type", "presence").put("id", "q").put("channel", "room:1"));
+    assertThat(presence.getInteger("count"))
+        .as("presence of room:1 after the refresh: %s", presence)
+        .isZero();
+    assertThat(request(
+                ida,
+                new JsonObject().put("type", "unsubscribe").put("id", "u").put("channel", "room:1"))
+            .getString("code"))
+        .isEqualTo("not_subscribed");
     assertThat(ida.received(f -> "unsubscribed".equals(f.getString("type")))).hasSize(1);
   }
 
@@ -114,8 +142,14 @@ class TokenRefreshTest {
   void aRefreshThatKeepsTheGrantsEndsNothing() {
     HubTestClient ida = connect(token("ida", List.of("room:*")));
     request(ida, subscribe("s1", "room:1"));
-    assertThat(request(ida, new JsonObject().put("type", "auth").put("id", "a")
-        .put("token", token("ida", List.of("room:1")))).getString("type")).isEqualTo("authenticated");
+    assertThat(request(
+                ida,
+                new JsonObject()
+                    .put("type", "auth")
+                    .put("id", "a")
+                    .put("token", token("ida", List.of("room:1"))))
+            .getString("type"))
+        .isEqualTo("authenticated");
     HubTestClient publisher = connect(token("pub", List.of("room:*")));
     request(publisher, publish("p1", "room:1", 1));
     ida.await(f -> "note".equals(f.getString("type")));
@@ -126,15 +160,23 @@ class TokenRefreshTest {
   void aRefreshForAnotherUserIsRefusedAndClosesTheConnection() {
     HubTestClient ida = connect(token("ida", List.of("room:*")));
     request(ida, subscribe("s1", "room:1"));
-    JsonObject refused = request(ida, new JsonObject().put("type", "auth").put("id", "a")
-        .put("token", token("root", List.of("room:*", "tasks"))));
-    assertThat(List.of(refused.getString("type"), refused.getString("code"))).containsExactly("error", "unauthorized");
+    JsonObject refused = request(
+        ida,
+        new JsonObject()
+            .put("type", "auth")
+            .put("id", "a")
+            .put("token", token("root", List.of("room:*", "tasks"))));
+    assertThat(List.of(refused.getString("type"), refused.getString("code")))
+        .containsExactly("error", "unauthorized");
     assertThat(refused.getString("message")).contains("another user");
     assertThat(ida.awaitClose()).isEqualTo(4401);
     assertThat(ida.received(f -> "authenticated".equals(f.getString("type")))).isEmpty();
     HubTestClient publisher = connect(token("pub", List.of("room:*")));
-    JsonObject presence = request(publisher, new JsonObject().put("type", "presence").put("id", "q")
-        .put("channel", "room:1"));
-    assertThat(presence.getInteger("count")).as("the closed connection left room:1").isZero();
+    JsonObject presence = request(
+        publisher,
+        new JsonObject().put("type", "presence").put("id", "q").put("channel", "room:1"));
+    assertThat(presence.getInteger("count"))
+        .as("the closed connection left room:1")
+        .isZero();
   }
 }

@@ -2,9 +2,9 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.transport.RawWebSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -36,9 +36,17 @@ class UnauthenticatedFloodTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("port", 0).put("eventLoops", 1)
-        .put("jwt", new JsonObject().put("secret", TestTokens.SECRET))
-        .put("limits", new JsonObject().put("unauthenticatedPerIp", PER_IP).put("unauthenticatedPerNode", PER_NODE))))
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(new JsonObject()
+                .put("port", 0)
+                .put("eventLoops", 1)
+                .put("jwt", new JsonObject().put("secret", TestTokens.SECRET))
+                .put(
+                    "limits",
+                    new JsonObject()
+                        .put("unauthenticatedPerIp", PER_IP)
+                        .put("unauthenticatedPerNode", PER_NODE))))
         .await(30, TimeUnit.SECONDS);
   }
 
@@ -58,8 +66,11 @@ class UnauthenticatedFloodTest {
     // Another address still gets in: the limit is per address.
     admitted("127.0.0.2");
 
-    first.sendText(new JsonObject().put("type", "auth").put("id", 1)
-        .put("token", TestTokens.hs256(TestTokens.claims("alice"))).encode());
+    first.sendText(new JsonObject()
+        .put("type", "auth")
+        .put("id", 1)
+        .put("token", TestTokens.hs256(TestTokens.claims("alice")))
+        .encode());
     assertThat(first.readFrame().text()).contains("\"authenticated\"");
     admitted("127.0.0.1");
   }
@@ -71,13 +82,14 @@ class UnauthenticatedFloodTest {
     admitted("127.0.0.3");
     refused("127.0.0.4", "node");
     // A token in the upgrade is no unauthenticated connection: not counted, not refused.
-    RawWebSocket withToken = RawWebSocket.connect(node.port(),
-        "/ws?token=" + TestTokens.hs256(TestTokens.claims("bob")), 0);
+    RawWebSocket withToken = RawWebSocket.connect(
+        node.port(), "/ws?token=" + TestTokens.hs256(TestTokens.claims("bob")), 0);
     sockets.add(withToken);
     assertThat(withToken.readFrame().text()).contains("\"connected\"").contains("bob");
 
     first.close();
-    Awaitility.await("the node lets the closed one go").atMost(Duration.ofSeconds(10))
+    Awaitility.await("the node lets the closed one go")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> node.connections() == 3);
     admitted("127.0.0.4");
   }
@@ -90,14 +102,17 @@ class UnauthenticatedFloodTest {
 
   private RawWebSocket admitted(String address) throws IOException {
     RawWebSocket socket = connect(address);
-    assertThat(socket.readFrame().text()).as("first frame to %s", address).contains("\"connected\"");
+    assertThat(socket.readFrame().text())
+        .as("first frame to %s", address)
+        .contains("\"connected\"");
     return socket;
   }
 
   private void refused(String address, String limit) throws IOException {
     RawWebSocket socket = connect(address);
     RawWebSocket.Frame first = socket.readFrame();
-    assertThat(first.text()).as("first frame to %s, over the per-%s limit", address, limit)
+    assertThat(first.text())
+        .as("first frame to %s, over the per-%s limit", address, limit)
         .contains("\"too_many_connections\"");
     assertThat(socket.readUntilClose()).isEqualTo(4429);
   }

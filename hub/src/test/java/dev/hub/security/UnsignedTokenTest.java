@@ -29,7 +29,8 @@ class UnsignedTokenTest {
   static void start() throws Exception {
     key = TestTokens.rsa("k1");
     Path jwks = TestTokens.write(dir, "jwks.json", TestTokens.jwks(key));
-    node = SecuredNode.start(new JsonObject().put("jwks", jwks.toString()).put("secret", TestTokens.SECRET));
+    node = SecuredNode.start(
+        new JsonObject().put("jwks", jwks.toString()).put("secret", TestTokens.SECRET));
   }
 
   @AfterAll
@@ -38,15 +39,22 @@ class UnsignedTokenTest {
   }
 
   private static String admin() {
-    return new JsonObject().put("sub", "m").put("admin", true).put("exp", Instant.now().getEpochSecond() + 3600)
-        .put("channels", new JsonArray().add("*")).encode();
+    return new JsonObject()
+        .put("sub", "m")
+        .put("admin", true)
+        .put("exp", Instant.now().getEpochSecond() + 3600)
+        .put("channels", new JsonArray().add("*"))
+        .encode();
   }
 
   @Test
   void theApiLetsInASignedAdminTokenOnly() throws Exception {
-    assertThat(node.stats(TestTokens.rs256(key, TestTokens.claims("m", b -> b.claim("admin", true)), true)))
+    assertThat(node.stats(
+            TestTokens.rs256(key, TestTokens.claims("m", b -> b.claim("admin", true)), true)))
         .isEqualTo(200);
-    assertThat(node.stats(TestTokens.rs256(key, TestTokens.claims("m"), true))).as("not an admin").isEqualTo(403);
+    assertThat(node.stats(TestTokens.rs256(key, TestTokens.claims("m"), true)))
+        .as("not an admin")
+        .isEqualTo(403);
   }
 
   @Test
@@ -60,10 +68,11 @@ class UnsignedTokenTest {
   @Test
   void anAlgNoneTokenIsRefusedWithOrWithoutItsTrailingDot() throws Exception {
     for (String token : new String[] {
-        TestTokens.raw("{\"alg\":\"none\"}", admin(), "."),
-        TestTokens.raw("{\"alg\":\"none\"}", admin(), ""),
-        TestTokens.raw("{\"alg\":\"NONE\"}", admin(), ".AAAA"),
-        TestTokens.raw("{\"alg\":\"none\",\"kid\":\"k1\"}", admin(), ".")}) {
+      TestTokens.raw("{\"alg\":\"none\"}", admin(), "."),
+      TestTokens.raw("{\"alg\":\"none\"}", admin(), ""),
+      TestTokens.raw("{\"alg\":\"NONE\"}", admin(), ".AAAA"),
+      TestTokens.raw("{\"alg\":\"none\",\"kid\":\"k1\"}", admin(), ".")
+    }) {
       assertThat(node.stats(token)).as(token).isEqualTo(401);
       assertThat(node.upgrade(token).status()).as(token).isEqualTo(401);
     }

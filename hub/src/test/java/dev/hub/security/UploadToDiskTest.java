@@ -2,9 +2,9 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class UploadToDiskTest {
   /** Where vertx-web would write uploads: relative to the working directory, the node's and this JVM's. */
-  private static final Path UPLOADS = Path.of(BodyHandler.DEFAULT_UPLOADS_DIRECTORY).toAbsolutePath();
+  private static final Path UPLOADS =
+      Path.of(BodyHandler.DEFAULT_UPLOADS_DIRECTORY).toAbsolutePath();
+
   private static final String BOUNDARY = "hub-test-boundary";
 
   private Vertx vertx;
@@ -38,8 +40,13 @@ class UploadToDiskTest {
   void start() throws Exception {
     deleteUploads();
     vertx = Vertx.vertx();
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("port", 0).put("eventLoops", 1)
-        .put("jwt", new JsonObject().put("secret", TestTokens.SECRET)))).await(30, TimeUnit.SECONDS);
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(new JsonObject()
+                .put("port", 0)
+                .put("eventLoops", 1)
+                .put("jwt", new JsonObject().put("secret", TestTokens.SECRET))))
+        .await(30, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -51,8 +58,15 @@ class UploadToDiskTest {
   @Test
   void aMultipartUploadWithoutATokenGets401AndNothingIsWritten() throws Exception {
     byte[] body = multipart(60 * 1024);
-    RawHttp.Response response = RawHttp.exchange(node.port(), RawHttp.head("POST", "/api/publish", node.port(),
-        "Content-Type: multipart/form-data; boundary=" + BOUNDARY, "Content-Length: " + body.length), body);
+    RawHttp.Response response = RawHttp.exchange(
+        node.port(),
+        RawHttp.head(
+            "POST",
+            "/api/publish",
+            node.port(),
+            "Content-Type: multipart/form-data; boundary=" + BOUNDARY,
+            "Content-Length: " + body.length),
+        body);
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(response.json().getString("code")).isEqualTo("unauthorized");
@@ -63,8 +77,12 @@ class UploadToDiskTest {
   void theAdminCheckAnswersBeforeAnyOfTheBodyIsSent() throws Exception {
     try (RawHttp http = RawHttp.connect(node.port())) {
       // Only the head: a node that reads the body before checking the token waits here for 60 KiB.
-      http.send(RawHttp.head("POST", "/api/publish", node.port(),
-          "Content-Type: multipart/form-data; boundary=" + BOUNDARY, "Content-Length: 61440")
+      http.send(RawHttp.head(
+              "POST",
+              "/api/publish",
+              node.port(),
+              "Content-Type: multipart/form-data; boundary=" + BOUNDARY,
+              "Content-Length: 61440")
           .getBytes(StandardCharsets.ISO_8859_1));
       RawHttp.Response response = http.readResponse();
       assertThat(response.status()).isEqualTo(401);
@@ -76,9 +94,16 @@ class UploadToDiskTest {
   void aMultipartUploadFromAnAdminGets415AndNothingIsWritten() throws Exception {
     String admin = TestTokens.hs256(TestTokens.claims("ops", b -> b.claim("admin", true)));
     byte[] body = multipart(60 * 1024);
-    RawHttp.Response response = RawHttp.exchange(node.port(), RawHttp.head("POST", "/api/publish", node.port(),
-        "Authorization: Bearer " + admin, "Content-Type: multipart/form-data; boundary=" + BOUNDARY,
-        "Content-Length: " + body.length), body);
+    RawHttp.Response response = RawHttp.exchange(
+        node.port(),
+        RawHttp.head(
+            "POST",
+            "/api/publish",
+            node.port(),
+            "Authorization: Bearer " + admin,
+            "Content-Type: multipart/form-data; boundary=" + BOUNDARY,
+            "Content-Length: " + body.length),
+        body);
 
     assertThat(response.status()).isEqualTo(415);
     assertThat(response.json().getString("code")).isEqualTo("unsupported_media_type");
@@ -87,8 +112,9 @@ class UploadToDiskTest {
 
   /** One file part of {@code size} bytes, as {@code curl -F f=@file} sends it. */
   private static byte[] multipart(int size) {
-    String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.bin\"\r\n"
-        + "Content-Type: application/octet-stream\r\n\r\n";
+    String head =
+        "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.bin\"\r\n"
+            + "Content-Type: application/octet-stream\r\n\r\n";
     String tail = "\r\n--" + BOUNDARY + "--\r\n";
     return (head + "x".repeat(size) + tail).getBytes(StandardCharsets.ISO_8859_1);
   }

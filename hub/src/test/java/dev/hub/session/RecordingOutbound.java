@@ -12,8 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingOutbound implements Outbound {
 
   /** One {@link #close(int, String)} call. */
-  record Close(int code, String reason) {
-  }
+  record Close(int code, String reason) {}
 
   private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
   private final List<Close> closes = new CopyOnWriteArrayList<>();
@@ -58,7 +57,9 @@ final class RecordingOutbound implements Outbound {
   }
 
   List<JsonObject> ofType(String type) {
-    return frames().stream().filter(frame -> type.equals(frame.getString("type"))).toList();
+    return frames().stream()
+        .filter(frame -> type.equals(frame.getString("type")))
+        .toList();
   }
 
   List<Close> closes() {

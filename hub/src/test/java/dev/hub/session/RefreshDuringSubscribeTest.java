@@ -53,7 +53,8 @@ class RefreshDuringSubscribeTest {
 
   /** Grants from the token's text: "room" allows {@code room:*}, anything else nothing. */
   private static Grants grants(String token) {
-    List<ChannelPattern> channels = "room".equals(token) ? List.of(ChannelPattern.of("room:*")) : List.of();
+    List<ChannelPattern> channels =
+        "room".equals(token) ? List.of(ChannelPattern.of("room:*")) : List.of();
     return new Grants(channels, List.of(), false, List.of(), false);
   }
 
@@ -61,8 +62,12 @@ class RefreshDuringSubscribeTest {
   void open() throws Exception {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
-        .put("channels", new JsonArray().add(new JsonObject().put("pattern", "room:*").put("presence", true))));
+    HubConfig config = ConfigReader.read(new JsonObject()
+        .put("open", true)
+        .put("nodeId", "node-1")
+        .put(
+            "channels",
+            new JsonArray().add(new JsonObject().put("pattern", "room:*").put("presence", true))));
     Authenticator tokens = new Authenticator() {
       @Override
       public Future<Optional<Identity>> authenticate(Credentials credentials) {
@@ -74,7 +79,10 @@ class RefreshDuringSubscribeTest {
         return Future.succeededFuture(new Identity(current.user(), grants(token), null));
       }
     };
-    GatewayServices gateway = GatewayServices.builder(vertx, config).authenticator(tokens).presence(presence).build();
+    GatewayServices gateway = GatewayServices.builder(vertx, config)
+        .authenticator(tokens)
+        .presence(presence)
+        .build();
     SessionServices services = gateway.sessions(vertx);
     registry = services.registry();
     onContext(() -> {
@@ -91,22 +99,30 @@ class RefreshDuringSubscribeTest {
 
   @Test
   void aSubscribeInFlightWhenTheRefreshRefusesItFailsForbidden() throws Exception {
-    onContext(() -> session.handle(FrameCodec.decode("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"room:1\"}")));
+    onContext(() -> session.handle(
+        FrameCodec.decode("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"room:1\"}")));
     await().atMost(WAIT).until(() -> presence.held != null);
-    onContext(() -> session.handle(FrameCodec.decode("{\"type\":\"auth\",\"id\":2,\"token\":\"nothing\"}")));
+    onContext(() ->
+        session.handle(FrameCodec.decode("{\"type\":\"auth\",\"id\":2,\"token\":\"nothing\"}")));
     await().atMost(WAIT).until(() -> !out.ofType("authenticated").isEmpty());
     onContext(presence::release);
-    await().atMost(WAIT).until(() -> !out.ofType("error").isEmpty() || !out.ofType("subscribed").isEmpty());
+    await()
+        .atMost(WAIT)
+        .until(() -> !out.ofType("error").isEmpty() || !out.ofType("subscribed").isEmpty());
 
-    assertThat(out.framesAfter(1)).containsExactly(
-        new JsonObject("{\"type\":\"unsubscribed\",\"channel\":\"room:1\",\"reason\":\"forbidden\"}"),
-        new JsonObject("{\"type\":\"authenticated\",\"id\":2,\"user\":\"alice\"}"),
-        new JsonObject("{\"type\":\"error\",\"id\":1,\"code\":\"forbidden\","
-            + "\"message\":\"the token no longer allows room:1\"}"));
+    assertThat(out.framesAfter(1))
+        .containsExactly(
+            new JsonObject(
+                "{\"type\":\"unsubscribed\",\"channel\":\"room:1\",\"reason\":\"forbidden\"}"),
+            new JsonObject("{\"type\":\"authenticated\",\"id\":2,\"user\":\"alice\"}"),
+            new JsonObject("{\"type\":\"error\",\"id\":1,\"code\":\"forbidden\","
+                + "\"message\":\"the token no longer allows room:1\"}"));
     CompletableFuture<Integer> recipients = new CompletableFuture<>();
-    context.runOnContext(v -> recipients.complete(registry.deliver(
-        FanoutEvent.unnumbered(Audience.channel("room:1"), Buffer.buffer("{\"type\":\"x\"}"), false))));
-    assertThat(recipients.get(10, TimeUnit.SECONDS)).as("sessions still in room:1").isZero();
+    context.runOnContext(v -> recipients.complete(registry.deliver(FanoutEvent.unnumbered(
+        Audience.channel("room:1"), Buffer.buffer("{\"type\":\"x\"}"), false))));
+    assertThat(recipients.get(10, TimeUnit.SECONDS))
+        .as("sessions still in room:1")
+        .isZero();
   }
 
   private void onContext(Runnable action) throws Exception {

@@ -50,14 +50,22 @@ class SessionDrainTest {
   void open() throws Exception {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
-        .put("channels", new JsonArray().add(new JsonObject().put("pattern", "feed")
-            .put("history", new JsonObject().put("size", 100)))));
-    GatewayServices gateway = GatewayServices.builder(vertx, config).history(history).build();
+    HubConfig config = ConfigReader.read(new JsonObject()
+        .put("open", true)
+        .put("nodeId", "node-1")
+        .put(
+            "channels",
+            new JsonArray()
+                .add(new JsonObject()
+                    .put("pattern", "feed")
+                    .put("history", new JsonObject().put("size", 100)))));
+    GatewayServices gateway =
+        GatewayServices.builder(vertx, config).history(history).build();
     SessionServices services = gateway.sessions(vertx);
     onContext(() -> {
       gateway.clusterBus().attach(services.registry());
-      session = new Session("conn-1", new Identity("alice", Grants.everything(), null), out, services);
+      session =
+          new Session("conn-1", new Identity("alice", Grants.everything(), null), out, services);
       session.open();
       return null;
     });
@@ -76,19 +84,23 @@ class SessionDrainTest {
     Future<Void> drained = onContext(session::drain);
     send("{\"type\":\"publish\",\"id\":2,\"channel\":\"feed\",\"event\":{\"type\":\"late\"}}");
     send("{\"type\":\"ping\"}");
-    assertThat(drained.isComplete()).as("drained while the publish's append was still under way").isFalse();
+    assertThat(drained.isComplete())
+        .as("drained while the publish's append was still under way")
+        .isFalse();
 
     onContext(() -> {
       history.release();
       return null;
     });
     await().atMost(WAIT).until(drained::isComplete);
-    assertThat(out.framesAfter(1)).containsExactly(
-        new JsonObject("{\"type\":\"error\",\"id\":2,\"code\":\"unavailable\","
-            + "\"message\":\"the node is shutting down; reconnect to another node\"}"),
-        new JsonObject("{\"type\":\"error\",\"code\":\"unavailable\","
-            + "\"message\":\"the node is shutting down; reconnect to another node\"}"),
-        new JsonObject("{\"type\":\"ack\",\"id\":1,\"offset\":1,\"epoch\":\"" + history.epoch() + "\"}"));
+    assertThat(out.framesAfter(1))
+        .containsExactly(
+            new JsonObject("{\"type\":\"error\",\"id\":2,\"code\":\"unavailable\","
+                + "\"message\":\"the node is shutting down; reconnect to another node\"}"),
+            new JsonObject("{\"type\":\"error\",\"code\":\"unavailable\","
+                + "\"message\":\"the node is shutting down; reconnect to another node\"}"),
+            new JsonObject(
+                "{\"type\":\"ack\",\"id\":1,\"offset\":1,\"epoch\":\"" + history.epoch() + "\"}"));
     assertThat(history.appended).as("events stored: the refused publish is not").isEqualTo(1);
     assertThat(out.closes()).as("the session leaves closing to the connection").isEmpty();
   }
@@ -136,8 +148,12 @@ class SessionDrainTest {
     private volatile int appended;
 
     @Override
-    public Future<StreamPosition> append(String channel, ChannelOptions options, Buffer event, boolean binary,
-                                         ChannelAdmission admission) {
+    public Future<StreamPosition> append(
+        String channel,
+        ChannelOptions options,
+        Buffer event,
+        boolean binary,
+        ChannelAdmission admission) {
       position = store.append(channel, options, event, binary, admission).result();
       appended++;
       held = Promise.promise();

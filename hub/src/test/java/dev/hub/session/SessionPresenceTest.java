@@ -39,13 +39,21 @@ class SessionPresenceTest {
   void open() throws Exception {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
-        .put("channels", new JsonArray().add(new JsonObject().put("pattern", "room:*").put("presence", true))));
+    HubConfig config = ConfigReader.read(new JsonObject()
+        .put("open", true)
+        .put("nodeId", "node-1")
+        .put(
+            "channels",
+            new JsonArray().add(new JsonObject().put("pattern", "room:*").put("presence", true))));
     presence = new SlowAdds();
-    SessionServices services = GatewayServices.builder(vertx, config).presence(presence).build().sessions(vertx);
+    SessionServices services =
+        GatewayServices.builder(vertx, config).presence(presence).build().sessions(vertx);
     session = onContext(() -> {
-      Session opened = new Session("conn-1", new Identity("alice", Grants.everything(), null),
-          new RecordingOutbound(), services);
+      Session opened = new Session(
+          "conn-1",
+          new Identity("alice", Grants.everything(), null),
+          new RecordingOutbound(),
+          services);
       opened.open();
       return Future.succeededFuture(opened);
     });
@@ -65,7 +73,9 @@ class SessionPresenceTest {
     Future<Void> closed = onContext(() -> Future.succeededFuture(session.closed()));
     presence.releaseAdds();
     closed.await(10, TimeUnit.SECONDS);
-    assertThat(onContext(() -> presence.users("room:1"))).as("users of room:1 once the close is done").isEmpty();
+    assertThat(onContext(() -> presence.users("room:1")))
+        .as("users of room:1 once the close is done")
+        .isEmpty();
   }
 
   private <T> T onContext(Callable<Future<T>> action) throws Exception {

@@ -49,7 +49,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SessionTest {
   private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final ChannelOptions FEED = new ChannelOptions("feed", 100, Duration.ofHours(1), false, false, true);
+  private static final ChannelOptions FEED =
+      new ChannelOptions("feed", 100, Duration.ofHours(1), false, false, true);
 
   private Vertx vertx;
   private Context context;
@@ -72,18 +73,26 @@ class SessionTest {
 
   /** Opens a session for alice with every permission and the given subscription limit. */
   private void open(int subscriptionLimit) {
-    HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "node-1")
+    HubConfig config = ConfigReader.read(new JsonObject()
+        .put("open", true)
+        .put("nodeId", "node-1")
         .put("limits", new JsonObject().put("subscriptions", subscriptionLimit))
-        .put("channels", new JsonArray().add(new JsonObject().put("pattern", "feed")
-            .put("history", new JsonObject().put("size", 100)))));
+        .put(
+            "channels",
+            new JsonArray()
+                .add(new JsonObject()
+                    .put("pattern", "feed")
+                    .put("history", new JsonObject().put("size", 100)))));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     history = new LocalHistoryStore(clock);
-    GatewayServices gateway = GatewayServices.builder(vertx, config).clock(clock).history(history).build();
+    GatewayServices gateway =
+        GatewayServices.builder(vertx, config).clock(clock).history(history).build();
     SessionServices services = gateway.sessions(vertx);
     registry = services.registry();
     result(onContext(() -> gateway.clusterBus().attach(registry)));
     session = onContext(() -> {
-      Session opened = new Session("conn-1", new Identity("alice", Grants.everything(), null), out, services);
+      Session opened =
+          new Session("conn-1", new Identity("alice", Grants.everything(), null), out, services);
       opened.open();
       return opened;
     });
@@ -121,7 +130,9 @@ class SessionTest {
     try {
       return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException runtime ? runtime : new RuntimeException(e.getCause());
+      throw e.getCause() instanceof RuntimeException runtime
+          ? runtime
+          : new RuntimeException(e.getCause());
     } catch (Exception e) {
       throw new AssertionError("the context did not answer in time", e);
     }
@@ -141,23 +152,26 @@ class SessionTest {
   @Test
   void connectedFrameComesFirst() {
     open();
-    assertThat(out.frames()).containsExactly(json(
-        "{\"type\":\"connected\",\"connectionId\":\"conn-1\",\"node\":\"node-1\",\"user\":\"alice\","
-            + "\"heartbeat\":30000,\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(out.frames())
+        .containsExactly(json(
+            "{\"type\":\"connected\",\"connectionId\":\"conn-1\",\"node\":\"node-1\",\"user\":\"alice\","
+                + "\"heartbeat\":30000,\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
   void pingGetsPongWithItsId() {
     open();
     send("{\"type\":\"ping\",\"id\":1}");
-    assertThat(out.last()).isEqualTo(json("{\"type\":\"pong\",\"id\":1,\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(out.last())
+        .isEqualTo(json("{\"type\":\"pong\",\"id\":1,\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
   void subscribeIsAcknowledged() {
     open();
     send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"tasks\"}");
-    assertThat(out.last()).isEqualTo(json("{\"type\":\"subscribed\",\"id\":2,\"channel\":\"tasks\"}"));
+    assertThat(out.last())
+        .isEqualTo(json("{\"type\":\"subscribed\",\"id\":2,\"channel\":\"tasks\"}"));
   }
 
   @Test
@@ -165,9 +179,10 @@ class SessionTest {
     open();
     send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"tasks\"}");
     send("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"tasks\"}");
-    assertThat(out.framesAfter(1)).containsExactly(
-        json("{\"type\":\"subscribed\",\"id\":2,\"channel\":\"tasks\"}"),
-        json("{\"type\":\"subscribed\",\"id\":3,\"channel\":\"tasks\"}"));
+    assertThat(out.framesAfter(1))
+        .containsExactly(
+            json("{\"type\":\"subscribed\",\"id\":2,\"channel\":\"tasks\"}"),
+            json("{\"type\":\"subscribed\",\"id\":3,\"channel\":\"tasks\"}"));
   }
 
   @Test
@@ -175,7 +190,8 @@ class SessionTest {
     open();
     send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"tasks\"}");
     send("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"tasks\"}");
-    int recipients = onContext(() -> registry.deliver(event(Audience.channel("tasks"), Buffer.buffer("{\"type\":\"x\"}"))));
+    int recipients = onContext(() ->
+        registry.deliver(event(Audience.channel("tasks"), Buffer.buffer("{\"type\":\"x\"}"))));
     assertThat(recipients).isEqualTo(1);
   }
 
@@ -184,7 +200,8 @@ class SessionTest {
     open();
     send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"tasks\"}");
     send("{\"type\":\"unsubscribe\",\"id\":3,\"channel\":\"tasks\"}");
-    assertThat(out.last()).isEqualTo(json("{\"type\":\"unsubscribed\",\"id\":3,\"channel\":\"tasks\"}"));
+    assertThat(out.last())
+        .isEqualTo(json("{\"type\":\"unsubscribed\",\"id\":3,\"channel\":\"tasks\"}"));
   }
 
   @Test
@@ -215,18 +232,21 @@ class SessionTest {
   @Test
   void publishWithIdIsAcknowledged() {
     open();
-    send("{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}");
+    send(
+        "{\"type\":\"publish\",\"id\":1,\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}");
     assertThat(out.last()).isEqualTo(json("{\"type\":\"ack\",\"id\":1}"));
   }
 
   @Test
   void publishWithoutIdGetsNoAck() {
     open();
-    send("{\"type\":\"publish\",\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}");
+    send(
+        "{\"type\":\"publish\",\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":7}}");
     send("{\"type\":\"ping\",\"id\":9}");
     // Replies are sent in frame order, so anything the publish caused would come before the pong.
-    assertThat(out.framesAfter(1)).containsExactly(
-        json("{\"type\":\"pong\",\"id\":9,\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(out.framesAfter(1))
+        .containsExactly(
+            json("{\"type\":\"pong\",\"id\":9,\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
@@ -236,9 +256,10 @@ class SessionTest {
     send("{\"type\":\"publish\",\"id\":2,\"channel\":\"tasks\","
         + "\"event\":{\"type\":\"task_created\",\"taskId\":7,\"from\":\"mallory\"}}");
     await().atMost(WAIT).until(() -> !out.ofType("task_created").isEmpty());
-    assertThat(out.ofType("task_created")).containsExactly(json(
-        "{\"type\":\"task_created\",\"taskId\":7,\"from\":\"alice\",\"timestamp\":\"2024-05-01T12:00:00Z\","
-            + "\"channel\":\"tasks\"}"));
+    assertThat(out.ofType("task_created"))
+        .containsExactly(json(
+            "{\"type\":\"task_created\",\"taskId\":7,\"from\":\"alice\",\"timestamp\":\"2024-05-01T12:00:00Z\","
+                + "\"channel\":\"tasks\"}"));
   }
 
   @Test
@@ -246,8 +267,9 @@ class SessionTest {
     open();
     send("{\"type\":\"direct\",\"id\":1,\"user\":\"alice\",\"event\":{\"type\":\"nudge\"}}");
     await().atMost(WAIT).until(() -> !out.ofType("nudge").isEmpty());
-    assertThat(out.ofType("nudge")).containsExactly(
-        json("{\"type\":\"nudge\",\"from\":\"alice\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(out.ofType("nudge"))
+        .containsExactly(
+            json("{\"type\":\"nudge\",\"from\":\"alice\",\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
@@ -255,9 +277,10 @@ class SessionTest {
     open();
     send("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"}}");
     await().atMost(WAIT).until(() -> !out.ofType("chat").isEmpty());
-    assertThat(out.ofType("chat")).containsExactly(json(
-        "{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"},\"from\":\"alice\","
-            + "\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
+    assertThat(out.ofType("chat"))
+        .containsExactly(
+            json("{\"type\":\"chat\",\"payload\":{\"message\":\"Hello\"},\"from\":\"alice\","
+                + "\"timestamp\":\"2024-05-01T12:00:00Z\"}"));
   }
 
   @Test
@@ -268,14 +291,17 @@ class SessionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"type\":\"presence\",\"id\":5,\"channel\":\"room:42\"}",
-      "{\"type\":\"history\",\"id\":5,\"channel\":\"tasks\"}"})
+  @ValueSource(
+      strings = {
+        "{\"type\":\"presence\",\"id\":5,\"channel\":\"room:42\"}",
+        "{\"type\":\"history\",\"id\":5,\"channel\":\"tasks\"}"
+      })
   void presenceAndHistoryOfAChannelWithoutThemGetAnErrorWithTheirId(String frame) {
     open();
     send(frame);
     JsonObject reply = out.last();
-    assertThat(Arrays.asList(reply.getString("type"), reply.getValue("id"), reply.getString("code")))
+    assertThat(
+            Arrays.asList(reply.getString("type"), reply.getValue("id"), reply.getString("code")))
         .containsExactly("error", 5, "invalid_frame");
   }
 
@@ -285,7 +311,8 @@ class SessionTest {
     send("{\"type\":\"rpc\",\"id\":5,\"address\":\"orders.lookup\",\"body\":{}}");
     await().atMost(WAIT).until(() -> !out.ofType("error").isEmpty());
     JsonObject reply = out.ofType("error").get(0);
-    assertThat(Arrays.asList(reply.getValue("id"), reply.getString("code"))).containsExactly(5, "no_handler");
+    assertThat(Arrays.asList(reply.getValue("id"), reply.getString("code")))
+        .containsExactly(5, "no_handler");
   }
 
   @Test
@@ -293,8 +320,10 @@ class SessionTest {
     open();
     send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
     await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
-    onContext(() -> registry.deliver(feedEvent(2, "e1")) + registry.deliver(feedEvent(1, "e1"))
-        + registry.deliver(feedEvent(1, "e1")) + registry.deliver(feedEvent(3, "e1")));
+    onContext(() -> registry.deliver(feedEvent(2, "e1"))
+        + registry.deliver(feedEvent(1, "e1"))
+        + registry.deliver(feedEvent(1, "e1"))
+        + registry.deliver(feedEvent(3, "e1")));
     await().atMost(WAIT).until(() -> out.ofType("tick").size() >= 3);
     assertThat(out.ofType("tick")).extracting(e -> e.getLong("offset")).containsExactly(1L, 2L, 3L);
   }
@@ -305,15 +334,23 @@ class SessionTest {
     send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
     await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
     for (int n = 1; n <= 4; n++) {
-      result(history.append("feed", FEED, Buffer.buffer("{\"type\":\"tick\",\"n\":" + n + "}"), false,
+      result(history.append(
+          "feed",
+          FEED,
+          Buffer.buffer("{\"type\":\"tick\",\"n\":" + n + "}"),
+          false,
           ChannelAdmission.ANY));
     }
     String epoch = result(history.position("feed")).epoch();
     // Offsets 2 and 3 never arrive live: the node that published them died after storing them.
     onContext(() -> registry.deliver(feedEvent(1, epoch)) + registry.deliver(feedEvent(4, epoch)));
     await().atMost(WAIT).until(() -> out.ofType("tick").size() >= 4);
-    assertThat(out.ofType("tick")).extracting(e -> e.getLong("offset")).containsExactly(1L, 2L, 3L, 4L);
-    assertThat(out.ofType("tick").subList(1, 3)).extracting(e -> e.getString("epoch")).containsOnly(epoch);
+    assertThat(out.ofType("tick"))
+        .extracting(e -> e.getLong("offset"))
+        .containsExactly(1L, 2L, 3L, 4L);
+    assertThat(out.ofType("tick").subList(1, 3))
+        .extracting(e -> e.getString("epoch"))
+        .containsOnly(epoch);
   }
 
   @Test
@@ -321,15 +358,20 @@ class SessionTest {
     open();
     send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"feed\"}");
     await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
-    result(history.append("feed", FEED, Buffer.buffer("{\"type\":\"tick\",\"n\":1}"), false, ChannelAdmission.ANY));
+    result(history.append(
+        "feed", FEED, Buffer.buffer("{\"type\":\"tick\",\"n\":1}"), false, ChannelAdmission.ANY));
     String epoch = result(history.position("feed")).epoch();
     // Offset 2 never arrives and the history has no such event either: nothing can close the gap.
     onContext(() -> registry.deliver(feedEvent(1, epoch)) + registry.deliver(feedEvent(3, epoch)));
     await().atMost(WAIT).until(() -> !out.ofType("unsubscribed").isEmpty());
     JsonObject ended = out.ofType("unsubscribed").get(0);
-    assertThat(Arrays.asList(ended.getString("channel"), ended.getString("reason"), ended.getValue("id")))
+    assertThat(Arrays.asList(
+            ended.getString("channel"), ended.getString("reason"), ended.getValue("id")))
         .containsExactly("feed", "overflow", null);
-    assertThat(out.ofType("tick")).extracting(e -> e.getLong("offset")).as("nothing after the gap").containsExactly(1L);
+    assertThat(out.ofType("tick"))
+        .extracting(e -> e.getLong("offset"))
+        .as("nothing after the gap")
+        .containsExactly(1L);
     assertThat(onContext(() -> session.isSubscribed("feed"))).isFalse();
   }
 
@@ -340,19 +382,33 @@ class SessionTest {
     await().atMost(WAIT).until(() -> !out.ofType("subscribed").isEmpty());
     String old = "lz0000aa-000001";
     String newer = "lz0000ab-000002";
-    onContext(() -> registry.deliver(feedEvent(1, old)) + registry.deliver(feedEvent(2, old))
-        + registry.deliver(feedEvent(1, newer)) + registry.deliver(feedEvent(3, old)) + registry.deliver(feedEvent(2, newer)));
+    onContext(() -> registry.deliver(feedEvent(1, old))
+        + registry.deliver(feedEvent(2, old))
+        + registry.deliver(feedEvent(1, newer))
+        + registry.deliver(feedEvent(3, old))
+        + registry.deliver(feedEvent(2, newer)));
     await().atMost(WAIT).until(() -> out.ofType("tick").size() >= 4);
     List<JsonObject> frames = out.framesAfter(2);
-    assertThat(frames).extracting(f -> f.getString("type") + ":" + f.getValue("offset") + ":" + f.getString("epoch"))
-        .containsExactly("tick:1:" + old, "tick:2:" + old, "subscribed:0:" + newer, "tick:1:" + newer,
+    assertThat(frames)
+        .extracting(
+            f -> f.getString("type") + ":" + f.getValue("offset") + ":" + f.getString("epoch"))
+        .containsExactly(
+            "tick:1:" + old,
+            "tick:2:" + old,
+            "subscribed:0:" + newer,
+            "tick:1:" + newer,
             "tick:2:" + newer);
     assertThat(frames.get(2).getBoolean("recovered")).isFalse();
   }
 
   private static FanoutEvent feedEvent(long offset, String epoch) {
-    return new FanoutEvent(Audience.channel("feed"), Buffer.buffer("{\"type\":\"tick\",\"n\":" + offset
-        + ",\"offset\":" + offset + ",\"epoch\":\"" + epoch + "\"}"), offset, epoch, false);
+    return new FanoutEvent(
+        Audience.channel("feed"),
+        Buffer.buffer("{\"type\":\"tick\",\"n\":" + offset + ",\"offset\":" + offset
+            + ",\"epoch\":\"" + epoch + "\"}"),
+        offset,
+        epoch,
+        false);
   }
 
   private static FanoutEvent event(Audience audience, Buffer bytes) {
@@ -367,7 +423,8 @@ class SessionTest {
       session.closed();
       Buffer event = Buffer.buffer("{\"type\":\"x\"}");
       return registry.deliver(event(Audience.channel("tasks"), event))
-          + registry.deliver(event(Audience.user("alice"), event)) + registry.deliver(event(Audience.all(), event));
+          + registry.deliver(event(Audience.user("alice"), event))
+          + registry.deliver(event(Audience.all(), event));
     });
     assertThat(recipients).isZero();
   }
@@ -379,7 +436,8 @@ class SessionTest {
       session.fail(null, new HubException(ErrorCode.TOO_LARGE, "frames are at most 65536 bytes"));
       return null;
     });
-    assertThat(out.closes()).containsExactly(new RecordingOutbound.Close(CloseCode.MESSAGE_TOO_BIG, "too_large"));
+    assertThat(out.closes())
+        .containsExactly(new RecordingOutbound.Close(CloseCode.MESSAGE_TOO_BIG, "too_large"));
   }
 
   @Test

@@ -47,7 +47,8 @@ class RateLimiterTest {
     RateLimiter limiter = new RateLimiter(10, 20, now);
     send(limiter, 21);
     now += 350 * MILLI;
-    assertThat(send(limiter, 4)).containsExactly(Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW, Verdict.REFUSE);
+    assertThat(send(limiter, 4))
+        .containsExactly(Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW, Verdict.REFUSE);
   }
 
   @Test
@@ -62,12 +63,29 @@ class RateLimiterTest {
   void floodIsClosedOnceRefusalsInOneSecondPassTheRate() {
     RateLimiter limiter = new RateLimiter(10, 10, now);
     List<Verdict> verdicts = send(limiter, 21);
-    assertThat(verdicts).containsExactly(
-        Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW,
-        Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW,
-        Verdict.REFUSE, Verdict.REFUSE, Verdict.REFUSE, Verdict.REFUSE, Verdict.REFUSE,
-        Verdict.REFUSE, Verdict.REFUSE, Verdict.REFUSE, Verdict.REFUSE, Verdict.REFUSE,
-        Verdict.CLOSE);
+    assertThat(verdicts)
+        .containsExactly(
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.REFUSE,
+            Verdict.REFUSE,
+            Verdict.REFUSE,
+            Verdict.REFUSE,
+            Verdict.REFUSE,
+            Verdict.REFUSE,
+            Verdict.REFUSE,
+            Verdict.REFUSE,
+            Verdict.REFUSE,
+            Verdict.REFUSE,
+            Verdict.CLOSE);
   }
 
   @Test

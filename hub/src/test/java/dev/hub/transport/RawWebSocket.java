@@ -57,7 +57,8 @@ public final class RawWebSocket implements AutoCloseable {
    * Connects from {@code localHost}, a loopback address such as 127.0.0.2, so that the node sees
    * another client address.
    */
-  public static RawWebSocket connect(String localHost, int port, String path, int receiveBuffer) throws IOException {
+  public static RawWebSocket connect(String localHost, int port, String path, int receiveBuffer)
+      throws IOException {
     Socket socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
@@ -71,22 +72,27 @@ public final class RawWebSocket implements AutoCloseable {
   public static RawWebSocket connectTls(int port, String path) throws IOException {
     try {
       javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-      context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-        @Override
-        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-        }
+      context.init(
+          null,
+          new javax.net.ssl.TrustManager[] {
+            new javax.net.ssl.X509TrustManager() {
+              @Override
+              public void checkClientTrusted(
+                  java.security.cert.X509Certificate[] chain, String authType) {}
 
-        @Override
-        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-        }
+              @Override
+              public void checkServerTrusted(
+                  java.security.cert.X509Certificate[] chain, String authType) {}
 
-        @Override
-        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-          return new java.security.cert.X509Certificate[0];
-        }
-      }}, null);
-      javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
-          .createSocket("127.0.0.1", port);
+              @Override
+              public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+              }
+            }
+          },
+          null);
+      javax.net.ssl.SSLSocket socket =
+          (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
       socket.setSoTimeout(10_000);
       socket.startHandshake();
       return handshake(socket, port, path);
@@ -98,9 +104,10 @@ public final class RawWebSocket implements AutoCloseable {
   private static RawWebSocket handshake(Socket socket, int port, String path) throws IOException {
     socket.setSoTimeout(10_000);
     RawWebSocket ws = new RawWebSocket(socket);
-    ws.out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    ws.out.write(
+        ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     ws.out.flush();
     String status = ws.readHeaders();
     if (!status.contains(" 101 ")) {

@@ -2,8 +2,8 @@ package dev.hub.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import dev.hub.routing.Addresses;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
@@ -34,9 +34,14 @@ class SlowConsumerTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
-        .put("eventLoops", 1)
-        .put("limits", new JsonObject().put("outboundBytes", LIMIT)))).await(30, TimeUnit.SECONDS);
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(new JsonObject()
+                .put("open", true)
+                .put("port", 0)
+                .put("eventLoops", 1)
+                .put("limits", new JsonObject().put("outboundBytes", LIMIT))))
+        .await(30, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -52,7 +57,8 @@ class SlowConsumerTest {
       // From here on the test reads nothing from the slow socket.
       AtomicBoolean flowing = new AtomicBoolean(true);
       AtomicLong sent = new AtomicLong();
-      JsonObject request = new JsonObject().put("user", "slow")
+      JsonObject request = new JsonObject()
+          .put("user", "slow")
           .put("event", new JsonObject().put("type", "tick").put("data", PAYLOAD));
       // 32 publishes in flight at a time: as fast as the node takes them, without the test's own
       // queue growing without bound.
@@ -62,22 +68,29 @@ class SlowConsumerTest {
         }
       });
       try {
-        Awaitility.await("the slow consumer is closed").atMost(Duration.ofSeconds(60))
+        Awaitility.await("the slow consumer is closed")
+            .atMost(Duration.ofSeconds(60))
             .until(() -> node.slowConsumerCloses() == 1);
       } finally {
         flowing.set(false);
       }
       long frame = PAYLOAD.length() + 200;
       long peak = node.outboundPeakBytes();
-      assertThat(peak).as("bytes buffered for the slow client (events sent: %d)", sent.get())
+      assertThat(peak)
+          .as("bytes buffered for the slow client (events sent: %d)", sent.get())
           .isGreaterThan(LIMIT - frame)
           .isLessThanOrEqualTo(LIMIT + 512);
-      assertThat(sent.get() * frame).as("far more was published than the node kept").isGreaterThan(4L * LIMIT);
-      Awaitility.await("the node lets the connection go").atMost(Duration.ofSeconds(30))
+      assertThat(sent.get() * frame)
+          .as("far more was published than the node kept")
+          .isGreaterThan(4L * LIMIT);
+      Awaitility.await("the node lets the connection go")
+          .atMost(Duration.ofSeconds(30))
           .until(() -> node.connections() == 1);
       // What the kernel still held reaches the client, then the connection ends.
       int close = slow.readUntilClose();
-      assertThat(close).as("4009 when the close frame got through, -1 when the node had to drop it").isIn(4009, -1);
+      assertThat(close)
+          .as("4009 when the close frame got through, -1 when the node had to drop it")
+          .isIn(4009, -1);
     }
     bystander.send(new JsonObject().put("type", "ping").put("id", 1));
     assertThat(bystander.awaitType("pong")).isNotNull();

@@ -51,29 +51,35 @@ class SocketFootprintTest {
   @Test
   void everyInternalItUsesIsThere() {
     assertThat(SocketFootprint.available())
-        .as("Vert.x internals SocketFootprint reaches for are missing: review it against this Vert.x").isTrue();
+        .as(
+            "Vert.x internals SocketFootprint reaches for are missing: review it against this Vert.x")
+        .isTrue();
   }
 
   @Test
   void untrimmedVertxStillHoldsTheUpgradedHttpConnection() throws Exception {
-    Supplier<Object> http = upgradeHoldingOnlyTheSocket(false, (ws, channel) -> { });
+    Supplier<Object> http = upgradeHoldingOnlyTheSocket(false, (ws, channel) -> {});
     try (RawWebSocket client = RawWebSocket.connect(port(), "/", 0)) {
       Awaitility.await("the upgrade").atMost(Duration.ofSeconds(10)).until(() -> upgraded != null);
       for (int i = 0; i < 3; i++) {
         System.gc();
       }
-      assertThat(http.get()).as("Vert.x no longer keeps the upgraded HTTP connection: "
-          + "SocketFootprint's release of it can go").isNotNull();
+      assertThat(http.get())
+          .as("Vert.x no longer keeps the upgraded HTTP connection: "
+              + "SocketFootprint's release of it can go")
+          .isNotNull();
     }
   }
 
   @Test
   void aTrimmedSocketLetsTheUpgradedHttpConnectionGo() throws Exception {
-    Supplier<Object> http = upgradeHoldingOnlyTheSocket(true, (ws, channel) -> { });
+    Supplier<Object> http = upgradeHoldingOnlyTheSocket(true, (ws, channel) -> {});
     try (RawWebSocket client = RawWebSocket.connect(port(), "/", 0)) {
       Awaitility.await("the upgrade").atMost(Duration.ofSeconds(10)).until(() -> upgraded != null);
-      Awaitility.await("the upgraded HTTP connection collected").atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofMillis(200)).until(() -> {
+      Awaitility.await("the upgraded HTTP connection collected")
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> {
             System.gc();
             return http.get() == null;
           });
@@ -88,7 +94,8 @@ class SocketFootprintTest {
     Promise<int[]> queue = Promise.promise();
     upgradeHoldingOnlyTheSocket(true, (ws, channel) -> {
       int firstChunk = chunkSlots(channel);
-      // The client reads nothing yet: past Netty's high-water mark the rest waits in Vert.x's queue.
+      // The client reads nothing yet: past Netty's high-water mark the rest waits in Vert.x's
+      // queue.
       for (int i = 0; i < BACKLOG; i++) {
         ws.writeTextMessage(String.format("%05d", i) + PAYLOAD);
       }
@@ -97,7 +104,9 @@ class SocketFootprintTest {
     try (RawWebSocket client = RawWebSocket.connect(port(), "/", 4096)) {
       int[] seen = queue.future().await(30, TimeUnit.SECONDS);
       assertThat(seen[0]).as("slots of the outbound queue's first chunk").isLessThanOrEqualTo(64);
-      assertThat(seen[1]).as("messages waiting in Vert.x's outbound queue: many chunks' worth").isGreaterThan(1000);
+      assertThat(seen[1])
+          .as("messages waiting in Vert.x's outbound queue: many chunks' worth")
+          .isGreaterThan(1000);
       client.readTimeout(30_000);
       for (int i = 0; i < BACKLOG; i++) {
         assertThat(client.readFrame().text()).startsWith(String.format("%05d", i));
@@ -111,7 +120,9 @@ class SocketFootprintTest {
     upgradeHoldingOnlyTheSocket(false, (ws, channel) -> slots.complete(chunkSlots(channel)));
     try (RawWebSocket client = RawWebSocket.connect(port(), "/", 0)) {
       assertThat(slots.future().await(30, TimeUnit.SECONDS))
-          .as("Vert.x's first chunk changed: SocketFootprint's smaller chunk may no longer be worth it").isEqualTo(1025);
+          .as(
+              "Vert.x's first chunk changed: SocketFootprint's smaller chunk may no longer be worth it")
+          .isEqualTo(1025);
     }
   }
 
@@ -120,10 +131,11 @@ class SocketFootprintTest {
    * socket and its channel; returns what reads the upgraded HTTP connection through a weak
    * reference (null before a client connects, and once it is collected).
    */
-  private Supplier<Object> upgradeHoldingOnlyTheSocket(boolean trim, BiConsumer<ServerWebSocket, Channel> then)
-      throws Exception {
+  private Supplier<Object> upgradeHoldingOnlyTheSocket(
+      boolean trim, BiConsumer<ServerWebSocket, Channel> then) throws Exception {
     AtomicReference<WeakReference<Object>> ref = new AtomicReference<>(new WeakReference<>(null));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+    server = vertx
+        .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .requestHandler(request -> {
           Channel channel = ((ConnectionBase) request.connection()).channel();
           ref.set(new WeakReference<>(request.connection()));
@@ -135,7 +147,8 @@ class SocketFootprintTest {
             then.accept(ws, channel);
           });
         })
-        .listen().await(30, TimeUnit.SECONDS);
+        .listen()
+        .await(30, TimeUnit.SECONDS);
     return () -> ref.get().get();
   }
 
@@ -175,5 +188,4 @@ class SocketFootprintTest {
     }
     throw new NoSuchFieldException(name + " in " + target.getClass().getName());
   }
-
 }

@@ -3,8 +3,8 @@ package dev.hub.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hub.node.HubNode;
 import dev.hub.config.ConfigReader;
+import dev.hub.node.HubNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -23,9 +23,18 @@ class TlsTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
-    node = HubNode.deploy(vertx, ConfigReader.read(new JsonObject().put("open", true).put("port", 0)
-        .put("eventLoops", 1).put("tls", new JsonObject().put("cert", certificate.certificatePath())
-            .put("key", certificate.privateKeyPath())))).await(30, TimeUnit.SECONDS);
+    node = HubNode.deploy(
+            vertx,
+            ConfigReader.read(new JsonObject()
+                .put("open", true)
+                .put("port", 0)
+                .put("eventLoops", 1)
+                .put(
+                    "tls",
+                    new JsonObject()
+                        .put("cert", certificate.certificatePath())
+                        .put("key", certificate.privateKeyPath()))))
+        .await(30, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -48,9 +57,14 @@ class TlsTest {
 
   @Test
   void refusesPlainWebSockets() {
-    assertThatThrownBy(() -> vertx.createWebSocketClient()
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port()).setURI("/ws?user=plain"))
-        .await(10, TimeUnit.SECONDS)).isNotNull();
+    assertThatThrownBy(() -> vertx
+            .createWebSocketClient()
+            .connect(new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(node.port())
+                .setURI("/ws?user=plain"))
+            .await(10, TimeUnit.SECONDS))
+        .isNotNull();
   }
 
   @Test
@@ -58,10 +72,19 @@ class TlsTest {
     // A Vert.x of its own: a second node on port 0 of the same one would share the first's socket.
     Vertx other = Vertx.vertx();
     try {
-      assertThatThrownBy(() -> HubNode.deploy(other, ConfigReader.read(new JsonObject().put("open", true)
-          .put("port", 0).put("eventLoops", 1)
-          .put("tls", new JsonObject().put("cert", "/no/such/cert.pem").put("key", "/no/key.pem"))))
-          .await(30, TimeUnit.SECONDS)).hasMessageContaining("/no/");
+      assertThatThrownBy(() -> HubNode.deploy(
+                  other,
+                  ConfigReader.read(new JsonObject()
+                      .put("open", true)
+                      .put("port", 0)
+                      .put("eventLoops", 1)
+                      .put(
+                          "tls",
+                          new JsonObject()
+                              .put("cert", "/no/such/cert.pem")
+                              .put("key", "/no/key.pem"))))
+              .await(30, TimeUnit.SECONDS))
+          .hasMessageContaining("/no/");
     } finally {
       other.close().await(30, TimeUnit.SECONDS);
     }

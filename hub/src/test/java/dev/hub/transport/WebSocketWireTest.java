@@ -25,10 +25,14 @@ class WebSocketWireTest {
   @ValueSource(ints = {0, 1, 125, 126, 127, 1024, 1025, 65_535, 65_536, 70_000})
   void aTextFrameIsWhatNettysEncoderWrites(int length) {
     byte[] payload = randomBytes(length);
-    ByteBuf frame = WebSocketWire.frame(UnpooledByteBufAllocator.DEFAULT, Buffer.buffer(payload), false);
+    ByteBuf frame =
+        WebSocketWire.frame(UnpooledByteBufAllocator.DEFAULT, Buffer.buffer(payload), false);
     try {
-      assertThat(ByteBufUtil.getBytes(frame)).isEqualTo(nettyEncodes(new TextWebSocketFrame(Unpooled.wrappedBuffer(payload))));
-      assertThat(frame.isDirect()).as("direct, so that no socket copies it again").isTrue();
+      assertThat(ByteBufUtil.getBytes(frame))
+          .isEqualTo(nettyEncodes(new TextWebSocketFrame(Unpooled.wrappedBuffer(payload))));
+      assertThat(frame.isDirect())
+          .as("direct, so that no socket copies it again")
+          .isTrue();
     } finally {
       frame.release();
     }
@@ -38,9 +42,11 @@ class WebSocketWireTest {
   @ValueSource(ints = {0, 125, 126, 65_535, 65_536})
   void aBinaryFrameIsWhatNettysEncoderWrites(int length) {
     byte[] payload = randomBytes(length);
-    ByteBuf frame = WebSocketWire.frame(UnpooledByteBufAllocator.DEFAULT, Buffer.buffer(payload), true);
+    ByteBuf frame =
+        WebSocketWire.frame(UnpooledByteBufAllocator.DEFAULT, Buffer.buffer(payload), true);
     try {
-      assertThat(ByteBufUtil.getBytes(frame)).isEqualTo(nettyEncodes(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload))));
+      assertThat(ByteBufUtil.getBytes(frame))
+          .isEqualTo(nettyEncodes(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload))));
     } finally {
       frame.release();
     }

@@ -52,6 +52,7 @@ class WritePathTest {
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   /** The limits of the connections accepted from now on. */
   private volatile LimitsConfig limits;
+
   private Vertx vertx;
   private HttpServer server;
   private final LinkedBlockingQueue<Accepted> accepted = new LinkedBlockingQueue<>();
@@ -62,16 +63,19 @@ class WritePathTest {
    * A connection the server accepted: the hub's connection over it, the probe in its pipeline, and
    * what the {@link ChannelGuard} reported (the node closes a connection on its report).
    */
-  private record Accepted(Connection connection, Context context, HeadProbe probe, List<String> guardReports) {
-  }
+  private record Accepted(
+      Connection connection, Context context, HeadProbe probe, List<String> guardReports) {}
 
   @BeforeEach
   void start() throws Exception {
     // One event loop: both connections of a test share it, as a gateway's connections do. Vert.x's
     // own meters on, as on a node.
-    vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1)
+    vertx = Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(1)
             .setMetricsOptions(VertxMeters.options("write-path-" + UUID.randomUUID())))
-        .withMetrics(new MicrometerMetricsFactory(meters)).build();
+        .withMetrics(new MicrometerMetricsFactory(meters))
+        .build();
     HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("port", 0));
     limits = config.limits();
     ConnectionGate gate = new ConnectionGate(100, 100);
@@ -83,8 +87,15 @@ class WritePathTest {
       ctx.request().toWebSocket().onSuccess(ws -> {
         HeadProbe probe = new HeadProbe();
         channel.pipeline().addFirst("test-head-probe", probe);
-        Connection connection = new Connection(ws, channel, limits, System::nanoTime, vertx,
-            Clock.systemUTC(), gate, HubMetrics.detached());
+        Connection connection = new Connection(
+            ws,
+            channel,
+            limits,
+            System::nanoTime,
+            vertx,
+            Clock.systemUTC(),
+            gate,
+            HubMetrics.detached());
         List<String> reports = new CopyOnWriteArrayList<>();
         ChannelGuard.install(channel, new ChannelGuard.Listener() {
           @Override
@@ -127,7 +138,8 @@ class WritePathTest {
       assertThat(frame.text()).isEqualTo(event.toString());
     }
     assertThat(server.probe().flushesWithWrites())
-        .as("flushes that carried the 3 events written in one event-loop turn (one syscall each)").isEqualTo(1);
+        .as("flushes that carried the 3 events written in one event-loop turn (one syscall each)")
+        .isEqualTo(1);
   }
 
   @Test
@@ -149,8 +161,11 @@ class WritePathTest {
     assertThat(second.readFrame().text()).isEqualTo(event.toString());
     ByteBuf toFirst = one.probe().written(0);
     ByteBuf toSecond = two.probe().written(0);
-    assertThat(toFirst.readableBytes()).as("header and payload in one buffer").isEqualTo(4 + event.length());
-    assertThat(address(toSecond)).as("the two sockets are written the same bytes in memory, not two copies")
+    assertThat(toFirst.readableBytes())
+        .as("header and payload in one buffer")
+        .isEqualTo(4 + event.length());
+    assertThat(address(toSecond))
+        .as("the two sockets are written the same bytes in memory, not two copies")
         .isEqualTo(address(toFirst));
   }
 
@@ -188,8 +203,10 @@ class WritePathTest {
     // end of the turn, they would count as unsent and pass the bound (the hub's count closes with
     // 4009, Netty's makes the channel unwritable and the guard reports it), though the kernel
     // takes them as fast as they come.
-    limits = ConfigReader.read(new JsonObject().put("open", true).put("limits", new JsonObject()
-        .put("outboundBytes", 4_096))).limits();
+    limits = ConfigReader.read(new JsonObject()
+            .put("open", true)
+            .put("limits", new JsonObject().put("outboundBytes", 4_096)))
+        .limits();
     RawWebSocket client = connect();
     Accepted server = accepted.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     List<Buffer> events = new ArrayList<>();
@@ -200,10 +217,16 @@ class WritePathTest {
     onLoop(server, () -> events.forEach(event -> server.connection().sendEncoded(event, false)));
 
     for (Buffer event : events) {
-      assertThat(client.readFrame().text()).as("the events, and nothing else").isEqualTo(event.toString());
+      assertThat(client.readFrame().text())
+          .as("the events, and nothing else")
+          .isEqualTo(event.toString());
     }
     assertThat(server.guardReports()).isEmpty();
-    onLoop(server, () -> assertThat(server.connection().writable()).as("open, and keeping up").isTrue());
+    onLoop(
+        server,
+        () -> assertThat(server.connection().writable())
+            .as("open, and keeping up")
+            .isTrue());
   }
 
   @Test
@@ -222,12 +245,17 @@ class WritePathTest {
     }
 
     // Vert.x reports in steps of 4 KiB while the connection is open: 10 040 bytes are two steps.
-    Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(bytesWritten() - before)
-        .as("vertx_http_server_bytes_written after 10 frames of 1 004 bytes").isGreaterThanOrEqualTo(8_192));
+    Awaitility.await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(bytesWritten() - before)
+            .as("vertx_http_server_bytes_written after 10 frames of 1 004 bytes")
+            .isGreaterThanOrEqualTo(8_192));
   }
 
   private double bytesWritten() {
-    return meters.find("vertx.http.server.bytes.written").counters().stream().mapToDouble(Counter::count).sum();
+    return meters.find("vertx.http.server.bytes.written").counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private RawWebSocket connect() throws Exception {
@@ -265,7 +293,9 @@ class WritePathTest {
   }
 
   private static long address(ByteBuf buffer) {
-    assertThat(buffer.hasMemoryAddress()).as("a direct buffer, as the socket needs").isTrue();
+    assertThat(buffer.hasMemoryAddress())
+        .as("a direct buffer, as the socket needs")
+        .isTrue();
     return buffer.memoryAddress() + buffer.readerIndex();
   }
 

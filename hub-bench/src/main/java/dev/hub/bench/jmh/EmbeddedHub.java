@@ -35,7 +35,8 @@ final class EmbeddedHub {
   private final EmbeddedSockets sockets;
   private final List<EmbeddedChannel> opened = new ArrayList<>();
 
-  private EmbeddedHub(Vertx vertx, HubConfig config, LocalRegistry registry, EmbeddedSockets sockets) {
+  private EmbeddedHub(
+      Vertx vertx, HubConfig config, LocalRegistry registry, EmbeddedSockets sockets) {
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
@@ -48,15 +49,24 @@ final class EmbeddedHub {
     Vertx vertx = Vertx.vertx();
     // The per-connection rate limit out of the way (its check still runs): a benchmark sends far
     // more frames per second on one connection than the default allows.
-    HubConfig config = ConfigReader.read(new JsonObject().put("open", true).put("nodeId", "bench")
+    HubConfig config = ConfigReader.read(new JsonObject()
+        .put("open", true)
+        .put("nodeId", "bench")
         .put("limits", new JsonObject().put("ratePerSecond", 1_000_000).put("burst", 1_000_000))
-        .put("channels", new JsonArray().add(new JsonObject().put("pattern", "feed:*")
-            .put("history", new JsonObject().put("size", 1000)))));
+        .put(
+            "channels",
+            new JsonArray()
+                .add(new JsonObject()
+                    .put("pattern", "feed:*")
+                    .put("history", new JsonObject().put("size", 1000)))));
     GatewayServices gateway = GatewayServices.builder(vertx, config).build();
     SessionServices sessions = gateway.sessions(vertx);
     Router router = Router.router(vertx);
     router.get("/ws").handler(gateway.endpoint(sessions));
-    return new EmbeddedHub(vertx, config, sessions.registry(),
+    return new EmbeddedHub(
+        vertx,
+        config,
+        sessions.registry(),
         new EmbeddedSockets((VertxInternal) vertx, NodeServerOptions.of(config, 0), router));
   }
 
@@ -66,14 +76,20 @@ final class EmbeddedHub {
    * the stream position, for a channel with history).
    */
   List<EmbeddedChannel> subscribe(String channel, int count) {
-    String frame = new JsonObject().put("type", "subscribe").put("id", 1).put("channel", channel).encode();
-    boolean history = config.channelOptions(channel) != null && config.channelOptions(channel).hasHistory();
+    String frame = new JsonObject()
+        .put("type", "subscribe")
+        .put("id", 1)
+        .put("channel", channel)
+        .encode();
+    boolean history =
+        config.channelOptions(channel) != null && config.channelOptions(channel).hasHistory();
     List<EmbeddedChannel> subscribed = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       EmbeddedChannel socket = sockets.open("/ws?user=user-" + i);
       EmbeddedSockets.sendText(socket, frame);
       List<String> replies = EmbeddedSockets.readTexts(socket);
-      if (replies.size() != 2 || !"connected".equals(new JsonObject(replies.get(0)).getString("type"))
+      if (replies.size() != 2
+          || !"connected".equals(new JsonObject(replies.get(0)).getString("type"))
           || !"subscribed".equals(new JsonObject(replies.get(1)).getString("type"))
           || history != new JsonObject(replies.get(1)).containsKey("offset")) {
         throw new IllegalStateException("connection " + i + " did not subscribe: " + replies);
@@ -88,7 +104,8 @@ final class EmbeddedHub {
   EmbeddedChannel connect(String user) {
     EmbeddedChannel socket = sockets.open("/ws?user=" + user);
     List<String> replies = EmbeddedSockets.readTexts(socket);
-    if (replies.size() != 1 || !"connected".equals(new JsonObject(replies.get(0)).getString("type"))) {
+    if (replies.size() != 1
+        || !"connected".equals(new JsonObject(replies.get(0)).getString("type"))) {
       throw new IllegalStateException(user + " did not connect: " + replies);
     }
     opened.add(socket);

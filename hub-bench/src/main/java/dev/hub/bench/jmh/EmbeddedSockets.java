@@ -44,8 +44,9 @@ import java.util.List;
  * </ul>
  */
 final class EmbeddedSockets {
-  private static final String UPGRADE = "GET %s HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  private static final String UPGRADE =
+      "GET %s HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
   private final VertxInternal vertx;
   private final HttpServerOptions options;
@@ -53,7 +54,8 @@ final class EmbeddedSockets {
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
   /** @param requests the server's request handler, as given to {@code HttpServer.requestHandler} */
-  EmbeddedSockets(VertxInternal vertx, HttpServerOptions options, Handler<HttpServerRequest> requests) {
+  EmbeddedSockets(
+      VertxInternal vertx, HttpServerOptions options, Handler<HttpServerRequest> requests) {
     this.vertx = vertx;
     this.options = options;
     this.requests = requests;
@@ -65,16 +67,29 @@ final class EmbeddedSockets {
    */
   EmbeddedChannel open(String uri) {
     EmbeddedChannel channel = new EmbeddedChannel();
-    ContextInternal context = vertx.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP)
-        .withEventLoop(channel.eventLoop()).build();
-    VertxHandler<Http1xServerConnection> handler = VertxHandler.create(chctx -> new Http1xServerConnection(
-        ThreadingModel.EVENT_LOOP, () -> context, null, options, chctx, context, "http://localhost", null));
+    ContextInternal context = vertx
+        .contextBuilder()
+        .withThreadingModel(ThreadingModel.EVENT_LOOP)
+        .withEventLoop(channel.eventLoop())
+        .build();
+    VertxHandler<Http1xServerConnection> handler =
+        VertxHandler.create(chctx -> new Http1xServerConnection(
+            ThreadingModel.EVENT_LOOP,
+            () -> context,
+            null,
+            options,
+            chctx,
+            context,
+            "http://localhost",
+            null));
     handler.addHandler(connection -> connection.handler(requests));
-    channel.pipeline()
+    channel
+        .pipeline()
         .addLast("httpDecoder", new VertxHttpRequestDecoder(options))
         .addLast("httpEncoder", new VertxHttpResponseEncoder())
         .addLast("handler", handler);
-    channel.writeInbound(Unpooled.copiedBuffer(String.format(UPGRADE, uri), StandardCharsets.US_ASCII));
+    channel.writeInbound(
+        Unpooled.copiedBuffer(String.format(UPGRADE, uri), StandardCharsets.US_ASCII));
     settle(channel);
     channels.add(channel);
     return channel;
@@ -102,11 +117,13 @@ final class EmbeddedSockets {
   /** The text frames the server has written to this socket since the last read (the loop's turn ended), decoded. */
   static List<String> readTexts(EmbeddedChannel channel) {
     channel.runPendingTasks();
-    EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
+    EmbeddedChannel client =
+        new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
     List<String> texts = new ArrayList<>();
     for (Object written; (written = channel.readOutbound()) != null; ) {
       // The 101 response to the upgrade is the one thing written that is not a frame.
-      if (written instanceof ByteBuf bytes && !bytes.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 ")) {
+      if (written instanceof ByteBuf bytes
+          && !bytes.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 ")) {
         client.writeInbound(bytes);
       } else {
         ReferenceCountUtil.release(written);

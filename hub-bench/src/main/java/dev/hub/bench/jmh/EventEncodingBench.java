@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsPrepend = {EventLoopThreads.EXECUTOR, EventLoopThreads.EXECUTOR_CLASS})
+@Fork(
+    value = 1,
+    jvmArgsPrepend = {EventLoopThreads.EXECUTOR, EventLoopThreads.EXECUTOR_CLASS})
 // Five, not three: pinned to one core (taskset), the JIT shares it with the benchmark, and the
 // 4 KiB cases were still getting faster after three seconds.
 @Warmup(iterations = 5, time = 1)
@@ -54,8 +56,10 @@ public class EventEncodingBench {
   @Setup
   public void prepare() {
     Samples.Size eventSize = "small".equals(size) ? Samples.Size.SMALL : Samples.Size.LARGE;
-    // The event as the hub holds it after parsing: the JSON tree FrameCodec built, not a hand-built one.
-    ClientFrame.Publish publish = (ClientFrame.Publish) FrameCodec.decode(Samples.publishFrame(eventSize));
+    // The event as the hub holds it after parsing: the JSON tree FrameCodec built, not a hand-built
+    // one.
+    ClientFrame.Publish publish =
+        (ClientFrame.Publish) FrameCodec.decode(Samples.publishFrame(eventSize));
     event = publish.event();
     channel = publish.channel();
     user = "user-1842";

@@ -43,7 +43,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsPrepend = {EventLoopThreads.EXECUTOR, EventLoopThreads.EXECUTOR_CLASS})
+@Fork(
+    value = 1,
+    jvmArgsPrepend = {EventLoopThreads.EXECUTOR, EventLoopThreads.EXECUTOR_CLASS})
 // Five, not three: pinned to one core (taskset), the JIT shares it with the benchmark, and the
 // 4 KiB cases were still getting faster after three seconds.
 @Warmup(iterations = 5, time = 1)
@@ -75,7 +77,9 @@ public class FanoutBench {
     String name = history ? EmbeddedHub.HISTORY_CHANNEL : Samples.CHANNEL;
     List<EmbeddedChannel> sockets = hub.subscribe(name, subscribers);
     audience = Audience.channel(name);
-    Buffer encoded = Events.stamp(Samples.event(Samples.Size.SMALL), name, true, "user-1842", Instant.now()).toBuffer();
+    Buffer encoded = Events.stamp(
+            Samples.event(Samples.Size.SMALL), name, true, "user-1842", Instant.now())
+        .toBuffer();
     // Every event carries the same bytes (offset 1 spliced in for history): delivery reads only
     // their length, the streams go by the FanoutEvent's offset.
     bytes = history ? EventBytes.withPosition(encoded, false, 1, EPOCH) : encoded;

@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsPrepend = {EventLoopThreads.EXECUTOR, EventLoopThreads.EXECUTOR_CLASS})
+@Fork(
+    value = 1,
+    jvmArgsPrepend = {EventLoopThreads.EXECUTOR, EventLoopThreads.EXECUTOR_CLASS})
 // Longer warm-up than the others: a publish is slow until the JIT has compiled its deep path, and
 // at first it runs so few times a second that this takes five seconds on two cores, eight when
 // pinned to one (where the JIT shares the core).
@@ -55,8 +57,8 @@ public class InboundPublishBench {
   public void open() {
     hub = EmbeddedHub.start();
     socket = hub.connect("user-1842");
-    frame = EmbeddedSockets.clientFrame(Samples.publishFrame("small".equals(size) ? Samples.Size.SMALL
-        : Samples.Size.LARGE));
+    frame = EmbeddedSockets.clientFrame(
+        Samples.publishFrame("small".equals(size) ? Samples.Size.SMALL : Samples.Size.LARGE));
     expectAck();
   }
 
@@ -82,8 +84,10 @@ public class InboundPublishBench {
 
   /** The frame's bytes arrive on the socket; a fresh copy each time, as Netty unmasks in place. */
   private void receive() {
-    socket.writeInbound(socket.alloc().buffer(frame.readableBytes()).writeBytes(frame, frame.readerIndex(),
-        frame.readableBytes()));
+    socket.writeInbound(socket
+        .alloc()
+        .buffer(frame.readableBytes())
+        .writeBytes(frame, frame.readerIndex(), frame.readableBytes()));
   }
 
   private void expectAck() {

@@ -45,7 +45,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsPrepend = {EventLoopThreads.EXECUTOR, EventLoopThreads.EXECUTOR_CLASS})
+@Fork(
+    value = 1,
+    jvmArgsPrepend = {EventLoopThreads.EXECUTOR, EventLoopThreads.EXECUTOR_CLASS})
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class WritePathBench {
@@ -71,9 +73,11 @@ public class WritePathBench {
     hub = EmbeddedHub.start();
     List<EmbeddedChannel> sockets = hub.subscribe(Samples.CHANNEL, subscribers);
     Audience audience = Audience.channel(Samples.CHANNEL);
-    Buffer encoded = Events.stamp(Samples.event(Samples.Size.SMALL), Samples.CHANNEL, true, "user-1842", Instant.now())
+    Buffer encoded = Events.stamp(
+            Samples.event(Samples.Size.SMALL), Samples.CHANNEL, true, "user-1842", Instant.now())
         .toBuffer();
-    // A buffer per event, as each event arrives in its own: the frame made for one is not the next one's.
+    // A buffer per event, as each event arrives in its own: the frame made for one is not the next
+    // one's.
     events = new FanoutEvent[burst];
     for (int i = 0; i < burst; i++) {
       events[i] = FanoutEvent.unnumbered(audience, encoded.copy(), false);

@@ -50,7 +50,12 @@ final class CapacityScenario {
   private final int events;
 
   /** @param pinning nodes go where it puts servers; listeners run where this process does */
-  CapacityScenario(ScenarioSettings settings, CpuPinning pinning, Report report, Path nodeConfig, String classPath) {
+  CapacityScenario(
+      ScenarioSettings settings,
+      CpuPinning pinning,
+      Report report,
+      Path nodeConfig,
+      String classPath) {
     this.settings = settings;
     this.pinning = pinning;
     this.report = report;
@@ -63,10 +68,16 @@ final class CapacityScenario {
   void run() throws Exception {
     int connections = settings.idleConnections() > 0 ? settings.idleConnections() : 48_000;
     int listeners = (connections + perListener - 1) / perListener;
-    report.text(String.format(Locale.ROOT, "## Capacity: %,d subscribers of one channel over %d nodes, %d broadcasts%n",
-        connections, NODES, events));
-    try (ServerProcesses children = new ServerProcesses(pinning, settings.out().resolve("logs").resolve("capacity"))) {
-      List<ServerProcesses.Server> nodes = children.startHubs(settings.hubJar(), NODES, NODE_HEAP, nodeConfig);
+    report.text(String.format(
+        Locale.ROOT,
+        "## Capacity: %,d subscribers of one channel over %d nodes, %d broadcasts%n",
+        connections,
+        NODES,
+        events));
+    try (ServerProcesses children =
+        new ServerProcesses(pinning, settings.out().resolve("logs").resolve("capacity"))) {
+      List<ServerProcesses.Server> nodes =
+          children.startHubs(settings.hubJar(), NODES, NODE_HEAP, nodeConfig);
       List<Long> pids = nodes.stream().map(ServerProcesses.Server::pid).toList();
       List<ServerMemory.Reading> before = readings(pids);
       double quietCpu = cpuSecondsPerSecond(pids, Duration.ofSeconds(settings.quick() ? 1 : 10));
@@ -75,8 +86,8 @@ final class CapacityScenario {
       for (int i = 0; i < listeners; i++) {
         int share = Math.min(perListener, connections - i * perListener);
         log.info("listener {} opens {} subscribers ...", i, share);
-        listening.add(children.startListener("listen-" + i, classPath, LISTENER_HEAP, arguments(nodes, i, share),
-            READY_WAIT));
+        listening.add(children.startListener(
+            "listen-" + i, classPath, LISTENER_HEAP, arguments(nodes, i, share), READY_WAIT));
       }
       double openSeconds = (System.nanoTime() - opening) / 1e9;
       List<ServerMemory.Reading> after = readings(pids);
@@ -84,37 +95,59 @@ final class CapacityScenario {
       long cpuBefore = cpu(pids);
       long windowStart = System.nanoTime();
       log.info("publishing {} events to {} subscribers ...", events, connections);
-      Broadcast.Sent sent = Broadcast.run(nodes.get(0).url(), CHANNEL, events, INTERVAL, PAYLOAD_BYTES);
+      Broadcast.Sent sent =
+          Broadcast.run(nodes.get(0).url(), CHANNEL, events, INTERVAL, PAYLOAD_BYTES);
       List<JsonObject> results = awaitResults(children, listening);
       double broadcastCpu = (cpu(pids) - cpuBefore) / 1e6;
       double window = (System.nanoTime() - windowStart) / 1e9;
-      write(connections, listeners, openSeconds, sent, results, memory(pids, before, after),
+      write(
+          connections,
+          listeners,
+          openSeconds,
+          sent,
+          results,
+          memory(pids, before, after),
           new Cpu(quietCpu, idleCpu, broadcastCpu, window));
     }
   }
 
   private List<String> arguments(List<ServerProcesses.Server> nodes, int index, int share) {
-    String urls = nodes.stream().map(node -> node.url().toString()).collect(Collectors.joining(","));
+    String urls =
+        nodes.stream().map(node -> node.url().toString()).collect(Collectors.joining(","));
     // 127.0.<i+1>.1 and .2: addresses of its own, so no two listeners compete for ephemeral ports.
     String sources = "127.0." + (index + 1) + ".1,127.0." + (index + 1) + ".2";
-    return List.of("--urls", urls, "--connections", String.valueOf(share), "--channel", CHANNEL,
-        "--source-addresses", sources, "--events", String.valueOf(events), "--connects-per-second", "1000",
-        "--timeout", LISTEN_TIMEOUT.toSeconds() + "s");
+    return List.of(
+        "--urls",
+        urls,
+        "--connections",
+        String.valueOf(share),
+        "--channel",
+        CHANNEL,
+        "--source-addresses",
+        sources,
+        "--events",
+        String.valueOf(events),
+        "--connects-per-second",
+        "1000",
+        "--timeout",
+        LISTEN_TIMEOUT.toSeconds() + "s");
   }
 
   /** Each listener's result line, once it exits (every event everywhere, or its timeout). */
-  private static List<JsonObject> awaitResults(ServerProcesses children, List<ServerProcesses.Server> listening)
-      throws Exception {
+  private static List<JsonObject> awaitResults(
+      ServerProcesses children, List<ServerProcesses.Server> listening) throws Exception {
     List<JsonObject> results = new ArrayList<>();
     long deadline = System.nanoTime() + LISTEN_TIMEOUT.plusMinutes(1).toNanos();
     for (ServerProcesses.Server listener : listening) {
       long left = Math.max(1, deadline - System.nanoTime());
       if (!listener.process().waitFor(left, TimeUnit.NANOSECONDS)) {
-        throw new IllegalStateException(listener.name() + " did not end; see " + children.log(listener.name()));
+        throw new IllegalStateException(
+            listener.name() + " did not end; see " + children.log(listener.name()));
       }
       String line = lastJsonLine(children.log(listener.name()));
       if (line == null) {
-        throw new IllegalStateException(listener.name() + " reported nothing; see " + children.log(listener.name()));
+        throw new IllegalStateException(
+            listener.name() + " reported nothing; see " + children.log(listener.name()));
       }
       results.add(new JsonObject(line));
     }
@@ -139,17 +172,28 @@ final class CapacityScenario {
    * The nodes' CPU, summed: per second with no client, per second while holding the connections
    * idle, and over the broadcast window (from the publisher's connect to the last listener's exit).
    */
-  private record Cpu(double quietSecondsPerSecond, double idleSecondsPerSecond, double broadcastSeconds,
-                     double windowSeconds) {
+  private record Cpu(
+      double quietSecondsPerSecond,
+      double idleSecondsPerSecond,
+      double broadcastSeconds,
+      double windowSeconds) {
     /** The broadcast window's CPU net of what holding the connections costs anyway, per delivery. */
     double netMicrosPerDelivery(long delivered) {
-      return delivered == 0 ? Double.NaN
+      return delivered == 0
+          ? Double.NaN
           : (broadcastSeconds - idleSecondsPerSecond * windowSeconds) * 1e6 / delivered;
     }
   }
 
-  private void write(int connections, int listeners, double openSeconds, Broadcast.Sent sent, List<JsonObject> results,
-                     List<ServerMemory> memory, Cpu cpu) throws IOException {
+  private void write(
+      int connections,
+      int listeners,
+      double openSeconds,
+      Broadcast.Sent sent,
+      List<JsonObject> results,
+      List<ServerMemory> memory,
+      Cpu cpu)
+      throws IOException {
     int opened = 0;
     long delivered = 0;
     long duplicates = 0;
@@ -177,41 +221,93 @@ final class CapacityScenario {
     }
     long expected = (sent.published() - sent.refused()) * (long) opened;
     StringBuilder text = new StringBuilder();
-    text.append(String.format(Locale.ROOT, "%,d subscribers asked, **%,d opened and subscribed** by %d listener processes "
-        + "in %.0f s; %,d closed before the end.%n%n", connections, opened, listeners, openSeconds, closed));
-    text.append(String.format(Locale.ROOT, "%d events published (%d acked, %d refused), one every %d s, %d-byte payload: "
-        + "**%,d of %,d deliveries, %,d lost**, %,d duplicates.%n%n", sent.published(), sent.acked(), sent.refused(),
-        INTERVAL.toSeconds(), PAYLOAD_BYTES, delivered, expected, Math.max(0, expected - delivered), duplicates));
+    text.append(String.format(
+        Locale.ROOT,
+        "%,d subscribers asked, **%,d opened and subscribed** by %d listener processes "
+            + "in %.0f s; %,d closed before the end.%n%n",
+        connections,
+        opened,
+        listeners,
+        openSeconds,
+        closed));
+    text.append(String.format(
+        Locale.ROOT,
+        "%d events published (%d acked, %d refused), one every %d s, %d-byte payload: "
+            + "**%,d of %,d deliveries, %,d lost**, %,d duplicates.%n%n",
+        sent.published(),
+        sent.acked(),
+        sent.refused(),
+        INTERVAL.toSeconds(),
+        PAYLOAD_BYTES,
+        delivered,
+        expected,
+        Math.max(0, expected - delivered),
+        duplicates));
     text.append("| event | deliveries | publish to last delivery |\n| ---: | ---: | ---: |\n");
     for (int i = 0; i < events; i++) {
-      text.append(String.format(Locale.ROOT, "| %d | %,d | %.0f ms |%n", i, perEvent[i], slowest[i] / 1e6));
+      text.append(
+          String.format(Locale.ROOT, "| %d | %,d | %.0f ms |%n", i, perEvent[i], slowest[i] / 1e6));
     }
     Latency all = latency == null ? null : Latency.of(latency);
-    text.append(String.format(Locale.ROOT, "%nEvery delivery, publish to receipt: %s.%n%n", all == null ? "none" : all.line()));
-    text.append("| node | heap after full GC, before → after opening | RSS before → after |\n| --- | ---: | ---: |\n");
+    text.append(String.format(
+        Locale.ROOT,
+        "%nEvery delivery, publish to receipt: %s.%n%n",
+        all == null ? "none" : all.line()));
+    text.append(
+        "| node | heap after full GC, before → after opening | RSS before → after |\n| --- | ---: | ---: |\n");
     for (int i = 0; i < memory.size(); i++) {
       ServerMemory node = memory.get(i);
-      text.append(String.format(Locale.ROOT, "| n%d (-Xmx%s) | %s → %s | %s → %s |%n", i + 1, NODE_HEAP,
-          mib(node.heapBefore()), mib(node.heapAfter()), mib(node.rssBefore()), mib(node.rssAfter())));
+      text.append(String.format(
+          Locale.ROOT,
+          "| n%d (-Xmx%s) | %s → %s | %s → %s |%n",
+          i + 1,
+          NODE_HEAP,
+          mib(node.heapBefore()),
+          mib(node.heapAfter()),
+          mib(node.rssBefore()),
+          mib(node.rssAfter())));
     }
-    text.append(String.format(Locale.ROOT, "%nNode CPU, summed over the nodes: %.0f ms/s with no client, %.0f ms/s holding "
-        + "the connections idle (heartbeats, timers); %.2f s over the %.1f s broadcast window, **%.1f µs per delivery** "
-        + "net of the idle figure.%n", cpu.quietSecondsPerSecond() * 1000, cpu.idleSecondsPerSecond() * 1000,
-        cpu.broadcastSeconds(), cpu.windowSeconds(), cpu.netMicrosPerDelivery(delivered)));
+    text.append(String.format(
+        Locale.ROOT,
+        "%nNode CPU, summed over the nodes: %.0f ms/s with no client, %.0f ms/s holding "
+            + "the connections idle (heartbeats, timers); %.2f s over the %.1f s broadcast window, **%.1f µs per delivery** "
+            + "net of the idle figure.%n",
+        cpu.quietSecondsPerSecond() * 1000,
+        cpu.idleSecondsPerSecond() * 1000,
+        cpu.broadcastSeconds(),
+        cpu.windowSeconds(),
+        cpu.netMicrosPerDelivery(delivered)));
     report.text(text.toString());
     JsonArray nodes = new JsonArray();
     memory.forEach(node -> nodes.add(node.toJson()));
-    report.extra("capacity", new JsonObject().put("connections", connections).put("opened", opened)
-        .put("listeners", listeners).put("openSeconds", openSeconds).put("published", sent.published())
-        .put("acked", sent.acked()).put("refused", sent.refused()).put("delivered", delivered)
-        .put("expected", expected).put("duplicates", duplicates).put("closed", closed)
-        .put("eventDeliveries", new JsonArray(java.util.Arrays.stream(perEvent).boxed().toList()))
-        .put("eventSlowestMillis", new JsonArray(java.util.Arrays.stream(slowest).mapToObj(n -> n / 1e6).toList()))
-        .put("latency", all == null ? null : all.toJson()).put("nodes", nodes)
-        .put("quietServerCpuSecondsPerSecond", cpu.quietSecondsPerSecond())
-        .put("idleServerCpuSecondsPerSecond", cpu.idleSecondsPerSecond())
-        .put("broadcastServerCpuSeconds", cpu.broadcastSeconds()).put("broadcastWindowSeconds", cpu.windowSeconds())
-        .put("serverMicrosPerDelivery", cpu.netMicrosPerDelivery(delivered)));
+    report.extra(
+        "capacity",
+        new JsonObject()
+            .put("connections", connections)
+            .put("opened", opened)
+            .put("listeners", listeners)
+            .put("openSeconds", openSeconds)
+            .put("published", sent.published())
+            .put("acked", sent.acked())
+            .put("refused", sent.refused())
+            .put("delivered", delivered)
+            .put("expected", expected)
+            .put("duplicates", duplicates)
+            .put("closed", closed)
+            .put(
+                "eventDeliveries",
+                new JsonArray(java.util.Arrays.stream(perEvent).boxed().toList()))
+            .put(
+                "eventSlowestMillis",
+                new JsonArray(
+                    java.util.Arrays.stream(slowest).mapToObj(n -> n / 1e6).toList()))
+            .put("latency", all == null ? null : all.toJson())
+            .put("nodes", nodes)
+            .put("quietServerCpuSecondsPerSecond", cpu.quietSecondsPerSecond())
+            .put("idleServerCpuSecondsPerSecond", cpu.idleSecondsPerSecond())
+            .put("broadcastServerCpuSeconds", cpu.broadcastSeconds())
+            .put("broadcastWindowSeconds", cpu.windowSeconds())
+            .put("serverMicrosPerDelivery", cpu.netMicrosPerDelivery(delivered)));
     log.info("capacity:\n{}", text);
   }
 
@@ -219,8 +315,8 @@ final class CapacityScenario {
     return pids.stream().map(ServerMemory.Reading::of).toList();
   }
 
-  private static List<ServerMemory> memory(List<Long> pids, List<ServerMemory.Reading> before,
-                                           List<ServerMemory.Reading> after) {
+  private static List<ServerMemory> memory(
+      List<Long> pids, List<ServerMemory.Reading> before, List<ServerMemory.Reading> after) {
     List<ServerMemory> nodes = new ArrayList<>();
     for (int i = 0; i < pids.size(); i++) {
       nodes.add(ServerMemory.of(pids.get(i), before.get(i), after.get(i)));

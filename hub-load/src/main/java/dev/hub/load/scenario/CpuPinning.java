@@ -32,7 +32,8 @@ final class CpuPinning {
   /** Servers on CPU 0, the load generator on the last CPU, when there are two or more and taskset is here. */
   static CpuPinning detect() {
     int cpus = Runtime.getRuntime().availableProcessors();
-    boolean taskset = Files.isExecutable(Path.of("/usr/bin/taskset")) || Files.isExecutable(Path.of("/bin/taskset"));
+    boolean taskset = Files.isExecutable(Path.of("/usr/bin/taskset"))
+        || Files.isExecutable(Path.of("/bin/taskset"));
     if (!taskset || cpus < 2) {
       return new CpuPinning(false, "", "");
     }
@@ -69,8 +70,16 @@ final class CpuPinning {
     if (!available) {
       return;
     }
-    Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", loadCpus, String.valueOf(ProcessHandle.current().pid()))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process taskset = new ProcessBuilder(
+            "taskset",
+            "-a",
+            "-p",
+            "-c",
+            loadCpus,
+            String.valueOf(ProcessHandle.current().pid()))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
     if (!taskset.waitFor(10, TimeUnit.SECONDS) || taskset.exitValue() != 0) {
       throw new IOException("taskset could not pin the load generator to CPU " + loadCpus);
     }
@@ -78,7 +87,8 @@ final class CpuPinning {
 
   /** For the report: where each side ran. */
   String describe() {
-    return available ? "servers on CPU " + serverCpus + ", load generator on CPU " + loadCpus
+    return available
+        ? "servers on CPU " + serverCpus + ", load generator on CPU " + loadCpus
         : "not pinned: servers and load generator share the CPUs";
   }
 }

@@ -21,18 +21,20 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class LatencyPlot {
   /** One measured rate of one cluster size. */
-  record Point(int nodes, double eventsPerSecond, double p50Ms, double p99Ms) {
-  }
+  record Point(int nodes, double eventsPerSecond, double p50Ms, double p99Ms) {}
 
-  private LatencyPlot() {
-  }
+  private LatencyPlot() {}
 
-  static void writePng(List<Point> points, int subscribers, String machine, Path png) throws IOException {
+  static void writePng(List<Point> points, int subscribers, String machine, Path png)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
-    XYChart chart = new XYChartBuilder().width(900).height(540)
+    XYChart chart = new XYChartBuilder()
+        .width(900)
+        .height(540)
         .title("End-to-end latency, " + subscribers + " subscribers (" + machine + ")")
         .xAxisTitle("events published per second (deliveries/s = events/s x " + subscribers + ")")
-        .yAxisTitle("latency (ms, log scale)").build();
+        .yAxisTitle("latency (ms, log scale)")
+        .build();
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -43,9 +45,15 @@ final class LatencyPlot {
     byNodes.forEach((nodes, series) -> {
       double[] rates = series.stream().mapToDouble(Point::eventsPerSecond).toArray();
       String label = nodes == 1 ? "1 node" : nodes + " nodes, remote";
-      XYSeries p50 = chart.addSeries(label + " p50", rates, series.stream().mapToDouble(p -> Math.max(p.p50Ms(), 0.01)).toArray());
+      XYSeries p50 = chart.addSeries(
+          label + " p50",
+          rates,
+          series.stream().mapToDouble(p -> Math.max(p.p50Ms(), 0.01)).toArray());
       p50.setMarker(SeriesMarkers.CIRCLE);
-      XYSeries p99 = chart.addSeries(label + " p99", rates, series.stream().mapToDouble(p -> Math.max(p.p99Ms(), 0.01)).toArray());
+      XYSeries p99 = chart.addSeries(
+          label + " p99",
+          rates,
+          series.stream().mapToDouble(p -> Math.max(p.p99Ms(), 0.01)).toArray());
       p99.setMarker(SeriesMarkers.DIAMOND);
     });
     BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** This process's open-file limit, which its children inherit: it bounds the connections one node can hold. */
 final class OpenFiles {
-  private OpenFiles() {
-  }
+  private OpenFiles() {}
 
   /** The soft limit from /proc/self/limits, or {@link Long#MAX_VALUE} when unlimited or unknown. */
   static long limit() {

@@ -28,18 +28,31 @@ final class Report {
   }
 
   void run(RunRecord record) throws IOException {
-    Files.writeString(jsonl, record.toJson().encode() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+    Files.writeString(
+        jsonl,
+        record.toJson().encode() + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
   }
 
   void extra(String scenario, JsonObject json) throws IOException {
-    Files.writeString(jsonl, new JsonObject().put("scenario", scenario).mergeIn(json).encode() + "\n",
-        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        jsonl,
+        new JsonObject().put("scenario", scenario).mergeIn(json).encode() + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   void text(String text) throws IOException {
     System.out.println(text);
-    Files.writeString(markdown, text + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        markdown,
+        text + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   Path markdown() {

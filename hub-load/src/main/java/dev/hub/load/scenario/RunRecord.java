@@ -32,6 +32,10 @@ record RunRecord(String scenario, String label, int nodes, JsonObject result) {
 
   /** The JSON line written to results.jsonl. */
   JsonObject toJson() {
-    return new JsonObject().put("scenario", scenario).put("label", label).put("nodes", nodes).put("result", result);
+    return new JsonObject()
+        .put("scenario", scenario)
+        .put("label", label)
+        .put("nodes", nodes)
+        .put("result", result);
   }
 }

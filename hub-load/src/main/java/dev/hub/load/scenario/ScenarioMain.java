@@ -7,8 +7,7 @@ import java.util.List;
  * hub jar of this checkout and writes results.jsonl, report.md and latency-vs-rate.png.
  */
 public final class ScenarioMain {
-  private ScenarioMain() {
-  }
+  private ScenarioMain() {}
 
   /**
    * @param args the scenario ({@code 1}, {@code 2}, {@code 3}, {@code all} or {@code capacity}) then options
@@ -38,8 +37,10 @@ public final class ScenarioMain {
     String machine = Scenarios.machine();
     CpuPinning pinning = settings.pin() ? CpuPinning.detect() : CpuPinning.none();
     pinning.pinThisProcess();
-    Report report = new Report(settings.out(), machine + "; " + pinning.describe()
-        + (settings.quick() ? "; QUICK RUN: sizes too small to mean anything" : ""));
+    Report report = new Report(
+        settings.out(),
+        machine + "; " + pinning.describe()
+            + (settings.quick() ? "; QUICK RUN: sizes too small to mean anything" : ""));
     Scenarios scenarios = new Scenarios(settings, pinning, report, machine);
     if (which.equals("1") || which.equals("all")) {
       scenarios.one();

@@ -10,8 +10,17 @@ import java.util.List;
  * {@code quick} shrinks every size and duration, for a smoke test of the scenarios themselves:
  * its figures mean nothing.
  */
-record ScenarioSettings(Path hubJar, Path out, boolean quick, boolean pin, int subscribers, Duration warmup, Duration measure,
-                        List<Double> rates, List<Integer> clusterSizes, int idleConnections) {
+record ScenarioSettings(
+    Path hubJar,
+    Path out,
+    boolean quick,
+    boolean pin,
+    int subscribers,
+    Duration warmup,
+    Duration measure,
+    List<Double> rates,
+    List<Integer> clusterSizes,
+    int idleConnections) {
 
   static final String USAGE = """
       usage: java -jar hub-load/target/hub-load.jar scenario <1|2|3|all|capacity> [options]
@@ -53,12 +62,29 @@ record ScenarioSettings(Path hubJar, Path out, boolean quick, boolean pin, int s
       }
     }
     if (quick) {
-      return new ScenarioSettings(hubJar, out, true, pin, subscribers == null ? 40 : subscribers, Duration.ofMillis(500),
-          Duration.ofSeconds(2), List.of(10.0, 50.0), List.of(1, 2), connections == null ? 200 : connections);
+      return new ScenarioSettings(
+          hubJar,
+          out,
+          true,
+          pin,
+          subscribers == null ? 40 : subscribers,
+          Duration.ofMillis(500),
+          Duration.ofSeconds(2),
+          List.of(10.0, 50.0),
+          List.of(1, 2),
+          connections == null ? 200 : connections);
     }
     // 20 s windows: at 10 events/s a 10 s window holds 100 events, and its p99 is one event's.
-    return new ScenarioSettings(hubJar, out, false, pin, subscribers == null ? 1000 : subscribers, Duration.ofSeconds(5),
-        Duration.ofSeconds(20), List.of(10.0, 30.0, 50.0, 70.0, 100.0), List.of(1, 2, 3),
+    return new ScenarioSettings(
+        hubJar,
+        out,
+        false,
+        pin,
+        subscribers == null ? 1000 : subscribers,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(20),
+        List.of(10.0, 30.0, 50.0, 70.0, 100.0),
+        List.of(1, 2, 3),
         connections == null ? 0 : connections);
   }
 

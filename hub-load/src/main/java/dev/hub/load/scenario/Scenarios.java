@@ -34,6 +34,7 @@ final class Scenarios {
   static final String CHANNEL = "bench";
   /** Events in flight in the maximum-throughput runs: enough to keep every socket busy, few enough to bound latency. */
   private static final int MAX_IN_FLIGHT = 20;
+
   private static final int PAYLOAD_BYTES = 100;
   private static final double KNEE_P99_MS = 50;
   private static final String NODE_HEAP = "1g";
@@ -45,7 +46,8 @@ final class Scenarios {
   private final Path nodeConfig;
   private final String machine;
 
-  Scenarios(ScenarioSettings settings, CpuPinning pinning, Report report, String machine) throws IOException {
+  Scenarios(ScenarioSettings settings, CpuPinning pinning, Report report, String machine)
+      throws IOException {
     this.settings = settings;
     this.machine = machine;
     this.pinning = pinning;
@@ -53,56 +55,85 @@ final class Scenarios {
     // The publisher is one connection sending as fast as it may: the per-connection rate limit
     // (100/s by default) would measure the limiter, not the hub. Subscribers each have a user.
     this.nodeConfig = settings.out().resolve("node-config.json");
-    Files.writeString(nodeConfig, new JsonObject().put("limits", new JsonObject()
-        .put("ratePerSecond", 1_000_000).put("burst", 1_000_000)
-        .put("connectionsPerUser", 1_000_000).put("connectionsPerNode", 1_000_000)).encodePrettily());
+    Files.writeString(
+        nodeConfig,
+        new JsonObject()
+            .put(
+                "limits",
+                new JsonObject()
+                    .put("ratePerSecond", 1_000_000)
+                    .put("burst", 1_000_000)
+                    .put("connectionsPerUser", 1_000_000)
+                    .put("connectionsPerNode", 1_000_000))
+            .encodePrettily());
   }
 
   /** Scenario 1 and its baseline (scenario 4): deliveries per second at maximum throughput on one node. */
   void one() throws Exception {
-    report.text("## Scenario 1: one node, " + settings.subscribers() + " subscribers on one channel, maximum throughput\n");
+    report.text("## Scenario 1: one node, " + settings.subscribers()
+        + " subscribers on one channel, maximum throughput\n");
     RunRecord baseline;
     try (ServerProcesses servers = servers("1-baseline")) {
       ServerProcesses.Server server = servers.startBaseline(classPath(), NODE_HEAP);
-      baseline = run("1", "baseline max", 1, options(List.of(server), Target.BASELINE, Mode.MAX, 0));
+      baseline =
+          run("1", "baseline max", 1, options(List.of(server), Target.BASELINE, Mode.MAX, 0));
     }
     RunRecord hub;
     try (ServerProcesses servers = servers("1-hub")) {
-      List<ServerProcesses.Server> nodes = servers.startHubs(settings.hubJar(), 1, NODE_HEAP, nodeConfig);
+      List<ServerProcesses.Server> nodes =
+          servers.startHubs(settings.hubJar(), 1, NODE_HEAP, nodeConfig);
       hub = run("1", "hub max", 1, options(nodes, Target.HUB, Mode.MAX, 0));
     }
     report.text(table(List.of(baseline, hub)));
     double throughput = hub.number("deliveriesPerSecond") / baseline.number("deliveriesPerSecond");
-    double cpu = hub.number("cpu.serverMicrosPerDelivery") / baseline.number("cpu.serverMicrosPerDelivery");
-    report.text(String.format(Locale.ROOT, "- hub / baseline deliveries per second: **%.2f** (target at least 0.90)%n"
-        + "- hub / baseline server CPU per delivery: **%.2f** (target at most 1.00)%n", throughput, cpu));
-    report.extra("1", new JsonObject().put("throughputRatio", throughput).put("cpuPerDeliveryRatio", cpu));
+    double cpu =
+        hub.number("cpu.serverMicrosPerDelivery") / baseline.number("cpu.serverMicrosPerDelivery");
+    report.text(String.format(
+        Locale.ROOT,
+        "- hub / baseline deliveries per second: **%.2f** (target at least 0.90)%n"
+            + "- hub / baseline server CPU per delivery: **%.2f** (target at most 1.00)%n",
+        throughput,
+        cpu));
+    report.extra(
+        "1", new JsonObject().put("throughputRatio", throughput).put("cpuPerDeliveryRatio", cpu));
   }
 
   /** Scenario 2: a sweep of fixed rates on one, two and three nodes, with the baseline at the lowest rate. */
   void two() throws Exception {
-    report.text("## Scenario 2: " + settings.subscribers() + " subscribers spread over 1, 2 and 3 nodes, fixed rates\n");
+    report.text("## Scenario 2: " + settings.subscribers()
+        + " subscribers spread over 1, 2 and 3 nodes, fixed rates\n");
     double lowest = settings.rates().get(0);
     RunRecord baseline;
     try (ServerProcesses servers = servers("2-baseline")) {
       ServerProcesses.Server server = servers.startBaseline(classPath(), NODE_HEAP);
       warmUp(List.of(server), Target.BASELINE);
-      baseline = run("2", "baseline " + rate(lowest), 1, options(List.of(server), Target.BASELINE, Mode.RATE, lowest));
+      baseline = run(
+          "2",
+          "baseline " + rate(lowest),
+          1,
+          options(List.of(server), Target.BASELINE, Mode.RATE, lowest));
     }
     List<RunRecord> runs = new ArrayList<>();
     List<LatencyPlot.Point> points = new ArrayList<>();
     Map<Integer, Double> idleCpu = new TreeMap<>();
     for (int nodes : settings.clusterSizes()) {
       try (ServerProcesses servers = servers("2-hub-" + nodes)) {
-        List<ServerProcesses.Server> cluster = servers.startHubs(settings.hubJar(), nodes, NODE_HEAP, nodeConfig);
+        List<ServerProcesses.Server> cluster =
+            servers.startHubs(settings.hubJar(), nodes, NODE_HEAP, nodeConfig);
         idleCpu.put(nodes, idleCpuSecondsPerSecond(cluster));
         warmUp(cluster, Target.HUB);
         for (double eventsPerSecond : settings.rates()) {
-          RunRecord record = run("2", nodes + (nodes == 1 ? " node " : " nodes ") + rate(eventsPerSecond), nodes,
+          RunRecord record = run(
+              "2",
+              nodes + (nodes == 1 ? " node " : " nodes ") + rate(eventsPerSecond),
+              nodes,
               options(cluster, Target.HUB, Mode.RATE, eventsPerSecond));
           runs.add(record);
           String side = nodes == 1 ? "all" : "remote";
-          points.add(new LatencyPlot.Point(nodes, eventsPerSecond, record.number("latency." + side + ".p50"),
+          points.add(new LatencyPlot.Point(
+              nodes,
+              eventsPerSecond,
+              record.number("latency." + side + ".p50"),
               record.number("latency." + side + ".p99")));
         }
       }
@@ -111,32 +142,50 @@ final class Scenarios {
     all.addAll(runs);
     report.text(table(all));
     for (int nodes : settings.clusterSizes()) {
-      report.text(String.format(Locale.ROOT, "- knee with %d node(s) (highest rate with p99 under %.0f ms and no loss): **%s**",
-          nodes, KNEE_P99_MS, knee(runs, nodes)));
+      report.text(String.format(
+          Locale.ROOT,
+          "- knee with %d node(s) (highest rate with p99 under %.0f ms and no loss): **%s**",
+          nodes,
+          KNEE_P99_MS,
+          knee(runs, nodes)));
     }
     RunRecord twoAtLowest = find(runs, 2, lowest);
     RunRecord oneAtLowest = find(runs, 1, lowest);
     if (twoAtLowest != null && oneAtLowest != null) {
-      double p99Ratio = twoAtLowest.number("latency.remote.p99") / baseline.number("latency.all.p99");
-      report.text(String.format(Locale.ROOT, "- at %s, two nodes' remote p99 / baseline p99: **%.2f** (target at most 1.20)",
-          rate(lowest), p99Ratio));
+      double p99Ratio =
+          twoAtLowest.number("latency.remote.p99") / baseline.number("latency.all.p99");
+      report.text(String.format(
+          Locale.ROOT,
+          "- at %s, two nodes' remote p99 / baseline p99: **%.2f** (target at most 1.20)",
+          rate(lowest),
+          p99Ratio));
     }
     for (Map.Entry<Integer, Double> idle : idleCpu.entrySet()) {
-      report.extra("2", new JsonObject().put("label", "idle " + idle.getKey()).put("nodes", idle.getKey())
-          .put("idleServerCpuSecondsPerSecond", idle.getValue()));
+      report.extra(
+          "2",
+          new JsonObject()
+              .put("label", "idle " + idle.getKey())
+              .put("nodes", idle.getKey())
+              .put("idleServerCpuSecondsPerSecond", idle.getValue()));
     }
-    report.text("- server CPU with no clients, summed over the nodes (Hazelcast heartbeats, timers): "
-        + idleCpu.entrySet().stream().map(e -> String.format(Locale.ROOT, "%d node(s) %.1f ms/s", e.getKey(), e.getValue() * 1000))
-        .collect(Collectors.joining(", ")));
+    report.text(
+        "- server CPU with no clients, summed over the nodes (Hazelcast heartbeats, timers): "
+            + idleCpu.entrySet().stream()
+                .map(e -> String.format(
+                    Locale.ROOT, "%d node(s) %.1f ms/s", e.getKey(), e.getValue() * 1000))
+                .collect(Collectors.joining(", ")));
     for (double eventsPerSecond : settings.rates()) {
       RunRecord one = find(runs, 1, eventsPerSecond);
       RunRecord two = find(runs, 2, eventsPerSecond);
       if (one != null && two != null) {
-        report.text(String.format(Locale.ROOT,
+        report.text(String.format(
+            Locale.ROOT,
             "- at %s, server CPU per delivery, two nodes summed / one node: **%.2f** (target at most 1.30); "
                 + "net of idle CPU: %.2f µs / %.2f µs = **%.2f**",
-            rate(eventsPerSecond), two.number("cpu.serverMicrosPerDelivery") / one.number("cpu.serverMicrosPerDelivery"),
-            netMicrosPerDelivery(two, idleCpu.get(2)), netMicrosPerDelivery(one, idleCpu.get(1)),
+            rate(eventsPerSecond),
+            two.number("cpu.serverMicrosPerDelivery") / one.number("cpu.serverMicrosPerDelivery"),
+            netMicrosPerDelivery(two, idleCpu.get(2)),
+            netMicrosPerDelivery(one, idleCpu.get(1)),
             netMicrosPerDelivery(two, idleCpu.get(2)) / netMicrosPerDelivery(one, idleCpu.get(1))));
       }
     }
@@ -156,27 +205,43 @@ final class Scenarios {
     long openFiles = OpenFiles.limit();
     // The node and this process each need a descriptor per connection, and the node some for its
     // jars, its cluster sockets and its logs, and jcmd's attach needs one more to read its heap.
-    int connections = settings.idleConnections() > 0 ? settings.idleConnections()
+    int connections = settings.idleConnections() > 0
+        ? settings.idleConnections()
         : (int) Math.max(1000, Math.min(100_000, openFiles - 1000));
-    report.text("## Scenario 3: connection capacity, " + connections + " idle connections on one node\n");
-    report.text("Open-file limit per process here: " + (openFiles == Long.MAX_VALUE ? "unlimited" : openFiles)
+    report.text(
+        "## Scenario 3: connection capacity, " + connections + " idle connections on one node\n");
+    report.text("Open-file limit per process here: "
+        + (openFiles == Long.MAX_VALUE ? "unlimited" : openFiles)
         + " (`ulimit -n`); each connection takes one in the node and one in the load generator.\n");
     try (ServerProcesses servers = servers("3-hub")) {
-      List<ServerProcesses.Server> nodes = servers.startHubs(settings.hubJar(), 1, IDLE_NODE_HEAP, nodeConfig);
-      IdleOptions options = new IdleOptions(nodes.stream().map(ServerProcesses.Server::url).toList(), connections,
-          Target.HUB, null, 0, List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"),
+      List<ServerProcesses.Server> nodes =
+          servers.startHubs(settings.hubJar(), 1, IDLE_NODE_HEAP, nodeConfig);
+      IdleOptions options = new IdleOptions(
+          nodes.stream().map(ServerProcesses.Server::url).toList(),
+          connections,
+          Target.HUB,
+          null,
+          0,
+          List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"),
           settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(5),
           nodes.stream().map(ServerProcesses.Server::pid).toList());
       log.info("opening {} idle connections ...", connections);
       IdleResult result = IdleConnections.run(options);
       log.info("idle connections:\n{}", result.summary());
       report.extra("3", new JsonObject().put("label", "hub idle").put("result", result.toJson()));
-      report.text(String.format(Locale.ROOT, """
+      report.text(String.format(
+          Locale.ROOT,
+          """
           | connections asked | opened | failed | connects/s | heap per connection (after full GC) | RSS per connection |
           | ---: | ---: | ---: | ---: | ---: | ---: |
           | %,d | %,d | %,d | %,.0f | %s | %s |
-          """, connections, result.opened(), result.failed() + result.notAttempted(), result.connectsPerSecond(),
-          kib(result.heapBytesPerConnection()), kib(result.rssBytesPerConnection())));
+          """,
+          connections,
+          result.opened(),
+          result.failed() + result.notAttempted(),
+          result.connectsPerSecond(),
+          kib(result.heapBytesPerConnection()),
+          kib(result.rssBytesPerConnection())));
       if (!result.reasons().isEmpty()) {
         report.text("Failures: " + result.reasons() + "\n");
       }
@@ -220,10 +285,12 @@ final class Scenarios {
   private void warmUp(List<ServerProcesses.Server> cluster, Target target) throws Exception {
     log.info("warming up {} {} server(s) ...", cluster.size(), target);
     LoadOptions options = options(cluster, target, Mode.RATE, settings.rates().get(0) * 2)
-        .withWarmup(settings.quick() ? Duration.ofMillis(500) : Duration.ofSeconds(10)).withDuration(Duration.ofSeconds(1));
+        .withWarmup(settings.quick() ? Duration.ofMillis(500) : Duration.ofSeconds(10))
+        .withDuration(Duration.ofSeconds(1));
     LoadResult result = LoadGenerator.run(options);
     if (result.lost() != 0) {
-      throw new IllegalStateException("the warm-up lost " + result.lost() + " deliveries:\n" + result.summary());
+      throw new IllegalStateException(
+          "the warm-up lost " + result.lost() + " deliveries:\n" + result.summary());
     }
   }
 
@@ -234,7 +301,8 @@ final class Scenarios {
     return (run.number("cpu.serverSeconds") - idleSecondsPerSecond * window) * 1e6 / deliveries;
   }
 
-  private RunRecord run(String scenario, String label, int nodes, LoadOptions options) throws Exception {
+  private RunRecord run(String scenario, String label, int nodes, LoadOptions options)
+      throws Exception {
     log.info("running {} ...", label);
     LoadResult result = LoadGenerator.run(options);
     log.info("{}:\n{}", label, result.summary());
@@ -243,11 +311,25 @@ final class Scenarios {
     return record;
   }
 
-  private LoadOptions options(List<ServerProcesses.Server> servers, Target target, Mode mode, double eventsPerSecond) {
+  private LoadOptions options(
+      List<ServerProcesses.Server> servers, Target target, Mode mode, double eventsPerSecond) {
     List<URI> urls = servers.stream().map(ServerProcesses.Server::url).toList();
     List<Long> pids = servers.stream().map(ServerProcesses.Server::pid).toList();
-    return new LoadOptions(urls, settings.subscribers(), CHANNEL, target, mode, eventsPerSecond, MAX_IN_FLIGHT,
-        settings.warmup(), settings.measure(), PAYLOAD_BYTES, 500, List.of(), Duration.ofSeconds(5), pids);
+    return new LoadOptions(
+        urls,
+        settings.subscribers(),
+        CHANNEL,
+        target,
+        mode,
+        eventsPerSecond,
+        MAX_IN_FLIGHT,
+        settings.warmup(),
+        settings.measure(),
+        PAYLOAD_BYTES,
+        500,
+        List.of(),
+        Duration.ofSeconds(5),
+        pids);
   }
 
   private ServerProcesses servers(String name) throws IOException {
@@ -259,38 +341,57 @@ final class Scenarios {
     String knee = "none";
     for (double eventsPerSecond : settings.rates()) {
       RunRecord record = find(runs, nodes, eventsPerSecond);
-      if (record == null || record.count("lost") != 0 || !(record.number("latency.all.p99") < KNEE_P99_MS)) {
+      if (record == null
+          || record.count("lost") != 0
+          || !(record.number("latency.all.p99") < KNEE_P99_MS)) {
         break;
       }
-      knee = rate(eventsPerSecond) + " (" + String.format(Locale.ROOT, "%,.0f", eventsPerSecond * settings.subscribers())
+      knee = rate(eventsPerSecond) + " ("
+          + String.format(Locale.ROOT, "%,.0f", eventsPerSecond * settings.subscribers())
           + " deliveries/s)";
     }
     return knee;
   }
 
   private static RunRecord find(List<RunRecord> runs, int nodes, double eventsPerSecond) {
-    return runs.stream().filter(r -> r.nodes() == nodes && r.number("eventsPerSecondTarget") == eventsPerSecond)
-        .findFirst().orElse(null);
+    return runs.stream()
+        .filter(r -> r.nodes() == nodes && r.number("eventsPerSecondTarget") == eventsPerSecond)
+        .findFirst()
+        .orElse(null);
   }
 
   private static String table(List<RunRecord> runs) {
     StringBuilder table = new StringBuilder();
-    table.append("| run | events/s | deliveries/s | lost | p50 local | p99 local | p99.9 local | p50 remote | p99 remote "
-        + "| p99.9 remote | server CPU µs/delivery | load CPU µs/delivery |\n");
-    table.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    table.append(
+        "| run | events/s | deliveries/s | lost | p50 local | p99 local | p99.9 local | p50 remote | p99 remote "
+            + "| p99.9 remote | server CPU µs/delivery | load CPU µs/delivery |\n");
+    table.append(
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (RunRecord r : runs) {
-      table.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %d | %s | %s | %s | %s | %s | %s | %.2f | %.2f |%n",
-          r.label(), r.number("eventsPerSecond"), r.number("deliveriesPerSecond"), r.count("lost"),
-          ms(r, "latency.local.p50"), ms(r, "latency.local.p99"), ms(r, "latency.local.p999"),
-          ms(r, "latency.remote.p50"), ms(r, "latency.remote.p99"), ms(r, "latency.remote.p999"),
-          r.number("cpu.serverMicrosPerDelivery"), r.number("cpu.loadMicrosPerDelivery")));
+      table.append(String.format(
+          Locale.ROOT,
+          "| %s | %,.0f | %,.0f | %d | %s | %s | %s | %s | %s | %s | %.2f | %.2f |%n",
+          r.label(),
+          r.number("eventsPerSecond"),
+          r.number("deliveriesPerSecond"),
+          r.count("lost"),
+          ms(r, "latency.local.p50"),
+          ms(r, "latency.local.p99"),
+          ms(r, "latency.local.p999"),
+          ms(r, "latency.remote.p50"),
+          ms(r, "latency.remote.p99"),
+          ms(r, "latency.remote.p999"),
+          r.number("cpu.serverMicrosPerDelivery"),
+          r.number("cpu.loadMicrosPerDelivery")));
     }
     return table.toString();
   }
 
   private static String ms(RunRecord record, String path) {
     double value = record.number(path);
-    return Double.isNaN(value) || record.count(path.substring(0, path.lastIndexOf('.')) + ".count") == 0 ? "-"
+    return Double.isNaN(value)
+            || record.count(path.substring(0, path.lastIndexOf('.')) + ".count") == 0
+        ? "-"
         : String.format(Locale.ROOT, "%.2f ms", value);
   }
 
@@ -307,11 +408,15 @@ final class Scenarios {
   static String machine() {
     String cpu = "unknown CPU";
     try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse(cpu);
     } catch (IOException e) {
       // not Linux: the CPU stays unnamed
     }
-    return Runtime.getRuntime().availableProcessors() + " CPUs, " + cpu + ", Java " + System.getProperty("java.version");
+    return Runtime.getRuntime().availableProcessors() + " CPUs, " + cpu + ", Java "
+        + System.getProperty("java.version");
   }
 }

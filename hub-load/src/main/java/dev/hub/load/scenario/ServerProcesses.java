@@ -27,9 +27,11 @@ import java.util.stream.Collectors;
  * shutdown hook if this process is interrupted.
  */
 final class ServerProcesses implements AutoCloseable {
-  private static final Pattern HUB_READY = Pattern.compile("hub ready node=(\\S+) port=(\\d+) cluster=(\\S+) members=(\\d+)");
+  private static final Pattern HUB_READY =
+      Pattern.compile("hub ready node=(\\S+) port=(\\d+) cluster=(\\S+) members=(\\d+)");
   private static final Pattern BASELINE_READY = Pattern.compile("baseline ready port=(\\d+)");
-  private static final Pattern LISTEN_READY = Pattern.compile("listen ready opened=(\\d+) failed=(\\d+)");
+  private static final Pattern LISTEN_READY =
+      Pattern.compile("listen ready opened=(\\d+) failed=(\\d+)");
   private static final Duration READY_WAIT = Duration.ofSeconds(90);
 
   /** A running server: what the load generator connects to and whose CPU time it reads. */
@@ -63,16 +65,34 @@ final class ServerProcesses implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       clusterPorts.add(freePort());
     }
-    String members = clusterPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+    String members =
+        clusterPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
     List<Server> started = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       String id = "n" + (i + 1);
-      List<String> command = List.of(java(), "-Xms" + heap, "-Xmx" + heap, "-jar", hubJar.toString(),
-          "--open", "--port", "0", "--node-id", id, "--cluster-name", cluster,
-          "--cluster-port", String.valueOf(clusterPorts.get(i)), "--members", members, "--config", config.toString());
+      List<String> command = List.of(
+          java(),
+          "-Xms" + heap,
+          "-Xmx" + heap,
+          "-jar",
+          hubJar.toString(),
+          "--open",
+          "--port",
+          "0",
+          "--node-id",
+          id,
+          "--cluster-name",
+          cluster,
+          "--cluster-port",
+          String.valueOf(clusterPorts.get(i)),
+          "--members",
+          members,
+          "--config",
+          config.toString());
       Started node = start(id, command, HUB_READY);
       if (i == size - 1 && Integer.parseInt(node.ready().group(4)) != size) {
-        throw new IllegalStateException(id + " saw " + node.ready().group(4) + " members, expected " + size);
+        throw new IllegalStateException(
+            id + " saw " + node.ready().group(4) + " members, expected " + size);
       }
       started.add(node.server(2));
     }
@@ -81,8 +101,20 @@ final class ServerProcesses implements AutoCloseable {
 
   /** Starts the baseline server, found on {@code classPath}, on a free port. */
   Server startBaseline(String classPath, String heap) throws IOException {
-    return start("baseline", List.of(java(), "-Xms" + heap, "-Xmx" + heap, "-cp", classPath,
-        "dev.hub.load.LoadMain", "baseline", "--port", "0"), BASELINE_READY).server(1);
+    return start(
+            "baseline",
+            List.of(
+                java(),
+                "-Xms" + heap,
+                "-Xmx" + heap,
+                "-cp",
+                classPath,
+                "dev.hub.load.LoadMain",
+                "baseline",
+                "--port",
+                "0"),
+            BASELINE_READY)
+        .server(1);
   }
 
   /**
@@ -91,13 +123,15 @@ final class ServerProcesses implements AutoCloseable {
    *
    * @param readyWait how long its connections may take to open
    */
-  Server startListener(String name, String classPath, String heap, List<String> arguments, Duration readyWait)
+  Server startListener(
+      String name, String classPath, String heap, List<String> arguments, Duration readyWait)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-cp", classPath, "dev.hub.load.LoadMain",
-        "listen"));
+    List<String> command = new ArrayList<>(
+        List.of(java(), "-Xmx" + heap, "-cp", classPath, "dev.hub.load.LoadMain", "listen"));
     command.addAll(arguments);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    return new Started(name, process, awaitReady(name, process, LISTEN_READY, readyWait)).server(-1);
+    return new Started(name, process, awaitReady(name, process, LISTEN_READY, readyWait))
+        .server(-1);
   }
 
   /** The output of the child called {@code name} so far. */
@@ -109,17 +143,21 @@ final class ServerProcesses implements AutoCloseable {
   private record Started(String name, Process process, Matcher ready) {
     /** @param portGroup the ready line's group holding the port; -1 when the child serves none */
     Server server(int portGroup) {
-      return new Server(name, process,
+      return new Server(
+          name,
+          process,
           portGroup < 0 ? null : URI.create("ws://127.0.0.1:" + ready.group(portGroup) + "/ws"));
     }
   }
 
   private Started start(String name, List<String> command, Pattern readyLine) throws IOException {
-    Process process = new ProcessBuilder(pinning.server(command)).redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(pinning.server(command)).redirectErrorStream(true).start();
     return new Started(name, process, awaitReady(name, process, readyLine, READY_WAIT));
   }
 
-  private Matcher awaitReady(String name, Process process, Pattern readyLine, Duration wait) throws IOException {
+  private Matcher awaitReady(String name, Process process, Pattern readyLine, Duration wait)
+      throws IOException {
     Path log = log(name);
     // Tracked before it is ready, so that a failed start is stopped too.
     servers.add(new Server(name, process, null));
@@ -130,13 +168,16 @@ final class ServerProcesses implements AutoCloseable {
     try {
       return ready.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new IOException(name + " printed no ready line within " + wait + "; see " + log.toAbsolutePath(), e);
+      throw new IOException(
+          name + " printed no ready line within " + wait + "; see " + log.toAbsolutePath(), e);
     }
   }
 
-  private static void copy(Process process, Path log, Pattern readyLine, CompletableFuture<Matcher> ready) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-         Writer out = Files.newBufferedWriter(log)) {
+  private static void copy(
+      Process process, Path log, Pattern readyLine, CompletableFuture<Matcher> ready) {
+    try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Writer out = Files.newBufferedWriter(log)) {
       String line;
       while ((line = in.readLine()) != null) {
         out.write(line);
