@@ -3,11 +3,11 @@ package dev.hub.bench;
 import com.hazelcast.config.Config;
 import dev.hub.cluster.ClusterSetup;
 import dev.hub.config.ConfigReader;
+import dev.hub.internals.VertxInternals;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -116,8 +116,7 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private static int memberCount(Vertx node) {
-    HazelcastClusterManager manager =
-        (HazelcastClusterManager) ((VertxInternal) node).clusterManager();
+    HazelcastClusterManager manager = (HazelcastClusterManager) VertxInternals.clusterManager(node);
     return manager.getHazelcastInstance().getCluster().getMembers().size();
   }
 

@@ -4,12 +4,12 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.instance.impl.HazelcastInstanceProxy;
-import com.hazelcast.internal.cluster.impl.ClusterServiceImpl;
 import dev.hub.auth.TokenMinter;
 import dev.hub.cluster.ClusterSetup;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
+import dev.hub.internals.HazelcastInternals;
+import dev.hub.internals.VertxInternals;
 import dev.hub.node.HubNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -336,7 +336,7 @@ public final class HubCluster implements AutoCloseable {
 
   /** The Hazelcast member under a clustered Vert.x (a node's or a service's). */
   public static HazelcastInstance hazelcast(Vertx vertx) {
-    var manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    var manager = VertxInternals.clusterManager(vertx);
     return ((HazelcastClusterManager) manager).getHazelcastInstance();
   }
 
@@ -355,7 +355,7 @@ public final class HubCluster implements AutoCloseable {
     List<Member> others =
         isolated.getCluster().getMembers().stream().filter(m -> !m.equals(self)).toList();
     for (Member other : others) {
-      clusterService(isolated).suspectMember(other, "split by the test kit", true);
+      HazelcastInternals.suspect(isolated, other, "split by the test kit");
     }
     for (HubNode node : nodes) {
       if (node != node(index) && !crashed.contains(node)) {
@@ -364,14 +364,9 @@ public final class HubCluster implements AutoCloseable {
         survivor.getCluster().getMembers().stream()
             .filter(m -> m.getUuid().equals(self.getUuid()))
             .findFirst()
-            .ifPresent(seen ->
-                clusterService(survivor).suspectMember(seen, "split by the test kit", true));
+            .ifPresent(seen -> HazelcastInternals.suspect(survivor, seen, "split by the test kit"));
       }
     }
-  }
-
-  private static ClusterServiceImpl clusterService(HazelcastInstance instance) {
-    return ((HazelcastInstanceProxy) instance).getOriginal().node.getClusterService();
   }
 
   /** Stops one node gracefully (clients get {@code reconnect} and close 1012). */

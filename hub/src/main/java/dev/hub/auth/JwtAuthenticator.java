@@ -2,6 +2,7 @@ package dev.hub.auth;
 
 import dev.hub.config.AuthConfig;
 import dev.hub.config.ConfigException;
+import dev.hub.internals.VertxInternals;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import io.vertx.core.Future;
@@ -151,28 +152,15 @@ public final class JwtAuthenticator implements Authenticator {
 
   /** A short reason for the client; vertx-auth-jwt's own texts name internals. */
   private static String reason(Throwable failure, String token) {
-    String message = String.valueOf(failure.getMessage());
-    if (message.contains("expired")) {
-      return notYetValid(token) ? "not valid yet (nbf)" : "expired";
-    }
-    if (message.contains("issuer")) {
-      return "wrong issuer (iss)";
-    }
-    if (message.contains("aud")) {
-      return "wrong audience (aud)";
-    }
-    if (message.contains("\"none\"")
-        || message.contains("not signed")
-        || message.contains("Signature is required")) {
-      return "unsigned tokens are not accepted";
-    }
-    if (message.contains("Signature verification failed")) {
-      return "bad signature";
-    }
-    if (failure instanceof io.vertx.ext.auth.NoSuchKeyIdException) {
-      return NO_KEY;
-    }
-    return "malformed";
+    return switch (VertxInternals.jwtRefusal(failure)) {
+      case EXPIRED -> notYetValid(token) ? "not valid yet (nbf)" : "expired";
+      case ISSUER -> "wrong issuer (iss)";
+      case AUDIENCE -> "wrong audience (aud)";
+      case UNSIGNED -> "unsigned tokens are not accepted";
+      case BAD_SIGNATURE -> "bad signature";
+      case UNKNOWN_KEY -> NO_KEY;
+      case OTHER -> "malformed";
+    };
   }
 
   /** Only to choose the message: the payload of a refused token is never trusted for anything else. */

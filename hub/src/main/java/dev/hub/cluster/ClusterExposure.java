@@ -1,8 +1,8 @@
 package dev.hub.cluster;
 
 import dev.hub.config.ClusterConfig;
+import dev.hub.internals.VertxInternals;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,7 +26,7 @@ final class ClusterExposure {
 
   /** Logs the notice for a clustered Vert.x that has just started, with the ports it really took. */
   static void report(ClusterConfig cluster, Vertx vertx) {
-    if (!(((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager)) {
+    if (!(VertxInternals.clusterManager(vertx) instanceof HazelcastClusterManager manager)) {
       return;
     }
     int hazelcastPort = manager

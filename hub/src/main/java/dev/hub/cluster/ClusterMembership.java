@@ -1,7 +1,7 @@
 package dev.hub.cluster;
 
+import dev.hub.internals.VertxInternals;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -18,7 +18,7 @@ public final class ClusterMembership {
 
   /** Call once the Vert.x has joined its cluster, when the cluster manager has given the member its id. */
   public ClusterMembership(Vertx vertx, String nodeId) {
-    this.manager = ((VertxInternal) vertx).clusterManager();
+    this.manager = VertxInternals.clusterManager(vertx);
     this.identity = new NodeIdentity(nodeId, manager == null ? nodeId : manager.getNodeId());
   }
 

@@ -10,6 +10,7 @@ import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
 import dev.hub.config.ChannelOptions;
+import dev.hub.internals.HazelcastInternals;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
 import dev.hub.protocol.StreamPosition;
@@ -199,7 +200,7 @@ public final class HazelcastHistoryStore implements HistoryStore {
           .compose(epoch -> epoch == null
               ? Future.succeededFuture(new StreamPosition(0, null))
               : calls
-                  .local(RingOperations.tail(ring(key)))
+                  .local(HazelcastInternals.ringTail(ring(key)))
                   .map(tail -> new StreamPosition(tail + 1, epoch)));
     });
   }
@@ -225,7 +226,7 @@ public final class HazelcastHistoryStore implements HistoryStore {
           .compose(epoch -> epoch == null
               ? Future.succeededFuture(HistoryPage.none(0))
               : calls
-                  .local(RingOperations.tail(ring(key)))
+                  .local(HazelcastInternals.ringTail(ring(key)))
                   .compose(tail -> readRing(key, epoch, Math.max(0, tail + 1 - limit), limit)));
     });
   }
@@ -249,7 +250,7 @@ public final class HazelcastHistoryStore implements HistoryStore {
       // the oldest event held is past the one after it. (Not "the offset is the newest": an event
       // may have been appended since the read.)
       return calls
-          .local(RingOperations.head(ring))
+          .local(HazelcastInternals.ringHead(ring))
           .map(head -> new HistoryPage(epoch, head <= afterOffset, events));
     });
   }

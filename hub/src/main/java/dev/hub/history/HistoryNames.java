@@ -1,7 +1,7 @@
 package dev.hub.history;
 
 import com.hazelcast.core.DistributedObject;
-import com.hazelcast.ringbuffer.impl.RingbufferService;
+import dev.hub.internals.HazelcastInternals;
 
 /**
  * How a channel's history is named in Hazelcast: its ring {@code hub.history.<key>@<key>} and its
@@ -36,7 +36,7 @@ final class HistoryNames {
   /** The channel key of a history ring's proxy, or null for any other object. */
   static String keyOfRing(DistributedObject object) {
     String name = object.getName();
-    if (!RingbufferService.SERVICE_NAME.equals(object.getServiceName())
+    if (!HazelcastInternals.RINGBUFFER_SERVICE.equals(object.getServiceName())
         || !name.startsWith(RING_PREFIX)) {
       return null;
     }

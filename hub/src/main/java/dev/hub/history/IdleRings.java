@@ -5,6 +5,7 @@ import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.Ringbuffer;
+import dev.hub.internals.HazelcastInternals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ final class IdleRings {
       if (key != null && ownedHere(key)) {
         // Reading the size drops expired events first.
         checks.add(calls
-            .local(RingOperations.size((Ringbuffer<?>) object))
+            .local(HazelcastInternals.ringSize((Ringbuffer<?>) object))
             .map(size -> size == 0 ? HistoryNames.channel(key) : null)
             .otherwise((String) null));
       }
@@ -103,8 +104,9 @@ final class IdleRings {
     Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(HistoryNames.ring(key));
     calls
         .local(epochs.getAsync(key))
-        .compose(epoch ->
-            epoch != null ? Future.succeededFuture(-1L) : calls.local(RingOperations.size(ring)))
+        .compose(epoch -> epoch != null
+            ? Future.succeededFuture(-1L)
+            : calls.local(HazelcastInternals.ringSize(ring)))
         .compose(size -> size != 0
             ? Future.succeededFuture()
             // destroy() waits for every member to drop its copy: a blocking call, off the event

@@ -6,13 +6,13 @@ import dev.hub.history.HazelcastHistoryStore;
 import dev.hub.history.HistoryQuorum;
 import dev.hub.history.HistoryStore;
 import dev.hub.history.LocalHistoryStore;
+import dev.hub.internals.VertxInternals;
 import dev.hub.presence.HazelcastPresenceStore;
 import dev.hub.presence.LocalPresenceStore;
 import dev.hub.presence.PresenceEvents;
 import dev.hub.presence.PresenceRecovery;
 import dev.hub.presence.PresenceStore;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Clock;
@@ -32,7 +32,7 @@ record NodeStores(
     HazelcastInstance hazelcast) {
 
   static NodeStores of(Vertx vertx, HubConfig config, Clock clock) {
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    ClusterManager manager = VertxInternals.clusterManager(vertx);
     int maxChannels = config.limits().historyChannels();
     if (!(manager instanceof HazelcastClusterManager clustered)) {
       return new NodeStores(

@@ -1,5 +1,6 @@
 package dev.hub.transport;
 
+import dev.hub.internals.VertxInternals;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,8 +30,6 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class ChannelGuard extends ChannelInboundHandlerAdapter {
   private static final String NAME = "hub-guard";
-  /** Vert.x's name for its handler at the end of every pipeline. */
-  private static final String VERTX_HANDLER = "handler";
 
   /** What the connection does about these events; called on the channel's event loop. */
   interface Listener {
@@ -56,7 +55,7 @@ final class ChannelGuard extends ChannelInboundHandlerAdapter {
 
   /** Puts a guard into the pipeline of an upgraded WebSocket; call on the channel's event loop. */
   static void install(Channel channel, Listener listener) {
-    channel.pipeline().addBefore(VERTX_HANDLER, NAME, new ChannelGuard(listener));
+    channel.pipeline().addBefore(VertxInternals.PIPELINE_HANDLER, NAME, new ChannelGuard(listener));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.hub.transport;
 
 import dev.hub.auth.Identity;
 import dev.hub.config.LimitsConfig;
+import dev.hub.internals.NettyInternals;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.BinaryFrameCodec;
 import dev.hub.protocol.ClientFrame;
@@ -347,7 +348,7 @@ public final class Connection implements Outbound {
               "connection {}: closing the TCP connection, the close frame did not get out",
               session.connectionId());
           // Not channel.close(): that passes through Vert.x's handler, which queues it again.
-          channel.unsafe().close(channel.voidPromise());
+          NettyInternals.closeUnderneath(channel);
         }
       });
     }

@@ -1,7 +1,8 @@
 package dev.hub.transport;
 
+import dev.hub.internals.NettyInternals;
+import dev.hub.internals.VertxInternals;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -85,8 +86,12 @@ final class OutboundBytes {
     if (socket != null) {
       socket.write(payload, binary, shared, written -> sent(size));
     } else {
+      // A text frame over the event's UTF-8 bytes as they are, not a String to encode again for
+      // every socket.
       ws.writeFrame(
-              binary ? WebSocketFrame.binaryFrame(payload, true) : SharedTextFrame.of(payload))
+              binary
+                  ? WebSocketFrame.binaryFrame(payload, true)
+                  : VertxInternals.textFrame(payload))
           .onComplete(done -> sent(size));
     }
   }
@@ -138,9 +143,8 @@ final class OutboundBytes {
    * per write (96 bytes) too, so it is higher for many small frames.
    */
   void recordPeak() {
-    ChannelOutboundBuffer buffer = channel == null ? null : channel.unsafe().outboundBuffer();
-    gate.recordOutbound(
-        buffer == null ? queued : Math.max(queued, buffer.totalPendingWriteBytes()));
+    long pending = channel == null ? -1 : NettyInternals.pendingWriteBytes(channel);
+    gate.recordOutbound(Math.max(queued, pending));
   }
 
   int limit() {

@@ -1,5 +1,6 @@
 package dev.hub.transport;
 
+import dev.hub.internals.VertxInternals;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class RequestDeadline extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestDeadline.class);
   private static final String NAME = "hub-request-deadline";
-  /** Vert.x's name for its handler at the end of every pipeline. */
-  private static final String VERTX_HANDLER = "handler";
 
   private final long timeoutMs;
   private final String keepAlive;
@@ -55,9 +53,11 @@ public final class RequestDeadline extends ChannelDuplexHandler {
    * which runs on the connection's event loop before anything is read.
    */
   public static void install(HttpConnection connection, long timeoutMs) {
-    if (connection instanceof ConnectionBase base) {
-      Channel channel = base.channel();
-      channel.pipeline().addBefore(VERTX_HANDLER, NAME, new RequestDeadline(timeoutMs));
+    Channel channel = VertxInternals.channel(connection);
+    if (channel != null) {
+      channel
+          .pipeline()
+          .addBefore(VertxInternals.PIPELINE_HANDLER, NAME, new RequestDeadline(timeoutMs));
     }
   }
 

@@ -1,19 +1,15 @@
 package dev.hub.transport;
 
+import dev.hub.internals.NettyInternals;
+import dev.hub.internals.VertxInternals;
 import io.netty.channel.Channel;
-import io.netty.util.internal.shaded.org.jctools.queues.MpscUnboundedArrayQueue;
-import io.netty.util.internal.shaded.org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.VertxHandler;
-import java.lang.reflect.Field;
-import java.util.Queue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drops what Vert.x 5.0 keeps for each upgraded WebSocket and never uses again: 10.6 of the
  * 17.1 KB of heap a subscribed idle connection cost (docs/capacity.md). Two Vert.x internals,
- * reached by reflection, resolved once:
+ * reached by reflection ({@link VertxInternals#trimUpgradedSocket}):
  *
  * <ol>
  *   <li><b>The HTTP connection the socket was upgraded from.</b> The WebSocket's {@code VertxHandler}
@@ -37,36 +33,20 @@ import org.slf4j.LoggerFactory;
 final class SocketFootprint {
   private static final Logger log = LoggerFactory.getLogger(SocketFootprint.class);
   private static final int CHUNK_SLOTS = 32;
-  private static final Field FACTORY;
-  private static final Field OUTBOUND;
-  private static final Field PASSING;
-  private static final Field QUEUE;
 
   static {
-    Field[] fields = null;
-    try {
-      fields = new Field[] {
-        accessible(VertxHandler.class, "connectionFactory"),
-        accessible(Class.forName("io.vertx.core.net.impl.VertxConnection"), "outboundMessageQueue"),
-        accessible(Class.forName("io.vertx.core.internal.concurrent.OutboundMessageQueue"), "mqp"),
-        accessible(Class.forName("io.vertx.core.streams.impl.MessagePassingQueue"), "queue")
-      };
-    } catch (ReflectiveOperationException | RuntimeException e) {
+    if (!available()) {
       log.warn(
           "Vert.x internals not found ({}): each WebSocket keeps about 9 KB more heap",
-          e.toString());
+          VertxInternals.socketFieldsMissing());
     }
-    FACTORY = fields == null ? null : fields[0];
-    OUTBOUND = fields == null ? null : fields[1];
-    PASSING = fields == null ? null : fields[2];
-    QUEUE = fields == null ? null : fields[3];
   }
 
   private SocketFootprint() {}
 
   /** Whether every internal {@link #trim} needs was found in this Vert.x. */
   static boolean available() {
-    return FACTORY != null;
+    return VertxInternals.socketFieldsMissing() == null;
   }
 
   /**
@@ -76,49 +56,14 @@ final class SocketFootprint {
    * @param channel the socket's Netty channel; nothing happens when it is null or not yet upgraded
    */
   static void trim(Channel channel) {
-    if (!available() || channel == null) {
-      return;
-    }
-    VertxHandler<?> handler = channel.pipeline().get(VertxHandler.class);
-    if (handler == null
-        || handler.getConnection() == null
-        || handler.getConnection() instanceof HttpConnection) {
+    if (channel == null) {
       return;
     }
     // Both fields are final in Vert.x: written here once, on the socket's event loop, before the
     // socket is handed to anyone, so no other thread can be adding to the queue being replaced;
     // HotSpot does not fold final instance fields of ordinary classes, so later reads see the
     // change.
-    try {
-      // Used once, when the handler was added to the pipeline, which the upgrade did.
-      FACTORY.set(handler, null);
-      Object passing = PASSING.get(OUTBOUND.get(handler.getConnection()));
-      Queue<?> smaller = smallerQueue((Queue<?>) QUEUE.get(passing));
-      if (smaller != null) {
-        QUEUE.set(passing, smaller);
-      }
-    } catch (IllegalAccessException | RuntimeException e) {
-      log.debug("socket not trimmed: {}", e.toString());
-    }
-  }
-
-  /** An empty queue of the same kind with smaller chunks; null when it is not empty or of another kind. */
-  private static Queue<?> smallerQueue(Queue<?> queue) {
-    if (queue == null || !queue.isEmpty()) {
-      return null;
-    }
-    if (queue.getClass() == MpscUnboundedArrayQueue.class) {
-      return new MpscUnboundedArrayQueue<>(CHUNK_SLOTS);
-    }
-    if (queue.getClass() == MpscUnboundedAtomicArrayQueue.class) {
-      return new MpscUnboundedAtomicArrayQueue<>(CHUNK_SLOTS);
-    }
-    return null;
-  }
-
-  private static Field accessible(Class<?> type, String name) throws NoSuchFieldException {
-    Field field = type.getDeclaredField(name);
-    field.setAccessible(true);
-    return field;
+    VertxInternals.trimUpgradedSocket(
+        channel, queue -> NettyInternals.emptyQueueLike(queue, CHUNK_SLOTS));
   }
 }

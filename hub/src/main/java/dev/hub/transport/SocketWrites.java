@@ -1,5 +1,6 @@
 package dev.hub.transport;
 
+import dev.hub.internals.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -8,9 +9,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.impl.VertxConnection;
-import io.vertx.core.net.impl.VertxHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +55,7 @@ final class SocketWrites {
   private final Channel channel;
   private final ChannelHandlerContext encoder;
   /** Vert.x's side of the socket, told of the bytes written past it for its meters. */
-  private final VertxConnection vertx;
+  private final LongConsumer vertxMeter;
 
   private final boolean flushEach;
   /** In the event loop's list of sockets to flush at the end of the turn. */
@@ -64,10 +64,10 @@ final class SocketWrites {
   private boolean unflushed;
 
   private SocketWrites(
-      Channel channel, ChannelHandlerContext encoder, VertxConnection vertx, boolean flushEach) {
+      Channel channel, ChannelHandlerContext encoder, LongConsumer vertxMeter, boolean flushEach) {
     this.channel = channel;
     this.encoder = encoder;
-    this.vertx = vertx;
+    this.vertxMeter = vertxMeter;
     this.flushEach = flushEach;
   }
 
@@ -83,10 +83,9 @@ final class SocketWrites {
     }
     ChannelPipeline pipeline = channel.pipeline();
     ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
-    VertxHandler<?> handler = pipeline.get(VertxHandler.class);
-    VertxConnection connection = handler == null ? null : handler.getConnection();
+    LongConsumer vertxMeter = VertxInternals.bytesWrittenMeter(channel);
     if (encoder == null
-        || connection == null
+        || vertxMeter == null
         || pipeline.get(WebSocketExtensionEncoder.class) != null) {
       if (channel.isActive() && WARNED.compareAndSet(false, true)) {
         log.warn(
@@ -96,7 +95,7 @@ final class SocketWrites {
       }
       return null;
     }
-    return new SocketWrites(channel, encoder, connection, path.equals("prepared-flush-each"));
+    return new SocketWrites(channel, encoder, vertxMeter, path.equals("prepared-flush-each"));
   }
 
   /**
@@ -118,7 +117,7 @@ final class SocketWrites {
         ? loop.sharedFrame(payload, binary, channel.alloc()).retainedDuplicate()
         : WebSocketWire.frame(channel.alloc(), payload, binary);
     // What Vert.x does for every write of its own: vertx_http_server_bytes_written.
-    vertx.reportBytesWritten(frame.readableBytes());
+    vertxMeter.accept(frame.readableBytes());
     if (flushEach) {
       encoder.writeAndFlush(frame, encoder.newPromise().addListener(sent));
       return;

@@ -4,6 +4,7 @@ import dev.hub.auth.Authenticator;
 import dev.hub.auth.Credentials;
 import dev.hub.auth.Identity;
 import dev.hub.auth.OriginPolicy;
+import dev.hub.internals.VertxInternals;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.HubException;
@@ -17,7 +18,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -165,7 +165,7 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
    * go through Vert.x, see {@link SocketWrites}).
    */
   static Channel channelOf(RoutingContext ctx) {
-    return ctx.request().connection() instanceof ConnectionBase base ? base.channel() : null;
+    return VertxInternals.channel(ctx.request().connection());
   }
 
   /** Pings every live connection and closes the silent ones. */

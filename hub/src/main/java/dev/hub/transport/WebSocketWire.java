@@ -1,9 +1,9 @@
 package dev.hub.transport;
 
+import dev.hub.internals.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * A server's WebSocket frame as bytes (RFC 6455 section 5.2): one final frame, unmasked, header
@@ -36,7 +36,7 @@ final class WebSocketWire {
       frame.writeByte(EIGHT_BYTE_LENGTH);
       frame.writeLong(length);
     }
-    frame.writeBytes(((BufferInternal) payload).getByteBuf());
+    frame.writeBytes(VertxInternals.byteBuf(payload));
     return frame;
   }
 

@@ -10,7 +10,6 @@ import dev.hub.transport.WebSocketEndpoint;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -67,7 +66,7 @@ final class EmbeddedHub {
         vertx,
         config,
         sessions.registry(),
-        new EmbeddedSockets((VertxInternal) vertx, NodeServerOptions.of(config, 0), router));
+        new EmbeddedSockets(vertx, NodeServerOptions.of(config, 0), router));
   }
 
   /**

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
 import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
@@ -54,9 +55,8 @@ final class EmbeddedSockets {
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
   /** @param requests the server's request handler, as given to {@code HttpServer.requestHandler} */
-  EmbeddedSockets(
-      VertxInternal vertx, HttpServerOptions options, Handler<HttpServerRequest> requests) {
-    this.vertx = vertx;
+  EmbeddedSockets(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> requests) {
+    this.vertx = (VertxInternal) vertx;
     this.options = options;
     this.requests = requests;
   }

@@ -1,4 +1,4 @@
-package dev.hub.history;
+package dev.hub.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,10 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Ringbuffer internals {@link RingOperations} relies on, against a real member: if an upgrade of
- * Hazelcast moves or changes them, this fails here, loudly, rather than history reads in production.
+ * The Hazelcast internals {@link HazelcastInternals} relies on, against a real member: if an upgrade
+ * of Hazelcast moves or changes them, this fails here, loudly, rather than history reads in
+ * production. ({@link HazelcastInternals#suspect} is the test kit's, exercised by its split tests.)
  */
-class RingOperationsTest {
+class HazelcastInternalsTest {
   private static HazelcastInstance hazelcast;
 
   @BeforeAll
@@ -40,17 +41,31 @@ class RingOperationsTest {
   @Test
   void tailHeadAndSizeAnswerAsTheSynchronousCallsDo() throws Exception {
     Ringbuffer<String> ring = hazelcast.getRingbuffer("ops-" + UUID.randomUUID());
-    assertThat(await(RingOperations.tail(ring))).as("an empty ring's tail").isEqualTo(-1L);
-    assertThat(await(RingOperations.head(ring))).as("an empty ring's head").isZero();
+    assertThat(await(HazelcastInternals.ringTail(ring)))
+        .as("an empty ring's tail")
+        .isEqualTo(-1L);
+    assertThat(await(HazelcastInternals.ringHead(ring)))
+        .as("an empty ring's head")
+        .isZero();
     for (int i = 0; i < 5; i++) {
       ring.add("e" + i);
     }
-    assertThat(await(RingOperations.tail(ring))).isEqualTo(ring.tailSequence()).isEqualTo(4L);
-    assertThat(await(RingOperations.head(ring)))
+    assertThat(await(HazelcastInternals.ringTail(ring)))
+        .isEqualTo(ring.tailSequence())
+        .isEqualTo(4L);
+    assertThat(await(HazelcastInternals.ringHead(ring)))
         .as("capacity 3: the two oldest are gone")
         .isEqualTo(ring.headSequence())
         .isEqualTo(2L);
-    assertThat(await(RingOperations.size(ring))).isEqualTo(ring.size()).isEqualTo(3L);
+    assertThat(await(HazelcastInternals.ringSize(ring))).isEqualTo(ring.size()).isEqualTo(3L);
+  }
+
+  @Test
+  void aRingsServiceNameIsTheOneHistoryLooksFor() {
+    Ringbuffer<String> ring = hazelcast.getRingbuffer("ops-" + UUID.randomUUID());
+    assertThat(ring.getServiceName())
+        .as("history finds its rings among distributed objects by this service name")
+        .isEqualTo(HazelcastInternals.RINGBUFFER_SERVICE);
   }
 
   private static long await(java.util.concurrent.CompletionStage<Long> stage) throws Exception {
