@@ -6,10 +6,10 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import dev.hub.testkit.HubCluster;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +68,7 @@ public final class HubProcesses implements AutoCloseable {
     this.wait = wait;
     this.logs = Files.createDirectories(Path.of("target", "process-logs", test));
     this.cluster = "hub-proc-" + UUID.randomUUID().toString().substring(0, 8);
-    this.clusterPorts = freePorts(size);
+    this.clusterPorts = HubCluster.freePorts(size);
   }
 
   /**
@@ -221,21 +221,6 @@ public final class HubProcesses implements AutoCloseable {
 
   public static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  /** Ports free now; the OS may hand one out again before the child binds it, which is rare enough. */
-  static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
   }
 
   /** Kills every child still running and waits for it to end. */

@@ -2,12 +2,12 @@ package dev.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,10 +37,7 @@ class JsonLogsProcessIT {
 
   @Test
   void everyLineIsJsonWithTheNodeIdAndNoToken() throws Exception {
-    int clusterPort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      clusterPort = free.getLocalPort();
-    }
+    int clusterPort = HubCluster.freePorts(1).get(0);
     Path jar = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
     process = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -304,9 +303,7 @@ class HubClientIT {
     throw new AssertionError("expected a failure");
   }
 
-  private static String deadUrl() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return "ws://127.0.0.1:" + socket.getLocalPort() + "/ws";
-    }
+  private static String deadUrl() {
+    return "ws://127.0.0.1:" + HubCluster.freePorts(1).get(0) + "/ws";
   }
 }
