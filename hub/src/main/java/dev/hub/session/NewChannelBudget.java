@@ -11,33 +11,23 @@ import java.util.function.LongSupplier;
  * allocate a ring per name it invents. A token bucket; runs on the connection's event loop.
  */
 final class NewChannelBudget implements ChannelAdmission {
-  private static final double NANOS = 1_000_000_000d;
-
-  private final double perNano;
-  private final double burst;
+  private final int perSecond;
   private final LongSupplier nanoClock;
-  private double tokens;
-  private long refilledAt;
+  private final TokenBucket bucket;
 
   NewChannelBudget(int perSecond, LongSupplier nanoClock) {
-    this.perNano = perSecond / NANOS;
-    this.burst = 2.0 * perSecond;
+    this.perSecond = perSecond;
     this.nanoClock = nanoClock;
-    this.tokens = burst;
-    this.refilledAt = nanoClock.getAsLong();
+    this.bucket = new TokenBucket(perSecond, 2.0 * perSecond, nanoClock.getAsLong());
   }
 
   @Override
   public void admit(String channel) {
-    long now = nanoClock.getAsLong();
-    tokens = Math.min(burst, tokens + (now - refilledAt) * perNano);
-    refilledAt = now;
-    if (tokens < 1) {
+    if (!bucket.tryTake(nanoClock.getAsLong())) {
       throw new HubException(
           ErrorCode.TOO_MANY_CHANNELS,
-          "this connection starts new channels with history too fast (" + (int) (burst / 2)
+          "this connection starts new channels with history too fast (" + perSecond
               + " per second)");
     }
-    tokens -= 1;
   }
 }

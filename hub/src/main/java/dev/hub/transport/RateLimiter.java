@@ -1,5 +1,7 @@
 package dev.hub.transport;
 
+import dev.hub.session.TokenBucket;
+
 /**
  * Per-connection message rate: a token bucket of {@code burst} tokens refilled at
  * {@code ratePerSecond}. A frame over the rate is refused; a client that goes on sending after
@@ -17,28 +19,19 @@ public final class RateLimiter {
 
   private static final long SECOND = 1_000_000_000L;
 
-  private final double ratePerNano;
-  private final int burst;
+  private final TokenBucket bucket;
   private final int refusalsBeforeClose;
-  private double tokens;
-  private long lastRefill;
   private long windowStart;
   private int refusedInWindow;
 
   public RateLimiter(int ratePerSecond, int burst, long nowNanos) {
-    this.ratePerNano = ratePerSecond / (double) SECOND;
-    this.burst = burst;
+    this.bucket = new TokenBucket(ratePerSecond, burst, nowNanos);
     this.refusalsBeforeClose = ratePerSecond;
-    this.tokens = burst;
-    this.lastRefill = nowNanos;
     this.windowStart = nowNanos;
   }
 
   public Verdict check(long nowNanos) {
-    tokens = Math.min(burst, tokens + (nowNanos - lastRefill) * ratePerNano);
-    lastRefill = nowNanos;
-    if (tokens >= 1) {
-      tokens -= 1;
+    if (bucket.tryTake(nowNanos)) {
       return Verdict.ALLOW;
     }
     if (nowNanos - windowStart >= SECOND) {
