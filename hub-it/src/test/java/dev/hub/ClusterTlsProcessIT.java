@@ -2,7 +2,7 @@ package dev.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.testkit.HubCluster;
+import dev.hub.testkit.FreePorts;
 import dev.hub.testkit.HubTestClient;
 import dev.hub.testkit.NodeHttp;
 import io.vertx.core.Vertx;
@@ -54,7 +54,7 @@ class ClusterTlsProcessIT {
     ca.authority("ca-b");
     // Two hub nodes, then one member port for each of the three other processes.
     hubs = new HubProcesses("ClusterTlsProcessIT", 5, WAIT);
-    List<Integer> busPorts = HubCluster.freePorts(2);
+    List<Integer> busPorts = FreePorts.of(2);
     HubProcesses.Node node1 = startNode(0, ca.node("p1", "ca-a"), busPorts.get(0));
     HubProcesses.Node node2 = startNode(1, ca.node("p2", "ca-a"), busPorts.get(1));
 

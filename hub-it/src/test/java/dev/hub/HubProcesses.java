@@ -6,7 +6,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import dev.hub.testkit.HubCluster;
+import dev.hub.testkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -68,7 +68,7 @@ public final class HubProcesses implements AutoCloseable {
     this.wait = wait;
     this.logs = Files.createDirectories(Path.of("target", "process-logs", test));
     this.cluster = "hub-proc-" + UUID.randomUUID().toString().substring(0, 8);
-    this.clusterPorts = HubCluster.freePorts(size);
+    this.clusterPorts = FreePorts.of(size);
   }
 
   /**

@@ -6,6 +6,7 @@ import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.multimap.MultiMap;
 import dev.hub.node.HubNode;
+import dev.hub.testkit.FreePorts;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubTestClient;
 import dev.hub.testkit.NodeHttp;
@@ -63,7 +64,7 @@ class JoiningNodeReadinessIT {
         CountDownLatch published = new CountDownLatch(1);
         List<Runnable> unstall =
             List.of(stall(cluster.node(0), published), stall(cluster.node(1), published));
-        int port = HubCluster.freePorts(1).get(0);
+        int port = FreePorts.one();
         CompletableFuture<HubNode> starting = CompletableFuture.supplyAsync(
             () -> cluster.startNode(nodeId, json -> json.put("port", port)));
         try {

@@ -2,7 +2,7 @@ package dev.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.testkit.HubCluster;
+import dev.hub.testkit.FreePorts;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +37,7 @@ class JsonLogsProcessIT {
 
   @Test
   void everyLineIsJsonWithTheNodeIdAndNoToken() throws Exception {
-    int clusterPort = HubCluster.freePorts(1).get(0);
+    int clusterPort = FreePorts.one();
     Path jar = Path.of(System.getProperty("hub.jar", "../hub/target/hub.jar"));
     process = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -8,7 +8,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import dev.hub.testkit.HubCluster;
+import dev.hub.testkit.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ class StartupChecksProcessIT {
   @BeforeAll
   static void startWatcher() throws IOException {
     clusterName = "hub-checks-" + UUID.randomUUID().toString().substring(0, 8);
-    watcherPort = HubCluster.freePorts(1).get(0);
+    watcherPort = FreePorts.one();
     Config config = new Config().setClusterName(clusterName);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -145,7 +145,7 @@ class StartupChecksProcessIT {
         "--cluster-host",
         "127.0.0.1",
         "--cluster-port",
-        String.valueOf(HubCluster.freePorts(1).get(0)),
+        String.valueOf(FreePorts.one()),
         "--members",
         "127.0.0.1:" + watcherPort));
     command.addAll(List.of(flags));

@@ -3,6 +3,7 @@ package dev.hub.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.client.HubClient.State;
+import dev.hub.testkit.FreePorts;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubClusterExtension;
 import io.vertx.core.Future;
@@ -304,6 +305,6 @@ class HubClientIT {
   }
 
   private static String deadUrl() {
-    return "ws://127.0.0.1:" + HubCluster.freePorts(1).get(0) + "/ws";
+    return "ws://127.0.0.1:" + FreePorts.one() + "/ws";
   }
 }

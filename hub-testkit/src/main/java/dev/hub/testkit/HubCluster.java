@@ -17,9 +17,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +87,7 @@ public final class HubCluster implements AutoCloseable {
    */
   public static HubCluster start(int size, UnaryOperator<JsonObject> settings) {
     // One more port than nodes, for a non-hub service member.
-    List<Integer> ports = freePorts(size + 1);
+    List<Integer> ports = FreePorts.of(size + 1);
     HubCluster cluster =
         new HubCluster("hub-test-" + UUID.randomUUID().toString().substring(0, 8), ports, settings);
     try {
@@ -146,7 +143,7 @@ public final class HubCluster implements AutoCloseable {
    * it starts, for example).
    */
   public HubNode startNode(String nodeId, UnaryOperator<JsonObject> adjust) {
-    int port = freePorts(1).get(0);
+    int port = FreePorts.one();
     HubNode node;
     try {
       node = HubNode.start(
@@ -413,30 +410,6 @@ public final class HubCluster implements AutoCloseable {
       // Best effort: a node that failed to stop must not hide the test's own failure.
     } finally {
       clientVertx.close();
-    }
-  }
-
-  /** {@code count} ports free on 127.0.0.1 now. */
-  public static List<Integer> freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      List<Integer> ports = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0);
-        sockets.add(socket);
-        ports.add(socket.getLocalPort());
-      }
-      return List.copyOf(ports);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      sockets.forEach(socket -> {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // freed either way
-        }
-      });
     }
   }
 

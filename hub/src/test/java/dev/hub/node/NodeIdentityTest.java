@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.hub.cluster.NodeIdentity;
 import dev.hub.config.ConfigReader;
 import dev.hub.routing.Addresses;
+import dev.hub.testkit.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,8 +19,6 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +54,7 @@ class NodeIdentityTest {
   @Test
   void aClusteredNodeIsFoundOnTheBusByTheClusterManagersIdAndShownToClientsByItsOwn()
       throws Exception {
-    int clusterPort = freePort();
+    int clusterPort = FreePorts.one();
     node = HubNode.start(ConfigReader.read(new JsonObject()
             .put("open", true)
             .put("port", 0)
@@ -143,11 +142,5 @@ class NodeIdentityTest {
     Promise<T> done = Promise.promise();
     client.getOrCreateContext().runOnContext(v -> work.get().onComplete(done));
     return done.future();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -11,11 +11,11 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.hub.config.ConfigException;
 import dev.hub.config.ConfigReader;
+import dev.hub.testkit.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +51,7 @@ class StartupChecksTest {
   @BeforeAll
   static void startWatcher() throws IOException {
     clusterName = "startup-checks-" + UUID.randomUUID().toString().substring(0, 8);
-    watcherPort = freePort();
+    watcherPort = FreePorts.one();
     Config config = new Config().setClusterName(clusterName);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -190,7 +190,7 @@ class StartupChecksTest {
             new JsonObject()
                 .put("name", clusterName)
                 .put("host", "127.0.0.1")
-                .put("port", freePort())
+                .put("port", FreePorts.one())
                 .put("members", new JsonArray().add("127.0.0.1:" + watcherPort)));
     adjust.accept(json);
     Future<HubNode> started = HubNode.start(ConfigReader.read(json));
@@ -205,11 +205,5 @@ class StartupChecksTest {
 
   private Path write(String name, String text) throws IOException {
     return Files.writeString(files.resolve(name), text);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.config.ConfigReader;
 import dev.hub.node.HubNode;
+import dev.hub.testkit.FreePorts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,10 +32,7 @@ class MetricsCardinalityTest {
 
   @BeforeEach
   void start() throws Exception {
-    int clusterPort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      clusterPort = free.getLocalPort();
-    }
+    int clusterPort = FreePorts.one();
     node = HubNode.start(ConfigReader.read(new JsonObject()
             .put("open", true)
             .put("port", 0)
