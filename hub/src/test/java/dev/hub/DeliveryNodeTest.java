@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hub.config.ConfigReader;
 import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
+import dev.hub.testkit.TestHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -117,22 +118,10 @@ class DeliveryNodeTest {
     return http(method, path, null, expectedStatus);
   }
 
-  private String http(HttpMethod method, String path, String body, int expectedStatus)
-      throws Exception {
-    HttpResult result = OnEventLoop.run(
-            clientVertx,
-            () -> httpClient
-                .request(method, node.port(), "127.0.0.1", path)
-                .compose(request -> body == null
-                    ? request.send()
-                    : request.putHeader("content-type", "application/json").send(body))
-                .compose(response -> response
-                    .body()
-                    .map(bytes -> new HttpResult(response.statusCode(), bytes.toString()))))
-        .await(WAIT_MS, TimeUnit.MILLISECONDS);
-    assertThat(result.status()).as(method + " " + path).isEqualTo(expectedStatus);
-    return result.body();
+  private String http(HttpMethod method, String path, String body, int expectedStatus) {
+    TestHttp.Answer answer =
+        TestHttp.send(clientVertx, httpClient, method, node.port(), path, null, body);
+    assertThat(answer.status()).as(method + " " + path).isEqualTo(expectedStatus);
+    return answer.body();
   }
-
-  private record HttpResult(int status, String body) {}
 }

@@ -11,8 +11,8 @@ import dev.hub.auth.TestTokens;
 import dev.hub.config.ConfigReader;
 import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
+import dev.hub.testkit.TestHttp;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -131,7 +131,7 @@ class JwtAuthenticationTest {
   }
 
   private static void assertRefused(HubNode node, String token, String reason) {
-    HubTestClient.Answer answer = HubTestClient.upgrade(
+    TestHttp.Answer answer = HubTestClient.upgrade(
         vertx, node.port(), "/ws?token=" + token, Map.of(), HubTestClient.WAIT);
     assertThat(answer.status()).as("HTTP status for a token that is " + reason).isEqualTo(401);
     assertThat(answer.json().getString("code")).isEqualTo("unauthorized");
@@ -325,7 +325,7 @@ class JwtAuthenticationTest {
   @Test
   void theOriginAllowListRefusesOtherSitesBeforeTheUpgrade() {
     String token = TestTokens.hs256(hsClaims("jack", b -> {}));
-    HubTestClient.Answer evil = HubTestClient.upgrade(
+    TestHttp.Answer evil = HubTestClient.upgrade(
         vertx,
         hs.port(),
         "/ws?token=" + token,
@@ -381,22 +381,12 @@ class JwtAuthenticationTest {
         .isEqualTo(200);
   }
 
-  private static int post(String token, JsonObject body) throws Exception {
+  private static int post(String token, JsonObject body) {
     HttpClient http = vertx.createHttpClient();
     try {
-      return OnEventLoop.run(
-              vertx,
-              () -> http.request(HttpMethod.POST, hs.port(), "127.0.0.1", "/api/publish")
-                  .compose(request -> {
-                    if (token != null) {
-                      request.putHeader("Authorization", "Bearer " + token);
-                    }
-                    return request
-                        .putHeader("Content-Type", "application/json")
-                        .send(Buffer.buffer(body.encode()));
-                  })
-                  .compose(response -> response.end().map(response.statusCode())))
-          .await(10, TimeUnit.SECONDS);
+      return TestHttp.send(
+              vertx, http, HttpMethod.POST, hs.port(), "/api/publish", token, body.encode())
+          .status();
     } finally {
       http.close();
     }

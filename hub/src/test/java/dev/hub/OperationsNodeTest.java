@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.config.ConfigReader;
 import dev.hub.node.HubNode;
+import dev.hub.testkit.TestHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -94,22 +94,13 @@ class OperationsNodeTest {
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private int status(String path) throws Exception {
-    return OnEventLoop.run(
-            vertx,
-            () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
-                .compose(request -> request.send())
-                .compose(response -> response.end().map(response.statusCode())))
-        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  private int status(String path) {
+    return TestHttp.send(vertx, http, HttpMethod.GET, node.port(), path, null, null)
+        .status();
   }
 
-  private String body(String path) throws Exception {
-    return OnEventLoop.run(
-            vertx,
-            () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
-                .compose(request -> request.send())
-                .compose(HttpClientResponse::body))
-        .await(WAIT.toMillis(), TimeUnit.MILLISECONDS)
-        .toString();
+  private String body(String path) {
+    return TestHttp.send(vertx, http, HttpMethod.GET, node.port(), path, null, null)
+        .body();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hub.config.ConfigReader;
 import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
+import dev.hub.testkit.TestHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -92,20 +93,8 @@ class WebSocketNodeTest {
     assertThat(reply.getString("type")).as("reply to subscribe: %s", reply).isEqualTo("subscribed");
   }
 
-  private record HttpResult(int status, String body) {}
-
-  private HttpResult http(HttpMethod method, String path, String body) throws Exception {
-    return OnEventLoop.run(
-            clientVertx,
-            () -> httpClient
-                .request(method, node.port(), "127.0.0.1", path)
-                .compose(request -> body == null
-                    ? request.send()
-                    : request.putHeader("content-type", "application/json").send(body))
-                .compose(response -> response
-                    .body()
-                    .map(bytes -> new HttpResult(response.statusCode(), bytes.toString()))))
-        .await(WAIT_MS, TimeUnit.MILLISECONDS);
+  private TestHttp.Answer http(HttpMethod method, String path, String body) {
+    return TestHttp.send(clientVertx, httpClient, method, node.port(), path, null, body);
   }
 
   // Connecting.
@@ -163,11 +152,11 @@ class WebSocketNodeTest {
   @Test
   void httpPublishAnswers200WithEmptyReceiptForChannelWithoutHistory() throws Exception {
     deploy();
-    HttpResult result = http(
+    TestHttp.Answer result = http(
         HttpMethod.POST,
         "/api/publish",
         "{\"channel\":\"tasks\",\"event\":{\"type\":\"task_created\",\"taskId\":8}}");
-    assertThat(result).isEqualTo(new HttpResult(200, "{}"));
+    assertThat(result).isEqualTo(new TestHttp.Answer(200, "{}"));
   }
 
   @Test
@@ -186,7 +175,7 @@ class WebSocketNodeTest {
   @Test
   void httpPublishWithoutEventIs400InvalidFrame() throws Exception {
     deploy();
-    HttpResult result = http(HttpMethod.POST, "/api/publish", "{\"channel\":\"tasks\"}");
+    TestHttp.Answer result = http(HttpMethod.POST, "/api/publish", "{\"channel\":\"tasks\"}");
     assertThat(List.of(result.status(), json(result.body()).getString("code")))
         .containsExactly(400, "invalid_frame");
   }
@@ -194,7 +183,7 @@ class WebSocketNodeTest {
   @Test
   void httpPublishOfNonJsonIs400InvalidJson() throws Exception {
     deploy();
-    HttpResult result = http(HttpMethod.POST, "/api/publish", "this is not JSON");
+    TestHttp.Answer result = http(HttpMethod.POST, "/api/publish", "this is not JSON");
     assertThat(List.of(result.status(), json(result.body()).getString("code")))
         .containsExactly(400, "invalid_json");
   }

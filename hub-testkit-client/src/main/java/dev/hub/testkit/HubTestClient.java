@@ -1,7 +1,6 @@
 package dev.hub.testkit;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * The WebSocket client of every test tier (node, cluster, process, and your own): records every
@@ -106,7 +104,7 @@ public final class HubTestClient implements AutoCloseable {
   }
 
   /** The status and body an upgrade request gets: 101 when accepted, else the refusal. */
-  public static Answer upgrade(
+  public static TestHttp.Answer upgrade(
       Vertx vertx, int port, String pathAndQuery, Map<String, String> headers, Duration timeout) {
     HttpClient http = vertx.createHttpClient();
     try {
@@ -120,17 +118,22 @@ public final class HubTestClient implements AutoCloseable {
           .putHeader("Sec-WebSocket-Version", "13")
           .putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
       headers.forEach(options::putHeader);
-      return onEventLoop(
+      return TestHttp.onEventLoop(
               vertx,
               () -> http.request(options)
                   .compose(request -> request.send())
                   // After a 101 the server speaks WebSocket on that connection; close it rather
                   // than let the HTTP client try to read frames as HTTP.
                   .compose(response -> response.statusCode() == 101
-                      ? response.request().connection().close().map(v -> new Answer(101, null))
+                      ? response
+                          .request()
+                          .connection()
+                          .close()
+                          .map(v -> new TestHttp.Answer(101, null))
                       : response
                           .body()
-                          .map(body -> new Answer(response.statusCode(), body.toString()))))
+                          .map(
+                              body -> new TestHttp.Answer(response.statusCode(), body.toString()))))
           .await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError(
@@ -138,25 +141,6 @@ public final class HubTestClient implements AutoCloseable {
     } finally {
       http.close();
     }
-  }
-
-  /** An upgrade's answer: 101 and no body when accepted, else the status and the error body. */
-  public record Answer(int status, String body) {
-    public JsonObject json() {
-      return new JsonObject(body);
-    }
-  }
-
-  /**
-   * A chain like {@code request().compose(send).compose(body)} built on the test thread attaches
-   * each callback after the future it follows may already have completed; the response can then end
-   * before {@code body()} is asked for, and the request hangs (eclipse-vertx/vert.x#6038). On the
-   * event loop, each callback is attached in the same turn as the step it waits for starts.
-   */
-  private static <T> Future<T> onEventLoop(Vertx vertx, Supplier<Future<T>> work) {
-    Promise<T> done = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> work.get().onComplete(done));
-    return done.future();
   }
 
   /** Frames of this {@code type}. */

@@ -7,7 +7,7 @@ import dev.hub.cluster.NodeIdentity;
 import dev.hub.config.ConfigReader;
 import dev.hub.routing.Addresses;
 import dev.hub.testkit.FreePorts;
-import io.vertx.core.Future;
+import dev.hub.testkit.TestHttp;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
@@ -22,7 +22,6 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -102,7 +101,7 @@ class NodeIdentityTest {
 
   /** How clients, operators and other nodes see the node: each id where it belongs. */
   private void assertSeenAs(NodeIdentity identity) throws Exception {
-    JsonObject connected = onEventLoop(() -> {
+    JsonObject connected = TestHttp.onEventLoop(client, () -> {
           // The handler is set before the socket connects, so the connected frame cannot be missed.
           ClientWebSocket socket = webSockets.webSocket();
           Promise<String> first = Promise.promise();
@@ -118,7 +117,8 @@ class NodeIdentityTest {
         .as("the connected frame's node")
         .isEqualTo(identity.nodeId());
 
-    JsonObject stats = onEventLoop(
+    JsonObject stats = TestHttp.onEventLoop(
+            client,
             () -> http.request(HttpMethod.GET, node.port(), "127.0.0.1", "/api/stats")
                 .compose(request -> request.send())
                 .compose(HttpClientResponse::body))
@@ -138,9 +138,4 @@ class NodeIdentityTest {
   }
 
   /** Client chains run on an event loop, each callback attached as its step starts (vert.x#6038). */
-  private <T> Future<T> onEventLoop(Supplier<Future<T>> work) {
-    Promise<T> done = Promise.promise();
-    client.getOrCreateContext().runOnContext(v -> work.get().onComplete(done));
-    return done.future();
-  }
 }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hub.config.ConfigReader;
 import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import dev.hub.testkit.TestHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -230,25 +228,14 @@ class ForgedEventFieldsTest {
     }
   }
 
-  private void post(JsonObject body) throws Exception {
+  private void post(JsonObject body) {
     HttpClient http = clientVertx.createHttpClient();
     try {
-      int status = onEventLoop(
-              () -> http.request(HttpMethod.POST, node.port(), "127.0.0.1", "/api/publish")
-                  .compose(request ->
-                      request.putHeader("content-type", "application/json").send(body.encode()))
-                  .compose(response -> response.end().map(response.statusCode())))
-          .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(status).as("POST /api/publish " + body).isEqualTo(200);
+      TestHttp.Answer answer = TestHttp.send(
+          clientVertx, http, HttpMethod.POST, node.port(), "/api/publish", null, body.encode());
+      assertThat(answer.status()).as("POST /api/publish " + body).isEqualTo(200);
     } finally {
       http.close();
     }
-  }
-
-  /** Builds the request chain on an event loop, so no step completes before its callback is set. */
-  private <T> Future<T> onEventLoop(Supplier<Future<T>> work) {
-    Promise<T> done = Promise.promise();
-    clientVertx.getOrCreateContext().runOnContext(v -> work.get().onComplete(done));
-    return done.future();
   }
 }

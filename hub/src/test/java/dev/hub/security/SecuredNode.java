@@ -3,12 +3,11 @@ package dev.hub.security;
 import dev.hub.config.ConfigReader;
 import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
+import dev.hub.testkit.TestHttp;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,32 +39,18 @@ final class SecuredNode implements AutoCloseable {
   }
 
   /** The HTTP status of {@code GET /api/stats} with this bearer token (admin only; 200 when let in). */
-  int stats(String token) throws Exception {
+  int stats(String token) {
     HttpClient http = vertx.createHttpClient();
     try {
-      RequestOptions options = new RequestOptions()
-          .setMethod(HttpMethod.GET)
-          .setHost("127.0.0.1")
-          .setPort(node.port())
-          .setURI("/api/stats")
-          .putHeader("Authorization", "Bearer " + token);
-      // Built on the event loop: see dev.hub.OnEventLoop for why a chain built on the test thread
-      // can hang.
-      Promise<Integer> status = Promise.promise();
-      vertx
-          .getOrCreateContext()
-          .runOnContext(v -> http.request(options)
-              .compose(request -> request.send())
-              .compose(response -> response.body().map(body -> response.statusCode()))
-              .onComplete(status));
-      return status.future().await(10, TimeUnit.SECONDS);
+      return TestHttp.send(vertx, http, HttpMethod.GET, node.port(), "/api/stats", token, null)
+          .status();
     } finally {
       http.close();
     }
   }
 
   /** What a WebSocket upgrade with {@code ?token=} gets: 101 when accepted, else the refusal. */
-  HubTestClient.Answer upgrade(String token) {
+  TestHttp.Answer upgrade(String token) {
     return HubTestClient.upgrade(
         vertx, node.port(), "/ws?token=" + token, Map.of(), HubTestClient.WAIT);
   }
