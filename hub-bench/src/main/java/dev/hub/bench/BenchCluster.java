@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import dev.hub.cluster.ClusterSetup;
 import dev.hub.config.ConfigReader;
 import dev.hub.internals.VertxInternals;
+import dev.hub.testkit.FreePorts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,9 +12,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +38,7 @@ final class BenchCluster implements AutoCloseable {
   /** Starts the three nodes one after the other and waits until each sees the other two. */
   static BenchCluster start() throws Exception {
     String clusterName = "hub-bench-" + UUID.randomUUID().toString().substring(0, 8);
-    List<Integer> ports = freePorts(SIZE);
+    List<Integer> ports = FreePorts.of(SIZE);
     BenchCluster cluster = new BenchCluster();
     try {
       for (int port : ports) {
@@ -128,32 +126,6 @@ final class BenchCluster implements AutoCloseable {
       Future.join(closing).await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("closing the nodes: {}", e.toString());
-    }
-  }
-
-  private static List<Integer> freePorts(int count) {
-    // All sockets stay open until every port is known, so the system hands out distinct ones.
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      List<Integer> ports = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0);
-        sockets.add(socket);
-        ports.add(socket.getLocalPort());
-      }
-      return List.copyOf(ports);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      sockets.forEach(BenchCluster::closeQuietly);
-    }
-  }
-
-  private static void closeQuietly(ServerSocket socket) {
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // the port is free either way
     }
   }
 }
