@@ -87,27 +87,11 @@ class HistoryQueryTest {
   }
 
   /** A real store that records how many events each read asked for. */
-  private static final class CountingStore implements HistoryStore {
-    private final HistoryStore store;
+  private static final class CountingStore extends ForwardingHistoryStore {
     private final List<Integer> asked = new ArrayList<>();
 
     CountingStore(HistoryStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public Future<StreamPosition> append(
-        String channel,
-        ChannelOptions options,
-        Buffer event,
-        boolean binary,
-        ChannelAdmission admission) {
-      return store.append(channel, options, event, binary, admission);
-    }
-
-    @Override
-    public Future<StreamPosition> position(String channel) {
-      return store.position(channel);
+      super(store);
     }
 
     @Override
@@ -120,21 +104,6 @@ class HistoryQueryTest {
     public Future<HistoryPage> newest(String channel, int limit) {
       asked.add(limit);
       return store.newest(channel, limit);
-    }
-
-    @Override
-    public Future<List<String>> idleChannels() {
-      return store.idleChannels();
-    }
-
-    @Override
-    public Future<Void> free(String channel) {
-      return store.free(channel);
-    }
-
-    @Override
-    public int channelCount() {
-      return store.channelCount();
     }
   }
 }

@@ -9,8 +9,7 @@ import dev.hub.config.ChannelOptions;
 import dev.hub.config.ConfigReader;
 import dev.hub.config.HubConfig;
 import dev.hub.history.ChannelAdmission;
-import dev.hub.history.HistoryPage;
-import dev.hub.history.HistoryStore;
+import dev.hub.history.ForwardingHistoryStore;
 import dev.hub.history.LocalHistoryStore;
 import dev.hub.node.GatewayServices;
 import dev.hub.protocol.FrameCodec;
@@ -24,7 +23,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -141,11 +139,14 @@ class SessionDrainTest {
   }
 
   /** The node's in-memory history, whose appends are stored at once but answer when the test says so. */
-  private static final class HeldHistory implements HistoryStore {
-    private final LocalHistoryStore store = new LocalHistoryStore(Clock.systemUTC());
+  private static final class HeldHistory extends ForwardingHistoryStore {
     private volatile Promise<StreamPosition> held;
     private volatile StreamPosition position;
     private volatile int appended;
+
+    HeldHistory() {
+      super(new LocalHistoryStore(Clock.systemUTC()));
+    }
 
     @Override
     public Future<StreamPosition> append(
@@ -166,36 +167,6 @@ class SessionDrainTest {
 
     String epoch() {
       return position.epoch();
-    }
-
-    @Override
-    public Future<StreamPosition> position(String channel) {
-      return store.position(channel);
-    }
-
-    @Override
-    public Future<HistoryPage> read(String channel, long afterOffset, int limit) {
-      return store.read(channel, afterOffset, limit);
-    }
-
-    @Override
-    public Future<HistoryPage> newest(String channel, int limit) {
-      return store.newest(channel, limit);
-    }
-
-    @Override
-    public Future<List<String>> idleChannels() {
-      return store.idleChannels();
-    }
-
-    @Override
-    public Future<Void> free(String channel) {
-      return store.free(channel);
-    }
-
-    @Override
-    public int channelCount() {
-      return store.channelCount();
     }
   }
 }
