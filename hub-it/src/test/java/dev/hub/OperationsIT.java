@@ -4,13 +4,13 @@ import static dev.hub.testkit.NodeHttp.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.api.ClusterStats;
+import dev.hub.internals.VertxInternals;
 import dev.hub.node.HubNode;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubClusterExtension;
 import dev.hub.testkit.HubTestClient;
 import dev.hub.testkit.NodeHttp;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -171,7 +171,7 @@ class OperationsIT {
   @Order(3)
   void statsAnswerWithinTheBoundWhenAMemberStaysSilent() throws Exception {
     Vertx silent = hub.cluster().startService();
-    String member = ((VertxInternal) silent).clusterManager().getNodeId();
+    String member = VertxInternals.clusterManager(silent).getNodeId();
     // A member that takes stats requests and never replies, as a hung node would.
     silent
         .eventBus()

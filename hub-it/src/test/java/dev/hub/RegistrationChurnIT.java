@@ -3,11 +3,11 @@ package dev.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.multimap.MultiMap;
+import dev.hub.internals.VertxInternals;
 import dev.hub.node.HubNode;
 import dev.hub.testkit.HubCluster;
 import dev.hub.testkit.HubClusterExtension;
 import dev.hub.testkit.HubTestClient;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class RegistrationChurnIT {
     // it relays for a node that is starting.
     Map<String, Integer> expected = new HashMap<>(Map.of("hub.fanout", 4, "hub.publish", 2));
     for (HubNode node : cluster.nodes()) {
-      String member = ((VertxInternal) node.vertx()).clusterManager().getNodeId();
+      String member = VertxInternals.clusterManager(node.vertx()).getNodeId();
       expected.put("hub.stats." + member, 1);
       expected.put("hub.channels." + member, 1);
       expected.put("hub.probe." + member, 1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import dev.hub.cluster.NodeIdentity;
 import dev.hub.config.ConfigReader;
+import dev.hub.internals.VertxInternals;
 import dev.hub.routing.Addresses;
 import dev.hub.testkit.FreePorts;
 import dev.hub.testkit.TestHttp;
@@ -15,7 +16,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -68,7 +68,7 @@ class NodeIdentityTest {
                     .put("members", new JsonArray().add("127.0.0.1:" + clusterPort)))))
         .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     HazelcastClusterManager manager =
-        (HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager();
+        (HazelcastClusterManager) VertxInternals.clusterManager(node.vertx());
     HazelcastInstance hazelcast = manager.getHazelcastInstance();
     NodeIdentity identity = node.identity();
 
