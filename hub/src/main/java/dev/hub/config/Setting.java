@@ -22,7 +22,7 @@ public enum Setting {
       "HUB_INSECURE",
       "insecure",
       Kind.SWITCH,
-      "allow --open on a non-loopback address"),
+      "allow --open on a non-loopback address and under any host name"),
   CONFIG("config", "HUB_CONFIG", null, Kind.TEXT, "configuration file, JSON or YAML"),
   NODE_ID(
       "node-id",

@@ -1,5 +1,6 @@
 package dev.hub.node;
 
+import dev.hub.api.LoopbackHostGuard;
 import dev.hub.api.OperationsApi;
 import dev.hub.config.HubConfig;
 import dev.hub.routing.LocalRegistry;
@@ -69,6 +70,7 @@ final class GatewayVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(LoopbackHostGuard.forNode(services.config()));
     router.get("/ws").handler(endpoint);
     services.httpApi().mount(router);
     // After HttpApi: its admin check guards /api/stats too.
