@@ -1,10 +1,10 @@
 package dev.hub.cluster;
 
 import dev.hub.config.ClusterConfig;
+import dev.hub.config.LoopbackHost;
 import dev.hub.internals.VertxInternals;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -67,12 +67,10 @@ final class ClusterExposure {
                 + "(NetworkPolicy or firewall) and set --cluster-tls-cert, --cluster-tls-key and --cluster-tls-ca"));
   }
 
+  /** A host that cannot be resolved is taken as exposed: the warning is the safe side. */
   private static boolean isLoopback(String host) {
-    if (host.equals("localhost")) {
-      return true;
-    }
     try {
-      return InetAddress.getByName(host).isLoopbackAddress();
+      return LoopbackHost.isLoopback(host);
     } catch (UnknownHostException e) {
       return false;
     }

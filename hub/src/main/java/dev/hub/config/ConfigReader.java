@@ -2,7 +2,6 @@ package dev.hub.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,11 +86,8 @@ public final class ConfigReader {
   }
 
   private static boolean isLoopback(String host) {
-    if (host.equals("localhost")) {
-      return true;
-    }
     try {
-      return InetAddress.getByName(host).isLoopbackAddress();
+      return LoopbackHost.isLoopback(host);
     } catch (UnknownHostException e) {
       throw new ConfigException("host " + host + " cannot be resolved");
     }
