@@ -166,19 +166,28 @@ public final class HazelcastHistoryStore implements HistoryStore {
   }
 
   /**
-   * The position of an appended event, once it is certain to be held by a majority. A ring that
-   * starts at sequence 0 was made just now, maybe after its history was lost: the epoch read beside
-   * the append may be the lost one's, so it is settled again on the owner.
+   * The position of an appended event, once a majority is seen to hold it: at once while the
+   * member list is settled, after the others answer for a while after a member left ({@link
+   * HistoryQuorum}).
    */
   private Future<StreamPosition> acknowledge(
       String channel, String key, String epoch, long sequence) {
     if (!quorum.present()) {
-      forked.add(key);
-      throw HistoryCalls.unavailable(
-          channel,
-          "the event was stored while this node lost sight of the cluster's majority"
-              + " and is not acknowledged");
+      return notAcknowledged(channel, key);
     }
+    if (quorum.unsettled()) {
+      return calls
+          .local(quorum.majorityAnswers())
+          .compose(held -> held ? settle(key, epoch, sequence) : notAcknowledged(channel, key));
+    }
+    return settle(key, epoch, sequence);
+  }
+
+  /**
+   * A ring that starts at sequence 0 was made just now, maybe after its history was lost: the
+   * epoch read beside the append may be the lost one's, so it is settled again on the owner.
+   */
+  private Future<StreamPosition> settle(String key, String epoch, long sequence) {
     if (epoch == null || sequence == 0) {
       return calls
           .local(epochs.submitToKey(key, EpochUpdate.assign(Epochs.fresh())))
@@ -189,6 +198,15 @@ public final class HazelcastHistoryStore implements HistoryStore {
     }
     remember(key);
     return Future.succeededFuture(new StreamPosition(sequence + 1, epoch));
+  }
+
+  /** Stored while a majority could not be seen to hold it: refused, and the channel's epoch renewed after a merge. */
+  private Future<StreamPosition> notAcknowledged(String channel, String key) {
+    forked.add(key);
+    return Future.failedFuture(HistoryCalls.unavailable(
+        channel,
+        "the event was stored while this node lost sight of the cluster's majority"
+            + " and is not acknowledged"));
   }
 
   @Override
