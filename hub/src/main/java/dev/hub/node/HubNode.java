@@ -192,10 +192,13 @@ public final class HubNode {
   /**
    * Ready only once every other node's events reach this one: until a member has heard of this
    * node's fan-out consumers, what it publishes misses the clients here. Retries until each member
-   * has relayed a probe (see {@link FanoutProbe}), logging whom it waits for.
+   * has relayed a probe (see {@link FanoutProbe}), logging whom it waits for; then keeps checking.
    */
   private Future<Void> awaitOtherNodesEvents() {
-    return probe.seenByOthers().onSuccess(v -> readiness.fanoutConfirmed());
+    return probe.seenByOthers().onSuccess(v -> {
+      readiness.fanoutConfirmed();
+      probe.watch();
+    });
   }
 
   private Future<Void> deploy(Deployable verticle) {

@@ -31,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * {@link Addresses#PROBE_HEADER}. Every node's fan-out consumer hands such a message here instead of
  * delivering it (no client sees it, no metric counts it); the asking node marks its token arrived.
  *
+ * <p>Once ready, the node goes on probing every {@link #WATCH_MS}: Vert.x keeps, per member, a copy of
+ * an address's registrations, refreshed only when they change, and a refresh that read the
+ * cluster's map at the wrong moment (while a node joined) leaves a member publishing to fewer nodes
+ * than there are, silently and for good. When a member's probe does not arrive, this node
+ * re-announces its fan-out registration ({@link #reannounce}): a consumer added to and removed from
+ * {@code hub.fanout}, a change that makes every member read the address's registrations again.
+ * The rounds before ready do the same every {@link #REANNOUNCE_ROUNDS} rounds.
+ *
  * <p>A member with no probe address is skipped: a JVM service (a lite member, which publishes
  * through {@code hub.publish}), or a node that has not yet started. A node answers probes before it
  * publishes anything, and a member's first publish on an address reads its registrations from the
@@ -42,6 +50,10 @@ public final class FanoutProbe {
   static final long ATTEMPT_MS = 1_000;
   /** The pause between rounds, so a member that is slow to hear is not asked in a tight loop. */
   static final long RETRY_DELAY_MS = 200;
+  /** How often a ready node checks again that the other nodes' events reach it. */
+  static final long WATCH_MS = 5_000;
+  /** Rounds before ready after which a member still silent has this node re-announce its consumers. */
+  static final int REANNOUNCE_ROUNDS = 5;
 
   private final Vertx vertx;
   private final String busMemberId;
@@ -49,6 +61,7 @@ public final class FanoutProbe {
   private final Map<String, Promise<Void>> pending = new ConcurrentHashMap<>();
   private volatile MessageConsumer<String> answering;
   private volatile boolean stopped;
+  private volatile long watchTimer = -1;
 
   /**
    * @param busMemberId this node's id on the event bus ({@code NodeIdentity.busMemberId})
@@ -128,8 +141,52 @@ public final class FanoutProbe {
           "not ready yet: waiting for cluster members {} to deliver their events to this node (probe round {})",
           waiting,
           round);
-      vertx.setTimer(RETRY_DELAY_MS, id -> round(seen, done, round + 1));
+      Future<Void> next = round % REANNOUNCE_ROUNDS == 0 ? reannounce() : Future.succeededFuture();
+      next.onComplete(v -> vertx.setTimer(RETRY_DELAY_MS, id -> round(seen, done, round + 1)));
     });
+  }
+
+  /**
+   * From now on, every {@link #WATCH_MS}, asks every other member once, and re-announces this
+   * node's fan-out registration when a member's probe does not arrive; until {@link #stop}.
+   */
+  public void watch() {
+    if (stopped) {
+      return;
+    }
+    watchTimer = vertx.setTimer(WATCH_MS, id -> check().onComplete(done -> watch()));
+  }
+
+  private Future<Void> check() {
+    List<String> asked =
+        busMemberIds.get().stream().filter(id -> !id.equals(busMemberId)).toList();
+    List<Future<Void>> relayed = asked.stream().map(this::probe).toList();
+    return Future.join(relayed).otherwiseEmpty().compose(all -> {
+      List<String> silent = new ArrayList<>();
+      for (int i = 0; i < asked.size(); i++) {
+        if (relayed.get(i).failed() && !stopped) {
+          silent.add(asked.get(i) + " (" + relayed.get(i).cause().getMessage() + ")");
+        }
+      }
+      if (silent.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      log.warn(
+          "the events of cluster members {} do not reach this node: re-announcing its fan-out "
+              + "consumers so that every member reads them again",
+          silent);
+      return reannounce();
+    });
+  }
+
+  /**
+   * Adds a consumer to {@code hub.fanout} and removes it at once: a change to the address's
+   * registrations, which makes every member replace its copy of them with what the cluster holds.
+   * The consumer drops what it receives meanwhile; this node's own consumers deliver it.
+   */
+  private Future<Void> reannounce() {
+    MessageConsumer<Object> change = vertx.eventBus().consumer(Addresses.FANOUT, dropped -> {});
+    return change.completion().eventually(change::unregister).otherwiseEmpty();
   }
 
   /** Succeeds once the member's probe arrived here, or at once when it answers no probes. */
@@ -163,6 +220,7 @@ public final class FanoutProbe {
   /** Ends the rounds under way and stops relaying probes. */
   public Future<Void> stop() {
     stopped = true;
+    vertx.cancelTimer(watchTimer);
     MessageConsumer<String> consumer = answering;
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
