@@ -166,8 +166,8 @@ public final class HazelcastHistoryStore implements HistoryStore {
   }
 
   /**
-   * The position of an appended event, once a majority is seen to hold it: at once while the
-   * member list is settled, after the others answer for a while after a member left ({@link
+   * The position of an appended event, once a majority is seen to hold it: when the cluster is
+   * meant to have more than one node, once a majority answers after the append completed ({@link
    * HistoryQuorum}).
    */
   private Future<StreamPosition> acknowledge(
@@ -175,12 +175,12 @@ public final class HazelcastHistoryStore implements HistoryStore {
     if (!quorum.present()) {
       return notAcknowledged(channel, key);
     }
-    if (quorum.unsettled()) {
-      return calls
-          .local(quorum.majorityAnswers())
-          .compose(held -> held ? settle(key, epoch, sequence) : notAcknowledged(channel, key));
+    if (!quorum.required()) {
+      return settle(key, epoch, sequence);
     }
-    return settle(key, epoch, sequence);
+    return calls
+        .local(quorum.answersFromNow())
+        .compose(held -> held ? settle(key, epoch, sequence) : notAcknowledged(channel, key));
   }
 
   /**

@@ -1,20 +1,10 @@
 package dev.hub.history;
 
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipAdapter;
-import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.SplitBrainProtectionConfig;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
-import java.io.Serializable;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Whether this node may serve and number history now: it sees a majority of the nodes the cluster
@@ -27,41 +17,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  * within that moment (it has no backup left to wait for). So the current member list is counted as
  * well: fewer data members than the majority, and nothing is numbered, whatever the cached verdict.
  *
- * <p>Neither sees a member that died just now: when two of three die together, Hazelcast drops
- * one, promotes its partitions onto the survivor with no live backup, and for up to the protection's
- * tolerance still lists the other as a member heard from recently. An append completed then is held
- * by the survivor alone. So for that long after any member leaves, the list is not trusted: before
- * acknowledging, the node asks the other data members to answer ({@link #majorityAnswers}), and
- * only a majority that answers lets it acknowledge. Outside those windows nothing is asked.
+ * <p>Neither sees a member that died just now, and Hazelcast completes an append without waiting
+ * for a backup it could not send: with one node killed and another silent, the survivor acked
+ * appends held by it alone. So what is stored is acknowledged only once a majority answers in a
+ * round that starts after the append completed ({@link MajorityRounds}).
  */
 public final class HistoryQuorum {
   /** The split-brain protection the history structures name. */
   static final String NAME = "hub-history-quorum";
 
-  /** The executor that carries {@link Alive}; Hazelcast's defaults (a small pool per member) suffice. */
-  private static final String PING_EXECUTOR = "hub-history-quorum";
-
-  private static final HistoryQuorum ALWAYS = new HistoryQuorum(null, null, 1, 0, 0);
+  private static final HistoryQuorum ALWAYS = new HistoryQuorum(null, null, 1, null);
 
   private final SplitBrainProtection protection;
   private final HazelcastInstance hazelcast;
   private final int minimum;
-  private final long settleNanos;
-  private final long pingMs;
-  /** {@link System#nanoTime()} until which the member list is not trusted; in the past when settled. */
-  private volatile long unsettledUntil = System.nanoTime();
+  private final MajorityRounds rounds;
 
   private HistoryQuorum(
       SplitBrainProtection protection,
       HazelcastInstance hazelcast,
       int minimum,
-      long settleMs,
-      long pingMs) {
+      MajorityRounds rounds) {
     this.protection = protection;
     this.hazelcast = hazelcast;
     this.minimum = minimum;
-    this.settleNanos = TimeUnit.MILLISECONDS.toNanos(settleMs);
-    this.pingMs = pingMs;
+    this.rounds = rounds;
   }
 
   /** No majority needed: a cluster meant to be one node, or a node without a cluster. */
@@ -75,20 +55,12 @@ public final class HistoryQuorum {
     if (config == null || !config.isEnabled()) {
       return ALWAYS;
     }
-    long heartbeatMs = heartbeatMs(hazelcast.getConfig());
-    HistoryQuorum quorum = new HistoryQuorum(
+    int minimum = config.getMinimumClusterSize();
+    return new HistoryQuorum(
         hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(NAME),
         hazelcast,
-        config.getMinimumClusterSize(),
-        toleranceMs(heartbeatMs) + heartbeatMs,
-        heartbeatMs);
-    hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        quorum.unsettledUntil = System.nanoTime() + quorum.settleNanos;
-      }
-    });
-    return quorum;
+        minimum,
+        new MajorityRounds(hazelcast, minimum, heartbeatMs(hazelcast.getConfig())));
   }
 
   /** True while this node sees a majority (always true without a quorum). */
@@ -96,50 +68,17 @@ public final class HistoryQuorum {
     return protection == null || (protection.hasMinimumSize() && dataMembers() >= minimum);
   }
 
-  /**
-   * True for a while after a member left (see the class comment): the member list may still hold
-   * members that died with it, so what it says is to be confirmed by {@link #majorityAnswers}.
-   */
-  public boolean unsettled() {
-    return protection != null && System.nanoTime() - unsettledUntil < 0;
+  /** Whether acknowledging needs a majority at all: false for a cluster meant to be one node. */
+  public boolean required() {
+    return rounds != null;
   }
 
   /**
-   * Whether a majority of the cluster's data members, this one included, answer within a
-   * heartbeat interval now: a member that died or went silent does not. Completes on a Hazelcast
-   * thread.
+   * Whether a majority of data members answers in a round that starts after this call (see {@link
+   * MajorityRounds}); completes on a Hazelcast thread. Only when {@link #required()}.
    */
-  public CompletionStage<Boolean> majorityAnswers() {
-    Member self = hazelcast.getCluster().getLocalMember();
-    List<Member> others = hazelcast.getCluster().getMembers().stream()
-        .filter(member -> !member.isLiteMember() && !member.equals(self))
-        .toList();
-    if (others.size() + 1 < minimum) {
-      return CompletableFuture.completedFuture(false);
-    }
-    CompletableFuture<Boolean> verdict = new CompletableFuture<>();
-    AtomicInteger answered = new AtomicInteger(1);
-    AtomicInteger pending = new AtomicInteger(others.size());
-    ExecutionCallback<Boolean> count = new ExecutionCallback<>() {
-      @Override
-      public void onResponse(Boolean alive) {
-        if (answered.incrementAndGet() >= minimum) {
-          verdict.complete(true);
-        }
-        onFailure(null);
-      }
-
-      @Override
-      public void onFailure(Throwable t) {
-        if (pending.decrementAndGet() == 0) {
-          verdict.complete(answered.get() >= minimum);
-        }
-      }
-    };
-    for (Member member : others) {
-      hazelcast.getExecutorService(PING_EXECUTOR).submitToMember(new Alive(), member, count);
-    }
-    return verdict.completeOnTimeout(false, pingMs, TimeUnit.MILLISECONDS);
+  public CompletionStage<Boolean> answersFromNow() {
+    return rounds.confirmFromNow();
   }
 
   /** Members that hold data, this one included: JVM services join as lite members and count for nothing. */
@@ -147,16 +86,6 @@ public final class HistoryQuorum {
     return hazelcast.getCluster().getMembers().stream()
         .filter(member -> !member.isLiteMember())
         .count();
-  }
-
-  /** Answered by a member that is alive: the answer is the proof. */
-  private static final class Alive implements Callable<Boolean>, Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Boolean call() {
-      return true;
-    }
   }
 
   /**
