@@ -3,17 +3,14 @@ package dev.hub.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hub.auth.TestTokens;
-import dev.hub.config.ConfigReader;
 import dev.hub.node.HubNode;
 import dev.hub.testkit.HubTestClient;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,13 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 class CrossSiteOriginTest {
   private static final String EVENT = "{\"channel\":\"tasks\",\"event\":{\"type\":\"t\"}}";
-  private final List<Vertx> vertices = new ArrayList<>();
+  private final OwnVertxNodes nodes = new OwnVertxNodes();
 
   @AfterEach
   void stop() throws Exception {
-    for (Vertx vertx : vertices) {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    }
+    nodes.close();
   }
 
   @Test
@@ -86,16 +81,13 @@ class CrossSiteOriginTest {
   }
 
   private HubNode node(JsonObject config) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    vertices.add(vertx);
-    return HubNode.deploy(vertx, ConfigReader.read(config.put("port", 0).put("eventLoops", 1)))
-        .await(30, TimeUnit.SECONDS);
+    return nodes.start(config);
   }
 
   private int upgrade(HubNode node, String origin) {
     Map<String, String> headers = origin == null ? Map.of() : Map.of("Origin", origin);
     return HubTestClient.upgrade(
-            vertices.get(0), node.port(), "/ws?user=dev", headers, HubTestClient.WAIT)
+            nodes.first(), node.port(), "/ws?user=dev", headers, HubTestClient.WAIT)
         .status();
   }
 

@@ -2,13 +2,9 @@ package dev.hub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hub.config.ConfigReader;
 import dev.hub.node.HubNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,13 +16,11 @@ import org.junit.jupiter.api.Test;
  * node on a loopback address answers only requests addressed to this machine by a loopback name.
  */
 class DnsRebindingTest {
-  private final List<Vertx> vertices = new ArrayList<>();
+  private final OwnVertxNodes nodes = new OwnVertxNodes();
 
   @AfterEach
   void stop() throws Exception {
-    for (Vertx vertx : vertices) {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    }
+    nodes.close();
   }
 
   @Test
@@ -68,10 +62,7 @@ class DnsRebindingTest {
   }
 
   private HubNode node(JsonObject config) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    vertices.add(vertx);
-    return HubNode.deploy(vertx, ConfigReader.read(config.put("port", 0).put("eventLoops", 1)))
-        .await(30, TimeUnit.SECONDS);
+    return nodes.start(config);
   }
 
   private static RawHttp.Response get(HubNode node, String path, String host) throws Exception {
