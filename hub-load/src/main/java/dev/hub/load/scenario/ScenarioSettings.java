@@ -23,13 +23,15 @@ record ScenarioSettings(
     int idleConnections) {
 
   static final String USAGE = """
-      usage: java -jar hub-load/target/hub-load.jar scenario <1|2|3|all|capacity> [options]
+      usage: java -jar hub-load/target/hub-load.jar scenario <1|2|3|all|capacity|history> [options]
         1    single node, maximum throughput, against the baseline server (scenario 4) in the same run
         2    1, 2 and 3 nodes, fixed rates 10..100 events/s: latency local/remote, losses, knee, plot
         3    connection capacity: idle connections on one node, memory per connection, connects/s
         all  1, 2 and 3 in turn
         capacity  48,000 subscribers over 3 nodes (-Xmx1g each), from listener processes of 12,000,
              10 broadcasts that must reach them all: losses, publish to last delivery, node memory
+        history  2 nodes, 10 subscribers, 200 events/s on a channel without history and one with,
+             alternated twice: server CPU per publish and ack latency
       options:
         --hub-jar <path>      the hub's fat jar (default hub/target/hub.jar)
         --out <dir>           results: results.jsonl, report.md, latency-vs-rate.png, server logs
