@@ -113,6 +113,20 @@ class ClusterConfigFilesTest {
         .isEqualTo("false");
   }
 
+  /**
+   * Hazelcast's own metrics (for Management Center and JMX) are collected every 5 s on every
+   * member whether anyone reads them or not; the hub reads none of them and its /metrics does not
+   * show them. The collection was the largest part of Hazelcast's CPU on an idle node
+   * (docs/benchmarks.md, light load).
+   */
+  @ParameterizedTest
+  @MethodSource("files")
+  void hazelcastMetricsAreNotCollected(String file) {
+    assertThat(parse(file).getMetricsConfig().isEnabled())
+        .as("metrics enabled in %s (Hazelcast's default: true)", file)
+        .isFalse();
+  }
+
   @Test
   void kubernetesFileTakesTheServiceDnsFromTheVariable() {
     JoinConfig join = parse("kubernetes.xml").getNetworkConfig().getJoin();

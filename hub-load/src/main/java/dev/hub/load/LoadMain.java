@@ -221,7 +221,7 @@ public final class LoadMain {
         "hub-load: load, baseline and connection-capacity runs against hub nodes",
         "",
         "usage: java -jar hub-load.jar [run|baseline|idle|listen] [--name value ...]",
-        "       java -jar hub-load.jar scenario <1|2|3|all|capacity> [--help]   the scenarios of docs/benchmarks.md",
+        "       java -jar hub-load.jar scenario <1|2|3|all|capacity|history> [--help]   the scenarios of docs/benchmarks.md",
         "  results: one JSON line on stdout; a readable summary on stderr. Bad options exit 2.",
         "  durations: 10 (seconds), 10s, 500ms, 2m. Lists: comma-separated.",
         "",

@@ -3,7 +3,7 @@ package dev.hub.load.scenario;
 import java.util.List;
 
 /**
- * {@code hub-load.jar scenario <1|2|3|all|capacity>}: runs the benchmark scenarios of docs/benchmarks.md against the
+ * {@code hub-load.jar scenario <1|2|3|all|capacity|history>}: runs the benchmark scenarios of docs/benchmarks.md against the
  * hub jar of this checkout and writes results.jsonl, report.md and latency-vs-rate.png.
  */
 public final class ScenarioMain {
@@ -21,7 +21,7 @@ public final class ScenarioMain {
     String which = args.get(0);
     ScenarioSettings settings;
     try {
-      if (!List.of("1", "2", "3", "all", "capacity").contains(which)) {
+      if (!List.of("1", "2", "3", "all", "capacity", "history").contains(which)) {
         throw new IllegalArgumentException("no scenario " + which);
       }
       settings = ScenarioSettings.parse(args.subList(1, args.size()));
@@ -50,6 +50,9 @@ public final class ScenarioMain {
     }
     if (which.equals("3") || which.equals("all")) {
       scenarios.three();
+    }
+    if (which.equals("history")) {
+      scenarios.history();
     }
     if (which.equals("capacity")) {
       scenarios.capacity();

@@ -23,18 +23,22 @@ record ScenarioSettings(
     int idleConnections) {
 
   static final String USAGE = """
-      usage: java -jar hub-load/target/hub-load.jar scenario <1|2|3|all|capacity> [options]
+      usage: java -jar hub-load/target/hub-load.jar scenario <1|2|3|all|capacity|history> [options]
         1    single node, maximum throughput, against the baseline server (scenario 4) in the same run
         2    1, 2 and 3 nodes, fixed rates 10..100 events/s: latency local/remote, losses, knee, plot
         3    connection capacity: idle connections on one node, memory per connection, connects/s
         all  1, 2 and 3 in turn
         capacity  48,000 subscribers over 3 nodes (-Xmx1g each), from listener processes of 12,000,
              10 broadcasts that must reach them all: losses, publish to last delivery, node memory
+        history  2 nodes, 10 subscribers, 200 events/s on a channel without history and one with,
+             alternated twice: server CPU per publish and ack latency
       options:
         --hub-jar <path>      the hub's fat jar (default hub/target/hub.jar)
         --out <dir>           results: results.jsonl, report.md, latency-vs-rate.png, server logs
                               (default hub-load/target/bench)
         --subscribers <n>     subscribers in scenarios 1 and 2 (default 1000)
+        --rates <list>        scenario 2's events/s, comma-separated, lowest first (default 10,30,50,70,100)
+        --nodes <list>        scenario 2's cluster sizes, comma-separated (default 1,2,3)
         --connections <n>     idle connections in scenario 3 (default: as many as the open-file limit allows),
                               subscribers in capacity (default 48000)
         --quick               tiny sizes and durations: checks that the scenarios run, measures nothing
@@ -48,6 +52,8 @@ record ScenarioSettings(
     boolean pin = true;
     Integer subscribers = null;
     Integer connections = null;
+    List<Double> rates = null;
+    List<Integer> sizes = null;
     List<String> rest = new ArrayList<>(args);
     for (int i = 0; i < rest.size(); i++) {
       String flag = rest.get(i);
@@ -58,6 +64,11 @@ record ScenarioSettings(
         case "--out" -> out = Path.of(value(rest, ++i, flag));
         case "--subscribers" -> subscribers = positive(value(rest, ++i, flag), flag);
         case "--connections" -> connections = positive(value(rest, ++i, flag), flag);
+        case "--rates" ->
+          rates = list(value(rest, ++i, flag), flag).stream()
+              .map(Integer::doubleValue)
+              .toList();
+        case "--nodes" -> sizes = list(value(rest, ++i, flag), flag);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -70,8 +81,8 @@ record ScenarioSettings(
           subscribers == null ? 40 : subscribers,
           Duration.ofMillis(500),
           Duration.ofSeconds(2),
-          List.of(10.0, 50.0),
-          List.of(1, 2),
+          rates == null ? List.of(10.0, 50.0) : rates,
+          sizes == null ? List.of(1, 2) : sizes,
           connections == null ? 200 : connections);
     }
     // 20 s windows: at 10 events/s a 10 s window holds 100 events, and its p99 is one event's.
@@ -83,8 +94,8 @@ record ScenarioSettings(
         subscribers == null ? 1000 : subscribers,
         Duration.ofSeconds(5),
         Duration.ofSeconds(20),
-        List.of(10.0, 30.0, 50.0, 70.0, 100.0),
-        List.of(1, 2, 3),
+        rates == null ? List.of(10.0, 30.0, 50.0, 70.0, 100.0) : rates,
+        sizes == null ? List.of(1, 2, 3) : sizes,
         connections == null ? 0 : connections);
   }
 
@@ -93,6 +104,15 @@ record ScenarioSettings(
       throw new IllegalArgumentException(flag + " needs a value");
     }
     return args.get(index);
+  }
+
+  /** A comma-separated list of positive whole numbers, for the light-load runs of one rate. */
+  private static List<Integer> list(String text, String flag) {
+    List<Integer> values = new ArrayList<>();
+    for (String item : text.split(",")) {
+      values.add(positive(item.trim(), flag));
+    }
+    return List.copyOf(values);
   }
 
   private static int positive(String text, String flag) {

@@ -68,10 +68,50 @@ class ScenarioCommandIT {
             "net of idle CPU",
             "knee with 2 node(s)",
             "remote p99 / baseline p99",
+            "two nodes' local p99 / baseline p99",
+            "one node's p99 / baseline p99",
+            "issue 12's target at light load: at most 1.30",
             "events lost over every hub run: **0**");
     assertThat(out.resolve("latency-vs-rate.png")).isNotEmptyFile();
     assertThat(Files.readAllBytes(out.resolve("latency-vs-rate.png")))
         .startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+  }
+
+  @Test
+  void theHistoryScenarioPublishesOnBothChannelsOfTwoNodesAndComparesThem(@TempDir Path out)
+      throws Exception {
+    int code = ScenarioMain.run(List.of(
+        "history",
+        "--quick",
+        "--no-pin",
+        "--hub-jar",
+        HUB_JAR.toString(),
+        "--out",
+        out.toString()));
+
+    assertThat(code).isZero();
+    List<JsonObject> runs = Files.readAllLines(out.resolve("results.jsonl")).stream()
+        .map(JsonObject::new)
+        .filter(line -> line.containsKey("result"))
+        .toList();
+    assertThat(runs)
+        .extracting(run -> run.getString("label"))
+        .containsExactly(
+            "without history, round 1",
+            "with history, round 1",
+            "without history, round 2",
+            "with history, round 2");
+    for (JsonObject run : runs) {
+      JsonObject result = run.getJsonObject("result");
+      assertThat(result.getLong("lost")).as(run.getString("label") + " lost").isZero();
+      assertThat(result.getLong("acked"))
+          .as(run.getString("label") + " acked")
+          .isEqualTo(result.getLong("published"))
+          .isPositive();
+      assertThat(result.getInteger("urls")).as("nodes").isEqualTo(2);
+    }
+    assertThat(Files.readString(out.resolve("report.md")))
+        .contains("with history / without: server CPU per publish");
   }
 
   @Test
