@@ -13,6 +13,10 @@ import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.core.spi.cluster.RegistrationListener;
 import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
 import java.lang.reflect.Field;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +74,24 @@ class StaleRegistrationsIT {
             return false;
           }
         });
+    assertThat(reannounced(cluster.node(1).port()))
+        .as("hub_fanout_reannounced_total of node 2, the node that missed node 1's probes")
+        .isGreaterThanOrEqualTo(1);
+  }
+
+  /** The node's {@code hub_fanout_reannounced_total}, read from its {@code /metrics}. */
+  private static double reannounced(int port) throws Exception {
+    HttpResponse<String> metrics = HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return metrics
+        .body()
+        .lines()
+        .filter(line -> line.startsWith("hub_fanout_reannounced_total"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static void publish(HubTestClient publisher, String type) {

@@ -42,6 +42,7 @@ public final class HubMetrics {
   private final Counter outboundBytes;
   private final Counter rateLimited;
   private final Counter gapReads;
+  private final Counter fanoutReannounced;
   private final Timer fanoutLatency;
   private final AtomicLong subscriptions = new AtomicLong();
   private final AtomicLong channels = new AtomicLong();
@@ -72,6 +73,11 @@ public final class HubMetrics {
         .description(
             "History reads made to fill a gap in a channel's live stream: one per node and gap, "
                 + "however many subscribers saw it")
+        .register(registry);
+    fanoutReannounced = Counter.builder("hub.fanout.reannounced")
+        .description(
+            "Times this node re-announced its fan-out registration because another node's probe "
+                + "did not arrive: events between them were being lost")
         .register(registry);
     fanoutLatency = Timer.builder("hub.fanout.latency")
         .description(
@@ -149,6 +155,10 @@ public final class HubMetrics {
   }
 
   /** A read of the history to fill a gap in a live stream, shared by every subscriber of the node. */
+  public void fanoutReannounced() {
+    fanoutReannounced.increment();
+  }
+
   public void gapRead() {
     gapReads.increment();
   }

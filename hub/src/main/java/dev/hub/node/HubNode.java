@@ -68,13 +68,14 @@ public final class HubNode {
     membership = new ClusterMembership(vertx, config.node().nodeId());
     NodeIdentity identity = membership.identity();
     NodeStores stores = NodeStores.of(vertx, config, clock);
-    probe = new FanoutProbe(vertx, identity.busMemberId(), membership::busMemberIds);
+    HubMetrics metrics = new HubMetrics(meters);
+    probe = new FanoutProbe(vertx, identity.busMemberId(), membership::busMemberIds, metrics);
     services = GatewayServices.builder(vertx, config)
         .authenticator(authenticator)
         .clock(clock)
         .history(stores.history())
         .presence(stores.presence())
-        .metrics(new HubMetrics(meters))
+        .metrics(metrics)
         .probe(probe)
         .build();
     readiness = new Readiness(membership::isJoined, services.gate(), stores.quorum()::present);

@@ -1,5 +1,6 @@
 package dev.hub.routing;
 
+import dev.hub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -58,6 +59,7 @@ public final class FanoutProbe {
   private final Vertx vertx;
   private final String busMemberId;
   private final Supplier<List<String>> busMemberIds;
+  private final HubMetrics metrics;
   private final Map<String, Promise<Void>> pending = new ConcurrentHashMap<>();
   private volatile MessageConsumer<String> answering;
   private volatile boolean stopped;
@@ -66,11 +68,14 @@ public final class FanoutProbe {
   /**
    * @param busMemberId this node's id on the event bus ({@code NodeIdentity.busMemberId})
    * @param busMemberIds every member's id on the event bus, this node's included, read at each round
+   * @param metrics where re-announcements are counted ({@code hub_fanout_reannounced_total})
    */
-  public FanoutProbe(Vertx vertx, String busMemberId, Supplier<List<String>> busMemberIds) {
+  public FanoutProbe(
+      Vertx vertx, String busMemberId, Supplier<List<String>> busMemberIds, HubMetrics metrics) {
     this.vertx = vertx;
     this.busMemberId = busMemberId;
     this.busMemberIds = busMemberIds;
+    this.metrics = metrics;
   }
 
   /** Starts relaying the other nodes' probes; call before this node publishes anything. */
@@ -185,6 +190,7 @@ public final class FanoutProbe {
    * The consumer drops what it receives meanwhile; this node's own consumers deliver it.
    */
   private Future<Void> reannounce() {
+    metrics.fanoutReannounced();
     MessageConsumer<Object> change = vertx.eventBus().consumer(Addresses.FANOUT, dropped -> {});
     return change.completion().eventually(change::unregister).otherwiseEmpty();
   }

@@ -79,7 +79,7 @@ class FanoutProbeTest {
 
   /** One member: its probe, and its fan-out consumer on a registry with a connection in every audience. */
   private FanoutProbe member(String id, List<String> members) throws Exception {
-    FanoutProbe probe = new FanoutProbe(vertx, id, () -> members);
+    FanoutProbe probe = new FanoutProbe(vertx, id, () -> members, metrics);
     ClusterBus bus = new ClusterBus(vertx.eventBus(), metrics, probe);
     Context context = vertx.getOrCreateContext();
     CompletableFuture<Void> attached = new CompletableFuture<>();
