@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -34,6 +35,7 @@ public final class HubTestClient implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(10);
 
   private final WebSocketClient client;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final ClientWebSocket socket;
   private final Duration wait;
   private final List<JsonObject> frames = new ArrayList<>();
@@ -312,8 +314,16 @@ public final class HubTestClient implements AutoCloseable {
         + (closeCode == null ? "" : ", then close " + closeCode);
   }
 
+  /**
+   * Closes the socket, then its client; only the first call does anything. A second call racing
+   * the first's client close (a test closing a client its cluster closes again) read the Vert.x
+   * client's close future before the first had set it, and {@code eventually} threw on the null.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     Future<Void> closing = socket.isClosed() ? Future.succeededFuture() : socket.close();
     closing.eventually(client::close);
   }
