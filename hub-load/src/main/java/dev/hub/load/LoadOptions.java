@@ -3,6 +3,7 @@ package dev.hub.load;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One load run: who to connect, how many, and how to publish. Validated on construction, so a run
@@ -102,254 +103,118 @@ public record LoadOptions(
   }
 
   public LoadOptions withUrls(List<URI> value) {
-    return new LoadOptions(
-        value,
-        subscribers,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.urls = value);
   }
 
   public LoadOptions withSubscribers(int value) {
-    return new LoadOptions(
-        urls,
-        value,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.subscribers = value);
   }
 
   public LoadOptions withChannel(String value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        value,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.channel = value);
   }
 
   public LoadOptions withTarget(Target value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        value,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.target = value);
   }
 
   public LoadOptions withMode(Mode value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        value,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.mode = value);
   }
 
   public LoadOptions withEventsPerSecond(double value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        mode,
-        value,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.eventsPerSecond = value);
   }
 
   public LoadOptions withMaxInFlight(int value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        value,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.maxInFlight = value);
   }
 
   public LoadOptions withWarmup(Duration value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        value,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.warmup = value);
   }
 
   public LoadOptions withDuration(Duration value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        value,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.duration = value);
   }
 
   public LoadOptions withPayloadBytes(int value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        value,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.payloadBytes = value);
   }
 
   public LoadOptions withConnectsPerSecond(int value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        value,
-        sourceAddresses,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.connectsPerSecond = value);
   }
 
   public LoadOptions withSourceAddresses(List<String> value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        value,
-        lossTimeout,
-        serverPids);
+    return edit(copy -> copy.sourceAddresses = value);
   }
 
   public LoadOptions withLossTimeout(Duration value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        value,
-        serverPids);
+    return edit(copy -> copy.lossTimeout = value);
   }
 
   public LoadOptions withServerPids(List<Long> value) {
-    return new LoadOptions(
-        urls,
-        subscribers,
-        channel,
-        target,
-        mode,
-        eventsPerSecond,
-        maxInFlight,
-        warmup,
-        duration,
-        payloadBytes,
-        connectsPerSecond,
-        sourceAddresses,
-        lossTimeout,
-        value);
+    return edit(copy -> copy.serverPids = value);
+  }
+
+  /** This record with the fields {@code change} sets on a copy, checked again by the constructor. */
+  private LoadOptions edit(Consumer<Fields> change) {
+    Fields copy = new Fields(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The record's fields, mutable, so that each {@code with...} names only the one it changes. */
+  private static final class Fields {
+    List<URI> urls;
+    int subscribers;
+    String channel;
+    Target target;
+    Mode mode;
+    double eventsPerSecond;
+    int maxInFlight;
+    Duration warmup;
+    Duration duration;
+    int payloadBytes;
+    int connectsPerSecond;
+    List<String> sourceAddresses;
+    Duration lossTimeout;
+    List<Long> serverPids;
+
+    Fields(LoadOptions from) {
+      urls = from.urls;
+      subscribers = from.subscribers;
+      channel = from.channel;
+      target = from.target;
+      mode = from.mode;
+      eventsPerSecond = from.eventsPerSecond;
+      maxInFlight = from.maxInFlight;
+      warmup = from.warmup;
+      duration = from.duration;
+      payloadBytes = from.payloadBytes;
+      connectsPerSecond = from.connectsPerSecond;
+      sourceAddresses = from.sourceAddresses;
+      lossTimeout = from.lossTimeout;
+      serverPids = from.serverPids;
+    }
+
+    LoadOptions build() {
+      return new LoadOptions(
+          urls,
+          subscribers,
+          channel,
+          target,
+          mode,
+          eventsPerSecond,
+          maxInFlight,
+          warmup,
+          duration,
+          payloadBytes,
+          connectsPerSecond,
+          sourceAddresses,
+          lossTimeout,
+          serverPids);
+    }
   }
 }
