@@ -10,7 +10,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,23 +125,15 @@ public final class FanoutProbe {
       seen.tryFail("the node stopped before the other members were heard from");
       return;
     }
-    List<String> asked = busMemberIds.get().stream()
-        .filter(id -> !id.equals(busMemberId) && !done.contains(id))
-        .toList();
-    List<Future<Void>> relayed = asked.stream().map(this::probe).toList();
-    Future.join(relayed).onComplete(all -> {
-      List<String> waiting = new ArrayList<>();
-      for (int i = 0; i < asked.size(); i++) {
-        if (relayed.get(i).succeeded()) {
-          done.add(asked.get(i));
-        } else {
-          waiting.add(asked.get(i));
-        }
-      }
-      if (waiting.isEmpty()) {
+    List<String> asked = others().stream().filter(id -> !done.contains(id)).toList();
+    silentAmong(asked).onComplete(answer -> {
+      Map<String, String> silent = answer.result();
+      asked.stream().filter(id -> !silent.containsKey(id)).forEach(done::add);
+      if (silent.isEmpty()) {
         seen.tryComplete();
         return;
       }
+      List<String> waiting = List.copyOf(silent.keySet());
       log.info(
           "not ready yet: waiting for cluster members {} to deliver their events to this node (probe round {})",
           waiting,
@@ -163,17 +155,8 @@ public final class FanoutProbe {
   }
 
   private Future<Void> check() {
-    List<String> asked =
-        busMemberIds.get().stream().filter(id -> !id.equals(busMemberId)).toList();
-    List<Future<Void>> relayed = asked.stream().map(this::probe).toList();
-    return Future.join(relayed).otherwiseEmpty().compose(all -> {
-      List<String> silent = new ArrayList<>();
-      for (int i = 0; i < asked.size(); i++) {
-        if (relayed.get(i).failed() && !stopped) {
-          silent.add(asked.get(i) + " (" + relayed.get(i).cause().getMessage() + ")");
-        }
-      }
-      if (silent.isEmpty()) {
+    return silentAmong(others()).compose(silent -> {
+      if (silent.isEmpty() || stopped) {
         return Future.succeededFuture();
       }
       log.warn(
@@ -181,6 +164,28 @@ public final class FanoutProbe {
               + "consumers so that every member reads them again",
           silent);
       return reannounce();
+    });
+  }
+
+  /** Every member's id on the event bus but this node's. */
+  private List<String> others() {
+    return busMemberIds.get().stream().filter(id -> !id.equals(busMemberId)).toList();
+  }
+
+  /**
+   * Asks each of {@code asked} once; completes (never fails) with those whose probe did not
+   * arrive, each with the reason.
+   */
+  private Future<Map<String, String>> silentAmong(List<String> asked) {
+    List<Future<Void>> relayed = asked.stream().map(this::probe).toList();
+    return Future.join(relayed).otherwiseEmpty().map(all -> {
+      Map<String, String> silent = new LinkedHashMap<>();
+      for (int i = 0; i < asked.size(); i++) {
+        if (relayed.get(i).failed()) {
+          silent.put(asked.get(i), String.valueOf(relayed.get(i).cause().getMessage()));
+        }
+      }
+      return silent;
     });
   }
 
