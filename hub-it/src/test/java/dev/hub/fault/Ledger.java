@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -69,6 +70,28 @@ final class Ledger {
         .filter(entry -> entry.getValue().size() > 1)
         .collect(Collectors.toMap(
             Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+  }
+
+  /**
+   * For each of {@code positions}: every ack of it, with the node and when it was sent and
+   * answered, in milliseconds from {@code moment} (a test's fault), to read after a failure.
+   */
+  List<String> whoAcked(Collection<Position> positions, long moment) {
+    List<String> lines = new ArrayList<>();
+    for (Position position : positions) {
+      lines.add(position + ":");
+      for (HttpPublisher.Outcome ack : acks) {
+        if (position.equals(position(ack))) {
+          lines.add(String.format(
+              "  %s acked by node %d, sent %+d ms from the fault, answered %+d ms",
+              ack.eid(),
+              ack.node() + 1,
+              TimeUnit.NANOSECONDS.toMillis(ack.sentNanos() - moment),
+              TimeUnit.NANOSECONDS.toMillis(ack.answeredNanos() - moment)));
+        }
+      }
+    }
+    return lines;
   }
 
   /**
