@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Linux network namespaces in which a test can cut one node's cluster link and nothing else.
+ * Linux network namespaces in which a test can cut one node's cluster link, or the cluster link
+ * between two nodes, and nothing else.
  *
  * <pre>
  *   namespace hubfault-PID-n1 .. nN   one per node:
@@ -100,6 +101,29 @@ final class TestNetwork implements AutoCloseable {
   /** Undoes {@link #cut}. */
   void heal(int index) {
     ip("-n", switchNamespace(), "link", "set", clusterPort(index), "up").orFail();
+  }
+
+  /**
+   * Drops every packet between nodes {@code a} and {@code b} on the cluster network, both ways,
+   * while each still reaches every other node: a non-transitive split. A blackhole route for the
+   * other's cluster address in each of the two namespaces does it (more specific than the /24, so
+   * it wins); an established connection goes silent, its segments held for retransmission, and a
+   * new connect between the two fails at once with "invalid argument".
+   */
+  void cutBetween(int a, int b) {
+    blackhole("add", a, b);
+    blackhole("add", b, a);
+  }
+
+  /** Undoes {@link #cutBetween}. */
+  void healBetween(int a, int b) {
+    blackhole("del", a, b);
+    blackhole("del", b, a);
+  }
+
+  private void blackhole(String action, int in, int to) {
+    ip("-n", nodeNamespace(in), "route", action, "blackhole", clusterAddress(to) + "/32")
+        .orFail();
   }
 
   private void build() {

@@ -34,9 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Numbering is safe through network splits when the cluster's size is configured (see {@link
  * HistoryQuorum}): each structure keeps enough synchronous backups that a majority holds every
  * event, a node that does not see a majority refuses before it calls Hazelcast, and an append that
- * completed while the majority went silent (its backup timed out on the far side) is not
- * acknowledged: the channel is remembered as possibly forked, and when this node merges back its
- * epoch is replaced, so no client holding a position in it recovers wrong events. The smaller
+ * completed while the majority went silent, or whose backup did not confirm it (a link between two
+ * nodes down while both still reach a third), is not acknowledged: the channel is remembered as
+ * possibly forked, and when this node merges back its epoch is replaced, so no client holding a
+ * position in it recovers wrong events. The smaller
  * side's copy is discarded on merge ({@code DiscardMergePolicy}): the majority's history wins.
  *
  * <p>Reads check the epoch first and touch no ring a channel does not have, so asking about
@@ -119,18 +120,27 @@ public final class HazelcastHistoryStore implements HistoryStore {
       if (known.contains(key)) {
         // The usual case: one round trip, the epoch read beside the append.
         Future<String> epoch = calls.local(epochs.getAsync(key));
-        Future<Long> sequence = calls.local(ring(key).addAsync(item, OverflowPolicy.OVERWRITE));
-        return Future.all(epoch, sequence)
+        Future<Appended> appended = appendToRing(key, item);
+        return Future.all(epoch, appended)
             .compose(both -> acknowledge(channel, key, both.resultAt(0), both.resultAt(1)));
       }
       return calls
           .local(epochs.getAsync(key))
           .compose(epoch ->
               epoch != null ? Future.succeededFuture(epoch) : create(channel, key, admission))
-          .compose(epoch -> calls
-              .local(ring(key).addAsync(item, OverflowPolicy.OVERWRITE))
-              .compose(sequence -> acknowledge(channel, key, epoch, sequence)));
+          .compose(epoch -> appendToRing(key, item)
+              .compose(appended -> acknowledge(channel, key, epoch, appended)));
     });
+  }
+
+  /** An append's sequence in the ring, and how long Hazelcast took to answer it. */
+  private record Appended(long sequence, long nanos) {}
+
+  private Future<Appended> appendToRing(String key, byte[] item) {
+    long called = System.nanoTime();
+    return calls
+        .local(ring(key).addAsync(item, OverflowPolicy.OVERWRITE))
+        .map(sequence -> new Appended(sequence, System.nanoTime() - called));
   }
 
   /**
@@ -167,16 +177,23 @@ public final class HazelcastHistoryStore implements HistoryStore {
 
   /**
    * The position of an appended event, once a majority is seen to hold it: when the cluster is
-   * meant to have more than one node, once a majority answers after the append completed ({@link
-   * HistoryQuorum}).
+   * meant to have more than one node, once its backups acknowledged it and a majority answers
+   * after the append completed ({@link HistoryQuorum}).
    */
   private Future<StreamPosition> acknowledge(
-      String channel, String key, String epoch, long sequence) {
+      String channel, String key, String epoch, Appended appended) {
+    long sequence = appended.sequence();
     if (!quorum.present()) {
       return notAcknowledged(channel, key);
     }
     if (!quorum.required()) {
       return settle(key, epoch, sequence);
+    }
+    if (!quorum.backupConfirmed(appended.nanos())) {
+      return notAcknowledged(
+          channel,
+          key,
+          "the event's backup copy was not confirmed within the cluster's backup timeout");
     }
     return calls
         .local(quorum.answersFromNow())
@@ -202,11 +219,13 @@ public final class HazelcastHistoryStore implements HistoryStore {
 
   /** Stored while a majority could not be seen to hold it: refused, and the channel's epoch renewed after a merge. */
   private Future<StreamPosition> notAcknowledged(String channel, String key) {
+    return notAcknowledged(
+        channel, key, "the event was stored while this node lost sight of the cluster's majority");
+  }
+
+  private Future<StreamPosition> notAcknowledged(String channel, String key, String why) {
     forked.add(key);
-    return Future.failedFuture(HistoryCalls.unavailable(
-        channel,
-        "the event was stored while this node lost sight of the cluster's majority"
-            + " and is not acknowledged"));
+    return Future.failedFuture(HistoryCalls.unavailable(channel, why + " and is not acknowledged"));
   }
 
   @Override

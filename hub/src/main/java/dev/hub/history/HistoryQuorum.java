@@ -3,8 +3,11 @@ package dev.hub.history;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.properties.ClusterProperty;
+import com.hazelcast.spi.properties.HazelcastProperties;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Whether this node may serve and number history now: it sees a majority of the nodes the cluster
@@ -21,27 +24,45 @@ import java.util.concurrent.CompletionStage;
  * for a backup it could not send: with one node killed and another silent, the survivor acked
  * appends held by it alone. So what is stored is acknowledged only once a majority answers in a
  * round that starts after the append completed ({@link MajorityRounds}).
+ *
+ * <p>A majority answering is not the backup answering: when only the link between an append's
+ * primary and its backup is down (nodes 2 and 3 lose each other while both still reach node 1,
+ * which Hazelcast does not resolve by itself), the append completes after the backup timeout, held
+ * by one member, and the third node answers the round. So an append that took the backup timeout
+ * is not acknowledged either ({@link #backupConfirmed}): Hazelcast answers sooner only once every
+ * backup has acknowledged, and never sooner when one has not.
  */
 public final class HistoryQuorum {
   /** The split-brain protection the history structures name. */
   static final String NAME = "hub-history-quorum";
 
-  private static final HistoryQuorum ALWAYS = new HistoryQuorum(null, null, 1, null);
+  /**
+   * Below the backup timeout by this much, an append counts as having waited for it: Hazelcast
+   * measures the timeout with the wall clock from the primary's answer, the hub with the monotonic
+   * clock from the call, which starts earlier, so the margin only guards the clocks' granularity.
+   */
+  private static final long BACKUP_TIMEOUT_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  private static final HistoryQuorum ALWAYS =
+      new HistoryQuorum(null, null, 1, null, Long.MAX_VALUE);
 
   private final SplitBrainProtection protection;
   private final HazelcastInstance hazelcast;
   private final int minimum;
   private final MajorityRounds rounds;
+  private final long unconfirmedAfterNanos;
 
   private HistoryQuorum(
       SplitBrainProtection protection,
       HazelcastInstance hazelcast,
       int minimum,
-      MajorityRounds rounds) {
+      MajorityRounds rounds,
+      long unconfirmedAfterNanos) {
     this.protection = protection;
     this.hazelcast = hazelcast;
     this.minimum = minimum;
     this.rounds = rounds;
+    this.unconfirmedAfterNanos = unconfirmedAfterNanos;
   }
 
   /** No majority needed: a cluster meant to be one node, or a node without a cluster. */
@@ -60,7 +81,9 @@ public final class HistoryQuorum {
         hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(NAME),
         hazelcast,
         minimum,
-        new MajorityRounds(hazelcast, minimum, heartbeatMs(hazelcast.getConfig())));
+        new MajorityRounds(hazelcast, minimum, heartbeatMs(hazelcast.getConfig())),
+        TimeUnit.MILLISECONDS.toNanos(backupTimeoutMs(hazelcast.getConfig()))
+            - BACKUP_TIMEOUT_MARGIN_NANOS);
   }
 
   /** True while this node sees a majority (always true without a quorum). */
@@ -79,6 +102,16 @@ public final class HistoryQuorum {
    */
   public CompletionStage<Boolean> answersFromNow() {
     return rounds.confirmFromNow();
+  }
+
+  /**
+   * Whether an append that took {@code appendNanos} from its call to its answer had every backup
+   * acknowledge it: Hazelcast answers an append whose backup did not acknowledge only once the
+   * backup timeout has passed since the primary's answer, so a faster answer had them all. Always
+   * true without a quorum (a cluster meant to be one node promises nothing about backups).
+   */
+  public boolean backupConfirmed(long appendNanos) {
+    return appendNanos < unconfirmedAfterNanos;
   }
 
   /** Members that hold data, this one included: JVM services join as lite members and count for nothing. */
@@ -119,6 +152,12 @@ public final class HistoryQuorum {
   static int backupCount(int clusterSize) {
     // size/2 + 1 replicas: more than any minority can hold, so one is always on the majority side.
     return Math.min(6, Math.max(1, clusterSize / 2));
+  }
+
+  /** The backup timeout the member runs with: from its configuration or system properties. */
+  private static long backupTimeoutMs(Config config) {
+    return new HazelcastProperties(config)
+        .getMillis(ClusterProperty.OPERATION_BACKUP_TIMEOUT_MILLIS);
   }
 
   private static long heartbeatMs(Config config) {
