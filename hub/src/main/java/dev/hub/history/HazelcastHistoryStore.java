@@ -37,8 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * completed while the majority went silent, or whose backup did not confirm it (a link between two
  * nodes down while both still reach a third), is not acknowledged: the channel is remembered as
  * possibly forked, and when this node merges back its epoch is replaced, so no client holding a
- * position in it recovers wrong events. The smaller
- * side's copy is discarded on merge ({@code DiscardMergePolicy}): the majority's history wins.
+ * position in it recovers wrong events. The smaller side's copy is discarded on merge ({@code
+ * DiscardMergePolicy}): the majority's history wins.
  *
  * <p>Reads check the epoch first and touch no ring a channel does not have, so asking about
  * channels creates nothing. Idle channels are freed by the {@link HistorySweeper}.
