@@ -22,7 +22,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * What the non-transitive split tests share: three nodes in network namespaces ({@link
+ * What the split tests share: three nodes in network namespaces ({@link
  * TestNetwork}), one event per {@code ledger-*} history channel to give each an epoch, two
  * followers per node, publishers sending over HTTP to all three at 10 events a second each, the
  * member counts each node reports ({@link MemberWatch}), and at the end the ledger checks of
@@ -98,6 +98,10 @@ final class SplitRun implements AutoCloseable {
 
   TestNetwork network() {
     return network;
+  }
+
+  Endpoints endpoints() {
+    return endpoints;
   }
 
   /** Kills node {@code index} (SIGKILL). */
