@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hub.testkit.HubTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Two hub JVMs started from the built jar, as a user runs them: they form a cluster, an event
  * published on one reaches a client of the other, and a graceful stop (SIGTERM) of one sends its
- * clients {@code reconnect} and close 1012, then ends the process.
+ * clients {@code reconnect} and close 1012, then ends the process. The first runs on the transport
+ * a node picks by itself (epoll on Linux x86-64, where CI runs), the second is told
+ * {@code --transport nio}: a cluster mid-way through a change of transport works.
  */
 class HubProcessIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -28,9 +31,14 @@ class HubProcessIT {
   @Test
   void twoJvmsDeliverToEachOtherAndStopGracefully() throws Exception {
     hubs = new HubProcesses("HubProcessIT", 2, WAIT);
-    int port1 = hubs.start(0).port();
-    HubProcesses.Node node2 = hubs.start(1);
+    HubProcesses.Node node1 = hubs.start(0);
+    int port1 = node1.port();
+    HubProcesses.Node node2 = hubs.start(1, "--transport", "nio");
     int port2 = node2.port();
+    assertThat(Files.readString(node1.log()))
+        .as("node 1 says which transport it picked")
+        .contains("over " + expectedDefaultTransport() + " ");
+    assertThat(Files.readString(node2.log())).contains("over nio ");
 
     HubTestClient client1 = connect(port1);
     HubTestClient client2 = connect(port2);
@@ -59,6 +67,13 @@ class HubProcessIT {
     assertThat(client2.awaitClose(WAIT)).isEqualTo(1012);
     assertThat(node2.awaitExit(WAIT)).as("node 2 exits").isTrue();
     assertThat(client1.isClosed()).as("node 1's client is untouched").isFalse();
+  }
+
+  /** What a node picks by itself: the hub jar carries epoll's native library for Linux x86-64. */
+  private static String expectedDefaultTransport() {
+    boolean linuxX64 = System.getProperty("os.name").equals("Linux")
+        && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    return linuxX64 ? "epoll" : "nio";
   }
 
   private HubTestClient connect(int port) {

@@ -5,6 +5,7 @@ import dev.hub.config.ConfigException;
 import dev.hub.config.ConfigLoader;
 import dev.hub.config.HubConfig;
 import dev.hub.node.HubNode;
+import dev.hub.transport.SocketTransport;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +55,10 @@ public final class HubMain {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "hub-shutdown"));
     log.info(
-        "serving on {}:{} (metrics at /metrics, readiness at /ready) as a member of {} with {} member(s)",
+        "serving on {}:{} over {} (metrics at /metrics, readiness at /ready) as a member of {} with {} member(s)",
         config.node().host(),
         node.port(),
+        SocketTransport.nameOf(node.vertx()),
         config.cluster().name(),
         node.clusterSize());
     // The one line scripts and tests wait for (docs/protocol.md section 9); it goes to stdout on

@@ -13,6 +13,7 @@ import dev.hub.config.HubConfig;
 import dev.hub.history.HazelcastHistoryStore;
 import dev.hub.metrics.VertxMeters;
 import dev.hub.presence.HazelcastPresenceStore;
+import dev.hub.transport.SocketTransport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,6 +55,7 @@ public final class ClusterSetup {
     options.setMetricsOptions(VertxMeters.options("hub-" + UUID.randomUUID()));
     return Vertx.builder()
         .with(options)
+        .withTransport(SocketTransport.choose(hub.node().transport()))
         .withClusterManager(manager)
         .withMetrics(new MicrometerMetricsFactory(meters))
         .buildClustered()

@@ -48,7 +48,16 @@ public final class ConfigReader {
         range(json, "heartbeatMs", 30_000, 100, 3_600_000),
         range(json, "drainTimeoutMs", 5_000, 0, 600_000),
         range(json, "drainDelayMs", 0, 0, 600_000),
-        logFormat(json.getString("logFormat", NodeConfig.LOG_TEXT)));
+        logFormat(json.getString("logFormat", NodeConfig.LOG_TEXT)),
+        transport(json.getString("transport", NodeConfig.TRANSPORT_AUTO)));
+  }
+
+  private static String transport(String transport) {
+    String value = transport.trim().toLowerCase();
+    if (!value.equals(NodeConfig.TRANSPORT_AUTO) && !value.equals(NodeConfig.TRANSPORT_NIO)) {
+      throw new ConfigException("transport must be auto or nio, not " + transport);
+    }
+    return value;
   }
 
   private static String logFormat(String format) {

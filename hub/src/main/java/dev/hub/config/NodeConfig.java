@@ -16,6 +16,8 @@ package dev.hub.config;
  * @param drainDelayMs how long a graceful stop answers {@code /ready} with 503 before it closes any
  *     client, so load balancers stop sending new clients here first
  * @param logFormat {@code text} (readable lines) or {@code json} (one JSON object per line)
+ * @param transport how sockets are driven: {@code auto} (Linux's epoll where its native library
+ *     loads, else Java NIO) or {@code nio}
  */
 public record NodeConfig(
     int port,
@@ -27,7 +29,10 @@ public record NodeConfig(
     long heartbeatMs,
     long drainTimeoutMs,
     long drainDelayMs,
-    String logFormat) {
+    String logFormat,
+    String transport) {
   public static final String LOG_TEXT = "text";
   public static final String LOG_JSON = "json";
+  public static final String TRANSPORT_AUTO = "auto";
+  public static final String TRANSPORT_NIO = "nio";
 }

@@ -121,7 +121,13 @@ public enum Setting {
       Kind.INT,
       "on a graceful stop, answer /ready with 503 this long before closing clients"),
   LOG_FORMAT(
-      "log-format", "HUB_LOG_FORMAT", "logFormat", Kind.TEXT, "text (default) or json lines");
+      "log-format", "HUB_LOG_FORMAT", "logFormat", Kind.TEXT, "text (default) or json lines"),
+  TRANSPORT(
+      "transport",
+      "HUB_TRANSPORT",
+      "transport",
+      Kind.TEXT,
+      "auto (default: Linux's epoll where it loads, else Java NIO) or nio");
 
   /** How a flag or variable's text becomes a value. */
   public enum Kind {

@@ -223,6 +223,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void transportIsAutoUnlessNioIsAskedForAndNothingElseIsAccepted() {
+    assertThat(List.of(
+            load(Map.of(), "--open").node().transport(),
+            load(Map.of("HUB_TRANSPORT", "NIO"), "--open").node().transport()))
+        .containsExactly(NodeConfig.TRANSPORT_AUTO, NodeConfig.TRANSPORT_NIO);
+    assertThatThrownBy(() -> load(Map.of(), "--open", "--transport", "io_uring"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContainingAll("transport", "io_uring");
+  }
+
+  @Test
   void portOutOfRangeIsRefused() {
     assertThatThrownBy(() -> load(Map.of(), "--open", "--port", "70000"))
         .isInstanceOf(ConfigException.class)
