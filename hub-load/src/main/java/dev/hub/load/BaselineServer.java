@@ -8,6 +8,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.transport.Transport;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,10 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BaselineServer {
   private final Vertx vertx;
   private final int port;
+  private final String transport;
 
-  private BaselineServer(Vertx vertx, int port) {
+  private BaselineServer(Vertx vertx, int port, String transport) {
     this.vertx = vertx;
     this.port = port;
+    this.transport = transport;
   }
 
   /**
@@ -31,9 +34,26 @@ public final class BaselineServer {
    *
    * @param port 0 for any free port ({@link #port()} tells which)
    * @param eventLoops the server's event loops, each with a server instance on the shared port
+   * @param transport {@code nio}, what a Vert.x server gets unless told otherwise, or {@code epoll}
+   *     (Linux's, as a hub node picks where it loads), to tell the transport's share of a difference
+   *     from the rest
    */
-  public static Future<BaselineServer> start(String host, int port, int eventLoops) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+  public static Future<BaselineServer> start(
+      String host, int port, int eventLoops, String transport) {
+    Transport chosen = switch (transport) {
+      case "nio" -> Transport.NIO;
+      case "epoll" -> Transport.EPOLL;
+      default ->
+        throw new IllegalArgumentException("--transport must be nio or epoll, not " + transport);
+    };
+    if (!chosen.available()) {
+      return Future.failedFuture(new IllegalStateException(
+          transport + " is not available here: " + chosen.unavailabilityCause()));
+    }
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
+        .withTransport(chosen)
+        .build();
     Set<ServerWebSocket> sockets = ConcurrentHashMap.newKeySet();
     // The first instance finds the port (it may be 0: any free one), the others share it.
     FanoutVerticle first = new FanoutVerticle(host, port, sockets);
@@ -47,12 +67,17 @@ public final class BaselineServer {
                     () -> new FanoutVerticle(host, actual, sockets),
                     new DeploymentOptions().setInstances(eventLoops - 1))
                 .map(id -> actual))
-        .map(actual -> new BaselineServer(vertx, actual))
+        .map(actual -> new BaselineServer(vertx, actual, chosen.name()))
         .onFailure(e -> vertx.close());
   }
 
   public int port() {
     return port;
+  }
+
+  /** The socket transport it runs on: nio or epoll. */
+  public String transport() {
+    return transport;
   }
 
   public Future<Void> close() {

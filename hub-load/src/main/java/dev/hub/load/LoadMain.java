@@ -43,7 +43,8 @@ public final class LoadMain {
       "source-addresses",
       "hold",
       "server-pids");
-  private static final Set<String> BASELINE_OPTIONS = Set.of("host", "port", "event-loops");
+  private static final Set<String> BASELINE_OPTIONS =
+      Set.of("host", "port", "event-loops", "transport");
   private static final Set<String> LISTEN_OPTIONS = Set.of(
       "urls",
       "connections",
@@ -62,7 +63,7 @@ public final class LoadMain {
 
   record Idle(IdleOptions options) implements Command {}
 
-  record Baseline(String host, int port, int eventLoops) implements Command {}
+  record Baseline(String host, int port, int eventLoops, String transport) implements Command {}
 
   record Listen(ListenOptions options) implements Command {}
 
@@ -141,7 +142,8 @@ public final class LoadMain {
           return new Baseline(
               flags.text("host", "127.0.0.1"),
               flags.integer("port", 8080, 0, 65535),
-              flags.integer("event-loops", 1, 1, 1024));
+              flags.integer("event-loops", 1, 1, 1024),
+              flags.text("transport", "nio"));
         default:
           throw new UsageException("unknown command '" + name + "': run, baseline, idle or listen");
       }
@@ -197,7 +199,7 @@ public final class LoadMain {
   /** Serves until the JVM is told to stop (SIGTERM, Ctrl-C), then closes the server. */
   private static void serveBaseline(Baseline baseline, PrintStream out) throws Exception {
     BaselineServer server = BaselineServer.start(
-            baseline.host(), baseline.port(), baseline.eventLoops())
+            baseline.host(), baseline.port(), baseline.eventLoops(), baseline.transport())
         .await(30, TimeUnit.SECONDS);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -210,7 +212,7 @@ public final class LoadMain {
               }
             },
             "baseline-shutdown"));
-    out.println("baseline ready port=" + server.port());
+    out.println("baseline ready port=" + server.port() + " transport=" + server.transport());
     out.flush();
     stopped.await();
   }
@@ -246,7 +248,8 @@ public final class LoadMain {
         "  --host HOST                 bind address (default 127.0.0.1)",
         "  --port N                    port, 0 for any free one (default 8080)",
         "  --event-loops N             event loops (default 1)",
-        "  prints 'baseline ready port=<port>' when listening; stops on SIGTERM",
+        "  --transport nio|epoll       socket transport (default nio, what a minimal Vert.x server gets)",
+        "  prints 'baseline ready port=<port> transport=<name>' when listening; stops on SIGTERM",
         "",
         "idle: connection capacity: open idle connections, hold them, measure server memory",
         "  --urls URLS                 node urls, round-robin (default " + DEFAULT_URL + ")",

@@ -18,7 +18,7 @@ class BaselineLoadTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = BaselineServer.start("127.0.0.1", 0, 1).await(10, TimeUnit.SECONDS);
+    server = BaselineServer.start("127.0.0.1", 0, 1, "nio").await(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -50,6 +50,18 @@ class BaselineLoadTest {
     assertThat(result.localSubscribers()).isEqualTo(10);
     assertThat(result.local().count()).isPositive();
     assertThat(result.deliveriesPerSecond()).isPositive();
+  }
+
+  @Test
+  void onEpollTheBaselineDeliversTheSame() throws Exception {
+    server.close().await(10, TimeUnit.SECONDS);
+    server = BaselineServer.start("127.0.0.1", 0, 1, "epoll").await(10, TimeUnit.SECONDS);
+    assertThat(server.transport()).isEqualTo("epoll");
+
+    LoadResult result = LoadGenerator.run(options().withEventsPerSecond(100));
+
+    assertThat(result.delivered()).isEqualTo(result.published() * 10).isPositive();
+    assertThat(result.lost()).isZero();
   }
 
   @Test

@@ -108,7 +108,7 @@ class LoadMainTest {
     assertThat(LoadMain.parse(new String[] {"idle", "--bogus", "--help"}))
         .isInstanceOf(LoadMain.Help.class);
     assertThat(LoadMain.parse(new String[] {"baseline", "--port", "0"}))
-        .isEqualTo(new LoadMain.Baseline("127.0.0.1", 0, 1));
+        .isEqualTo(new LoadMain.Baseline("127.0.0.1", 0, 1, "nio"));
   }
 
   @Test

@@ -20,7 +20,8 @@ record ScenarioSettings(
     Duration measure,
     List<Double> rates,
     List<Integer> clusterSizes,
-    int idleConnections) {
+    int idleConnections,
+    String baselineTransport) {
 
   static final String USAGE = """
       usage: java -jar hub-load/target/hub-load.jar scenario <1|2|3|all|capacity|history> [options]
@@ -41,6 +42,9 @@ record ScenarioSettings(
         --nodes <list>        scenario 2's cluster sizes, comma-separated (default 1,2,3)
         --connections <n>     idle connections in scenario 3 (default: as many as the open-file limit allows),
                               subscribers in capacity (default 48000)
+        --baseline-transport <nio|epoll>  the baseline server's socket transport (default nio: what a
+                              minimal Vert.x server gets; hub nodes pick epoll on Linux, HUB_TRANSPORT=nio
+                              in this process's environment makes them use NIO)
         --quick               tiny sizes and durations: checks that the scenarios run, measures nothing
         --no-pin              leave CPU affinity alone (by default servers run on CPU 0, this process on the last)
       """;
@@ -54,6 +58,7 @@ record ScenarioSettings(
     Integer connections = null;
     List<Double> rates = null;
     List<Integer> sizes = null;
+    String baselineTransport = "nio";
     List<String> rest = new ArrayList<>(args);
     for (int i = 0; i < rest.size(); i++) {
       String flag = rest.get(i);
@@ -69,6 +74,7 @@ record ScenarioSettings(
               .map(Integer::doubleValue)
               .toList();
         case "--nodes" -> sizes = list(value(rest, ++i, flag), flag);
+        case "--baseline-transport" -> baselineTransport = transport(value(rest, ++i, flag), flag);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -83,7 +89,8 @@ record ScenarioSettings(
           Duration.ofSeconds(2),
           rates == null ? List.of(10.0, 50.0) : rates,
           sizes == null ? List.of(1, 2) : sizes,
-          connections == null ? 200 : connections);
+          connections == null ? 200 : connections,
+          baselineTransport);
     }
     // 20 s windows: at 10 events/s a 10 s window holds 100 events, and its p99 is one event's.
     return new ScenarioSettings(
@@ -96,7 +103,8 @@ record ScenarioSettings(
         Duration.ofSeconds(20),
         rates == null ? List.of(10.0, 30.0, 50.0, 70.0, 100.0) : rates,
         sizes == null ? List.of(1, 2, 3) : sizes,
-        connections == null ? 0 : connections);
+        connections == null ? 0 : connections,
+        baselineTransport);
   }
 
   private static String value(List<String> args, int index, String flag) {
@@ -113,6 +121,13 @@ record ScenarioSettings(
       values.add(positive(item.trim(), flag));
     }
     return List.copyOf(values);
+  }
+
+  private static String transport(String text, String flag) {
+    if (!text.equals("nio") && !text.equals("epoll")) {
+      throw new IllegalArgumentException(flag + " must be nio or epoll, not " + text);
+    }
+    return text;
   }
 
   private static int positive(String text, String flag) {

@@ -79,8 +79,11 @@ final class Scenarios {
     report.text("## Scenario 1: one node, " + settings.subscribers()
         + " subscribers on one channel, maximum throughput\n");
     RunRecord baseline;
+    List<ServerProcesses.Server> started = new ArrayList<>();
     try (ServerProcesses servers = servers("1-baseline")) {
-      ServerProcesses.Server server = servers.startBaseline(classPath(), NODE_HEAP);
+      ServerProcesses.Server server =
+          servers.startBaseline(classPath(), NODE_HEAP, settings.baselineTransport());
+      started.add(server);
       baseline =
           run("1", "baseline max", 1, options(List.of(server), Target.BASELINE, Mode.MAX, 0));
     }
@@ -88,9 +91,11 @@ final class Scenarios {
     try (ServerProcesses servers = servers("1-hub")) {
       List<ServerProcesses.Server> nodes =
           servers.startHubs(settings.hubJar(), 1, NODE_HEAP, nodeConfig);
+      started.addAll(nodes);
       hub = run("1", "hub max", 1, options(nodes, Target.HUB, Mode.MAX, 0));
     }
     report.text(table(List.of(baseline, hub)));
+    report.text(transports("1", started));
     double throughput = hub.number("deliveriesPerSecond") / baseline.number("deliveriesPerSecond");
     double cpu =
         hub.number("cpu.serverMicrosPerDelivery") / baseline.number("cpu.serverMicrosPerDelivery");
@@ -110,8 +115,11 @@ final class Scenarios {
         + " subscribers spread over 1, 2 and 3 nodes, fixed rates\n");
     double lowest = settings.rates().get(0);
     RunRecord baseline;
+    List<ServerProcesses.Server> started = new ArrayList<>();
     try (ServerProcesses servers = servers("2-baseline")) {
-      ServerProcesses.Server server = servers.startBaseline(classPath(), NODE_HEAP);
+      ServerProcesses.Server server =
+          servers.startBaseline(classPath(), NODE_HEAP, settings.baselineTransport());
+      started.add(server);
       warmUp(List.of(server), Target.BASELINE);
       baseline = run(
           "2",
@@ -126,6 +134,7 @@ final class Scenarios {
       try (ServerProcesses servers = servers("2-hub-" + nodes)) {
         List<ServerProcesses.Server> cluster =
             servers.startHubs(settings.hubJar(), nodes, NODE_HEAP, nodeConfig);
+        started.addAll(cluster);
         idleCpu.put(nodes, idleCpuSecondsPerSecond(cluster));
         warmUp(cluster, Target.HUB);
         for (double eventsPerSecond : settings.rates()) {
@@ -147,6 +156,7 @@ final class Scenarios {
     List<RunRecord> all = new ArrayList<>(List.of(baseline));
     all.addAll(runs);
     report.text(table(all));
+    report.text(transports("2", started));
     for (int nodes : settings.clusterSizes()) {
       report.text(String.format(
           Locale.ROOT,
@@ -412,6 +422,28 @@ final class Scenarios {
   }
 
   /** Server CPU per delivery once the idle CPU of the same window is taken off. */
+  /**
+   * Which socket transport each server said it ran on: part of what is compared, since the hub picks
+   * epoll on Linux where a minimal Vert.x server gets NIO unless told otherwise.
+   */
+  private String transports(String scenario, List<ServerProcesses.Server> servers)
+      throws IOException {
+    Map<String, String> byServer = new TreeMap<>();
+    for (ServerProcesses.Server server : servers) {
+      byServer.merge(
+          server.name().equals("baseline") ? "baseline" : "hub",
+          server.transport(),
+          (a, b) -> a.equals(b) ? a : a + "/" + b);
+    }
+    JsonObject json = new JsonObject();
+    byServer.forEach(json::put);
+    report.extra(scenario, new JsonObject().put("label", "transports").put("transports", json));
+    return "- socket transports: "
+        + byServer.entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+  }
+
   private static double netMicrosPerDelivery(RunRecord run, double idleSecondsPerSecond) {
     double window = run.number("measuredSeconds");
     double deliveries = run.number("deliveriesPerSecond") * window;

@@ -29,13 +29,21 @@ import java.util.stream.Collectors;
 final class ServerProcesses implements AutoCloseable {
   private static final Pattern HUB_READY =
       Pattern.compile("hub ready node=(\\S+) port=(\\d+) cluster=(\\S+) members=(\\d+)");
-  private static final Pattern BASELINE_READY = Pattern.compile("baseline ready port=(\\d+)");
+  private static final Pattern BASELINE_READY =
+      Pattern.compile("baseline ready port=(\\d+) transport=(\\S+)");
+  /** The hub's start line, logged just before its ready line, names its socket transport. */
+  private static final Pattern HUB_TRANSPORT = Pattern.compile("serving on \\S+ over (\\S+) ");
+
   private static final Pattern LISTEN_READY =
       Pattern.compile("listen ready opened=(\\d+) failed=(\\d+)");
   private static final Duration READY_WAIT = Duration.ofSeconds(90);
 
-  /** A running server: what the load generator connects to and whose CPU time it reads. */
-  record Server(String name, Process process, URI url) {
+  /**
+   * A running server: what the load generator connects to and whose CPU time it reads.
+   *
+   * @param transport the socket transport it said it runs on (epoll, nio), "unknown" if it did not
+   */
+  record Server(String name, Process process, URI url, String transport) {
     long pid() {
       return process.pid();
     }
@@ -94,27 +102,39 @@ final class ServerProcesses implements AutoCloseable {
         throw new IllegalStateException(
             id + " saw " + node.ready().group(4) + " members, expected " + size);
       }
-      started.add(node.server(2));
+      started.add(node.server(2, hubTransport(id)));
     }
     return started;
   }
 
-  /** Starts the baseline server, found on {@code classPath}, on a free port. */
-  Server startBaseline(String classPath, String heap) throws IOException {
-    return start(
+  /**
+   * Starts the baseline server, found on {@code classPath}, on a free port.
+   *
+   * @param transport its socket transport: nio (what a minimal Vert.x server gets) or epoll
+   */
+  Server startBaseline(String classPath, String heap, String transport) throws IOException {
+    Started baseline = start(
+        "baseline",
+        List.of(
+            java(),
+            "-Xms" + heap,
+            "-Xmx" + heap,
+            "-cp",
+            classPath,
+            "dev.hub.load.LoadMain",
             "baseline",
-            List.of(
-                java(),
-                "-Xms" + heap,
-                "-Xmx" + heap,
-                "-cp",
-                classPath,
-                "dev.hub.load.LoadMain",
-                "baseline",
-                "--port",
-                "0"),
-            BASELINE_READY)
-        .server(1);
+            "--port",
+            "0",
+            "--transport",
+            transport),
+        BASELINE_READY);
+    return baseline.server(1, baseline.ready().group(2));
+  }
+
+  /** The transport hub node {@code name} logged at start. */
+  private String hubTransport(String name) throws IOException {
+    Matcher line = HUB_TRANSPORT.matcher(Files.readString(log(name)));
+    return line.find() ? line.group(1) : "unknown";
   }
 
   /**
@@ -131,7 +151,7 @@ final class ServerProcesses implements AutoCloseable {
     command.addAll(arguments);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     return new Started(name, process, awaitReady(name, process, LISTEN_READY, readyWait))
-        .server(-1);
+        .server(-1, "unknown");
   }
 
   /** The output of the child called {@code name} so far. */
@@ -142,11 +162,12 @@ final class ServerProcesses implements AutoCloseable {
   /** A child that printed its ready line; the line's {@code portGroup} is the port it serves. */
   private record Started(String name, Process process, Matcher ready) {
     /** @param portGroup the ready line's group holding the port; -1 when the child serves none */
-    Server server(int portGroup) {
+    Server server(int portGroup, String transport) {
       return new Server(
           name,
           process,
-          portGroup < 0 ? null : URI.create("ws://127.0.0.1:" + ready.group(portGroup) + "/ws"));
+          portGroup < 0 ? null : URI.create("ws://127.0.0.1:" + ready.group(portGroup) + "/ws"),
+          transport);
     }
   }
 
@@ -160,7 +181,7 @@ final class ServerProcesses implements AutoCloseable {
       throws IOException {
     Path log = log(name);
     // Tracked before it is ready, so that a failed start is stopped too.
-    servers.add(new Server(name, process, null));
+    servers.add(new Server(name, process, null, "unknown"));
     CompletableFuture<Matcher> ready = new CompletableFuture<>();
     Thread copier = new Thread(() -> copy(process, log, readyLine, ready), "log-" + name);
     copier.setDaemon(true);
