@@ -8,10 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which of Netty's transports drives the node's sockets: Linux's epoll where its native library
- * loads, else Java NIO, or NIO when the configuration asks for it. Epoll writes a frame with one
- * native call where NIO goes through its channel's locks and blocking bookkeeping first; at light
- * load that is a tenth of the server's CPU per delivery (docs/benchmarks.md, "The epoll
- * transport"). Nothing else changes: the same Netty pipeline, handlers and frames.
+ * loads, else Java NIO, or NIO when the configuration asks for it. Measured at light load, two
+ * nodes sharing a CPU spent a fifth less CPU per delivery on epoll, and one node the same
+ * (docs/benchmarks.md, "The epoll transport"). Nothing else changes: the same Netty pipeline,
+ * handlers and frames.
  */
 public final class SocketTransport {
   private static final Logger log = LoggerFactory.getLogger(SocketTransport.class);
