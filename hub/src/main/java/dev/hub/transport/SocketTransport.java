@@ -30,11 +30,22 @@ public final class SocketTransport {
     if (Transport.EPOLL.available()) {
       return Transport.EPOLL;
     }
-    Throwable cause = Transport.EPOLL.unavailabilityCause();
     log.info(
         "the epoll transport is not available here ({}); sockets run on Java NIO",
-        cause == null ? "no reason given" : cause.toString());
+        rootCause(Transport.EPOLL.unavailabilityCause()));
     return Transport.NIO;
+  }
+
+  /** The innermost cause: Netty wraps the library's load failure in initializer errors. */
+  private static String rootCause(Throwable failure) {
+    if (failure == null) {
+      return "no reason given";
+    }
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.toString();
   }
 
   /** The name of the transport a Vert.x instance runs on, as {@link #choose} picks them. */
