@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,7 +54,7 @@ public final class ConfigReader {
   }
 
   private static String transport(String transport) {
-    String value = transport.trim().toLowerCase();
+    String value = transport.trim().toLowerCase(Locale.ROOT);
     if (!value.equals(NodeConfig.TRANSPORT_AUTO) && !value.equals(NodeConfig.TRANSPORT_NIO)) {
       throw new ConfigException("transport must be auto or nio, not " + transport);
     }
@@ -61,7 +62,7 @@ public final class ConfigReader {
   }
 
   private static String logFormat(String format) {
-    String value = format.trim().toLowerCase();
+    String value = format.trim().toLowerCase(Locale.ROOT);
     if (!value.equals(NodeConfig.LOG_TEXT) && !value.equals(NodeConfig.LOG_JSON)) {
       throw new ConfigException("logFormat must be text or json, not " + format);
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -228,6 +229,15 @@ class ConfigLoaderTest {
             load(Map.of(), "--open").node().transport(),
             load(Map.of("HUB_TRANSPORT", "NIO"), "--open").node().transport()))
         .containsExactly(NodeConfig.TRANSPORT_AUTO, NodeConfig.TRANSPORT_NIO);
+    // Read the same whatever the JVM's locale: in Turkish, "NIO" lower-cases to "nıo".
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.forLanguageTag("tr"));
+    try {
+      assertThat(load(Map.of(), "--open", "--transport", "NIO").node().transport())
+          .isEqualTo(NodeConfig.TRANSPORT_NIO);
+    } finally {
+      Locale.setDefault(before);
+    }
     assertThatThrownBy(() -> load(Map.of(), "--open", "--transport", "io_uring"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContainingAll("transport", "io_uring");
