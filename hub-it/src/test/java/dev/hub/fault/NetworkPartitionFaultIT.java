@@ -48,9 +48,7 @@ class NetworkPartitionFaultIT {
     SplitRun.awaitFrom(cutAt, CUT);
     long healedAt = System.nanoTime();
     run.network().heal(CUT_NODE);
-    boolean merged = run.awaitMembersAgain();
-    long mergedAt = System.nanoTime();
-    boolean publishedAfter = run.awaitAcksFromEveryNode(mergedAt);
+    SplitRun.Recovery recovery = run.awaitRecovery(healedAt);
     SplitRun.Finish finish = run.finish(cutAt);
     List<HttpPublisher.Outcome> outcomes = finish.outcomes();
     Window minority = new Window(minoritySaw + QUORUM_SLACK.toNanos(), healedAt);
@@ -61,7 +59,7 @@ class NetworkPartitionFaultIT {
         TimeUnit.NANOSECONDS.toSeconds(healedAt - cutAt),
         TimeUnit.NANOSECONDS.toMillis(minoritySaw - cutAt),
         TimeUnit.NANOSECONDS.toMillis(majoritySaw - cutAt),
-        SplitRun.recovery(merged, healedAt, mergedAt, publishedAfter),
+        recovery.describe(),
         new Window(cutAt, healedAt)
             .of(finish.ledger().acks(), List.of(CUT_NODE))
             .size(),
@@ -79,7 +77,7 @@ class NetworkPartitionFaultIT {
         .assertThat(Ledger.byResult(majority.of(outcomes, MAJORITY)))
         .as("publishes through nodes 1 and 2 during the split, by result (all must be acked)")
         .containsOnlyKeys("acked");
-    SplitRun.checkServesAgain(softly, merged, publishedAfter, summary);
+    recovery.checkServesAgain(softly, summary);
     softly.assertAll();
   }
 

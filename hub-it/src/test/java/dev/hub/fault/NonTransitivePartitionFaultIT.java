@@ -42,20 +42,18 @@ class NonTransitivePartitionFaultIT {
     SplitRun.awaitFrom(cutAt, CUT);
     long healedAt = System.nanoTime();
     run.network().healBetween(A, B);
-    boolean merged = run.awaitMembersAgain();
-    long mergedAt = System.nanoTime();
-    boolean publishedAfter = run.awaitAcksFromEveryNode(mergedAt);
+    SplitRun.Recovery recovery = run.awaitRecovery(healedAt);
     SplitRun.Finish finish = run.finish(cutAt);
     String summary = String.format(
         "cut nodes 1 and 3 from each other for %d s (%s); %s",
         TimeUnit.NANOSECONDS.toSeconds(healedAt - cutAt),
-        SplitRun.recovery(merged, healedAt, mergedAt, publishedAfter),
+        recovery.describe(),
         run.describe(finish, cutAt, healedAt, "during the cut"));
     run.writeSummary(summary);
 
     SoftAssertions softly = new SoftAssertions();
     run.checkLedger(softly, finish, summary);
-    SplitRun.checkServesAgain(softly, merged, publishedAfter, summary);
+    recovery.checkServesAgain(softly, summary);
     softly.assertAll();
   }
 

@@ -49,22 +49,20 @@ class NonTransitiveSplitAndCrashFaultIT {
     long healedAt = System.nanoTime();
     run.network().healBetween(A, B);
     run.restart(CRASHED);
-    boolean merged = run.awaitMembersAgain();
-    long mergedAt = System.nanoTime();
-    boolean publishedAfter = run.awaitAcksFromEveryNode(mergedAt);
+    SplitRun.Recovery recovery = run.awaitRecovery(healedAt);
     SplitRun.Finish finish = run.finish(cutAt);
     String summary = String.format(
         "cut nodes 2 and 3 from each other, killed node 3 %d s later, healed %d s after that and"
             + " started node 3 again (%s); %s",
         TimeUnit.NANOSECONDS.toSeconds(crashedAt - cutAt),
         TimeUnit.NANOSECONDS.toSeconds(healedAt - crashedAt),
-        SplitRun.recovery(merged, healedAt, mergedAt, publishedAfter),
+        recovery.describe(),
         run.describe(finish, cutAt, crashedAt, "from the cut to the crash"));
     run.writeSummary(summary);
 
     SoftAssertions softly = new SoftAssertions();
     run.checkLedger(softly, finish, summary);
-    SplitRun.checkServesAgain(softly, merged, publishedAfter, summary);
+    recovery.checkServesAgain(softly, summary);
     softly.assertAll();
   }
 

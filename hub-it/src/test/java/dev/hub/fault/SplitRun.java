@@ -123,7 +123,7 @@ final class SplitRun implements AutoCloseable {
   }
 
   /** Whether every node sees every member again within {@link #BOUND}; the checks report it if not. */
-  boolean awaitMembersAgain() {
+  private boolean awaitMembersAgain() {
     try {
       FaultTier.awaitMembers(endpoints, all(), NODES, BOUND);
       return true;
@@ -133,7 +133,7 @@ final class SplitRun implements AutoCloseable {
   }
 
   /** Whether every node acks a few publishes sent after {@code since} within {@link #BOUND}. */
-  boolean awaitAcksFromEveryNode(long since) {
+  private boolean awaitAcksFromEveryNode(long since) {
     int count = 3 * PER_SECOND;
     try {
       Awaitility.await(count + " acks from every node")
@@ -207,23 +207,36 @@ final class SplitRun implements AutoCloseable {
         watch.describe(from));
   }
 
-  /** How the cluster came back after the heal, for {@code summary.txt}. */
-  static String recovery(boolean merged, long healedAt, long mergedAt, boolean publishedAfter) {
-    return (merged
-            ? "merged " + TimeUnit.NANOSECONDS.toMillis(mergedAt - healedAt) + " ms after the heal"
-            : "not merged within " + BOUND + " of the heal")
-        + "; " + (publishedAfter ? "every node acked after it" : "not every node acked after it");
+  /**
+   * How the cluster came back after the heal at {@code healedAt}: waits for every node to see
+   * every member again, then for every node to ack, each within {@link #BOUND}.
+   */
+  Recovery awaitRecovery(long healedAt) {
+    boolean merged = awaitMembersAgain();
+    long mergedAt = System.nanoTime();
+    return new Recovery(healedAt, merged, mergedAt, awaitAcksFromEveryNode(mergedAt));
   }
 
-  /** The cluster serves again once the link is back: every node sees every member and acks. */
-  static void checkServesAgain(
-      SoftAssertions softly, boolean merged, boolean publishedAfter, String summary) {
-    softly
-        .assertThat(merged && publishedAfter)
-        .as(
-            "every node sees %d members and acks %d publishes after the heal; %s",
-            NODES, 3 * PER_SECOND, summary)
-        .isTrue();
+  /** The cluster after a heal: whether it merged, when, and whether every node acked again. */
+  record Recovery(long healedAt, boolean merged, long mergedAt, boolean publishedAfter) {
+    /** For {@code summary.txt}. */
+    String describe() {
+      return (merged
+              ? "merged " + TimeUnit.NANOSECONDS.toMillis(mergedAt - healedAt)
+                  + " ms after the heal"
+              : "not merged within " + BOUND + " of the heal")
+          + "; " + (publishedAfter ? "every node acked after it" : "not every node acked after it");
+    }
+
+    /** The cluster serves again once the link is back: every node sees every member and acks. */
+    void checkServesAgain(SoftAssertions softly, String summary) {
+      softly
+          .assertThat(merged && publishedAfter)
+          .as(
+              "every node sees %d members and acks %d publishes after the heal; %s",
+              NODES, 3 * PER_SECOND, summary)
+          .isTrue();
+    }
   }
 
   /** Writes {@code summary.txt}. */
